@@ -49,6 +49,8 @@ public sealed class AccessRecord
     public string? Referer { get; set; }
     public string? UserAgent { get; set; }
     public string? XForwardedFor { get; set; }
+    /// <summary>$http_x_real_ip when logged; used to resolve the client, not stored.</summary>
+    public string? XRealIp { get; set; }
     public string? SslProtocol { get; set; }
     public RecordFlags Flags { get; set; }
     public string? SourceFile { get; set; }
