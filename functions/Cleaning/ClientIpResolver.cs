@@ -15,6 +15,10 @@ public sealed class ClientIpResolver(IReadOnlyList<IpNetwork> trustedProxies)
 
     public string? Resolve(string remoteAddr, string? xForwardedFor, string? xRealIp)
     {
+        // Nearly every line of an nginx facing clients directly: one peer address, no forwarding headers.
+        if (IsAbsent(xForwardedFor) && IsAbsent(xRealIp) && remoteAddr.AsSpan().IndexOfAny(',', ' ') < 0 && TryParse(remoteAddr, out var peer))
+            return peer.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork && IsCanonicalIPv4(remoteAddr) ? remoteAddr : Format(peer);
+
         // Some setups log a forwarding chain in $remote_addr itself ("client, proxy1, proxy2"); the last is the peer.
         var chain = new List<IPAddress>(4);
         AppendAddresses(xForwardedFor, chain);
@@ -32,6 +36,15 @@ public sealed class ClientIpResolver(IReadOnlyList<IpNetwork> trustedProxies)
             if (!IsTrusted(candidate)) break;
         }
         return Format(candidate);
+    }
+
+    private static bool IsAbsent(string? header) => string.IsNullOrEmpty(header) || header == "-";
+
+    private static bool IsCanonicalIPv4(string text)
+    {
+        for (var i = 0; i + 1 < text.Length; i++)
+            if (text[i] == '0' && (i == 0 || text[i - 1] == '.') && text[i + 1] != '.') return false;
+        return true;
     }
 
     private bool IsTrusted(IPAddress address)

@@ -129,24 +129,26 @@ public sealed class AccessLogParser
 
     private static void SetFromRequest(AccessRecord r, ReadOnlySpan<byte> raw, EscapeMode mode, ref RecordFlags flags)
     {
+        if (!FieldText.NeedsUnescape(raw, mode)) { SetFromUnescapedRequest(r, raw, ref flags); return; }
         byte[]? rented = null;
         var buffer = raw.Length <= 2048 ? stackalloc byte[2048] : (rented = ArrayPool<byte>.Shared.Rent(raw.Length));
-        try
-        {
-            var unescaped = buffer[..FieldText.Unescape(raw, mode, buffer)];
-            if (!RequestLine.TrySplit(unescaped, out var req))
-            {
-                r.Flags |= RecordFlags.GarbageRequest;
-                r.RawRequest = FieldText.Render(unescaped, ref flags);
-                return;
-            }
-            r.Method = KnownTokens.Method(req.Method) ?? Encoding.ASCII.GetString(req.Method);
-            r.Protocol = req.Protocol.IsEmpty ? null : KnownTokens.Protocol(req.Protocol) ?? FieldText.Render(req.Protocol, ref flags);
-            RequestLine.SplitTarget(req.Target, out var path, out var query);
-            r.Path = FieldText.Render(path, ref flags);
-            r.Query = query.IsEmpty ? null : FieldText.Render(query, ref flags);
-        }
+        try { SetFromUnescapedRequest(r, buffer[..FieldText.Unescape(raw, mode, buffer)], ref flags); }
         finally { if (rented is not null) ArrayPool<byte>.Shared.Return(rented); }
+    }
+
+    private static void SetFromUnescapedRequest(AccessRecord r, ReadOnlySpan<byte> request, ref RecordFlags flags)
+    {
+        if (!RequestLine.TrySplit(request, out var req))
+        {
+            r.Flags |= RecordFlags.GarbageRequest;
+            r.RawRequest = FieldText.Render(request, ref flags);
+            return;
+        }
+        r.Method = KnownTokens.Method(req.Method) ?? Encoding.ASCII.GetString(req.Method);
+        r.Protocol = req.Protocol.IsEmpty ? null : KnownTokens.Protocol(req.Protocol) ?? FieldText.Text(req.Protocol, ref flags);
+        RequestLine.SplitTarget(req.Target, out var path, out var query);
+        r.Path = FieldText.Text(path, ref flags);
+        r.Query = query.IsEmpty ? null : FieldText.Text(query, ref flags);
     }
 
     private static bool IsDash(ReadOnlySpan<byte> v) => v.Length == 1 && v[0] == '-';

@@ -22,6 +22,14 @@ public static class FieldText
         return DecodeSlow(raw, mode, ref flags);
     }
 
+    /// <summary>Already-unescaped bytes to text; the common clean case costs one scan and one allocation.</summary>
+    public static string Text(ReadOnlySpan<byte> bytes, ref RecordFlags flags) =>
+        bytes.IndexOfAnyInRange((byte)0, (byte)0x1F) < 0 && bytes.IndexOf((byte)0x7F) < 0 && Utf8.IsValid(bytes)
+            ? Encoding.UTF8.GetString(bytes)
+            : Render(bytes, ref flags);
+
+    public static bool NeedsUnescape(ReadOnlySpan<byte> raw, EscapeMode mode) => mode != EscapeMode.None && raw.IndexOf((byte)'\\') >= 0;
+
     /// <summary>Unescapes into bytes (for the request line, which is split before it becomes text).</summary>
     public static int Unescape(ReadOnlySpan<byte> raw, EscapeMode mode, Span<byte> destination)
     {
