@@ -37,7 +37,7 @@ public sealed class KafkaMockProcessTests : IDisposable
         Assert.Equal(Enumerable.Range(0, count), read.Messages.Select(m => int.Parse(m.Message.Value)).Order());
 
         broker.Terminate();
-        await broker.WaitForExitAsync(new CancellationTokenSource(Deadline).Token);
+        await broker.WaitForExitAsync(Deadline);
         Assert.True(broker.ExitCode == 0, $"exit code {broker.ExitCode}:\n{broker.StandardError}");
         Assert.False(File.Exists(bootstrapFile), "a stopped broker must not leave its bootstrap list behind");
     }
@@ -47,7 +47,7 @@ public sealed class KafkaMockProcessTests : IDisposable
     {
         using var broker = BrokerProcess.Start("--topic", "foo:x");
 
-        await broker.WaitForExitAsync(new CancellationTokenSource(Deadline).Token);
+        await broker.WaitForExitAsync(Deadline);
 
         Assert.Equal(2, broker.ExitCode);
         Assert.Contains("partition count 'x' is not a positive integer", broker.StandardError);
