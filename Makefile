@@ -1,0 +1,20 @@
+# Thin entry points; the logic lives in the scripts so it can be run and read on its own.
+CONFIGURATION ?= Release
+export CONFIGURATION
+
+.PHONY: build up down test
+
+build:
+	dotnet build NginxPulse.sln -c $(CONFIGURATION)
+
+up:
+	infra/local/up
+
+down:
+	infra/local/down
+
+# Installs what it needs, starts and stops the local services, ends with "Tests: N passed, M failed".
+test:
+	infra/ci/run-tests
+
+# The demo target (`make demo`) belongs here, beside up/down.
