@@ -2,7 +2,7 @@
 CONFIGURATION ?= Release
 export CONFIGURATION
 
-.PHONY: build up down test
+.PHONY: build up down test demo
 
 build:
 	dotnet build NginxPulse.sln -c $(CONFIGURATION)
@@ -17,4 +17,6 @@ down:
 test:
 	infra/ci/run-tests
 
-# The demo target (`make demo`) belongs here, beside up/down.
+# The whole pipeline locally: services, the function app standalone, a real log replayed through Kafka.
+demo:
+	infra/local/demo

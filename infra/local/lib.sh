@@ -13,6 +13,10 @@ NP_KAFKA_BOOTSTRAP="$NP_KAFKA_DIR/bootstrap"
 NP_KAFKA_TOPICS="$NP_KAFKA_DIR/topics"
 NP_KAFKA_APP="$NP_KAFKA_DIR/app"
 NP_KAFKA_EXE="$NP_KAFKA_APP/NginxPulse.KafkaMock"
+NP_FUNCTIONS_DIR="$NP_LOCAL/functions"
+NP_FUNCTIONS_PID="$NP_FUNCTIONS_DIR/pid"
+NP_FUNCTIONS_LOG="$NP_FUNCTIONS_DIR/log"
+NP_FUNCTIONS_APP="$NP_FUNCTIONS_DIR/app"
 
 # The pid in the pid file, when that process is still our broker (not a pid the kernel has since reused).
 np_kafka_pid() {
@@ -25,6 +29,16 @@ np_kafka_pid() {
 }
 
 np_kafka_running() { np_kafka_pid >/dev/null; }
+
+# The pid of the function app started by infra/local/demo, when it still runs.
+np_functions_pid() {
+  local pid
+  [ -f "$NP_FUNCTIONS_PID" ] || return 1
+  pid=$(cat "$NP_FUNCTIONS_PID")
+  [[ "$pid" =~ ^[0-9]+$ ]] && kill -0 "$pid" 2>/dev/null || return 1
+  tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q 'NginxPulse\.Functions' || return 1
+  echo "$pid"
+}
 
 np_mysql_running() { "$NP_MARIADB" status "$NP_MYSQL_DIR" 2>/dev/null; }
 
