@@ -33,6 +33,7 @@ internal sealed class KafkaConsumeLoop : IDisposable
     private readonly PendingBatch pending = new();
     private readonly OffsetCommitter committer;
     private readonly StoredOffsetSeeker seeker;
+    private readonly HashSet<TopicPartition> paused = [];
     private Error? fatalError;
     private CancellationToken stop;
 
@@ -95,7 +96,6 @@ internal sealed class KafkaConsumeLoop : IDisposable
 
     private void ProcessUntilDone()
     {
-        var paused = false;
         for (var attempt = 1; ; attempt++)
         {
             stop.ThrowIfCancellationRequested();
@@ -110,8 +110,7 @@ internal sealed class KafkaConsumeLoop : IDisposable
             {
                 var delay = settings.Retry.DelayBefore(attempt);
                 KafkaListenerLog.BatchFailed(logger, ex, Name, batch.Messages.Count, PendingBatch.DescribeRanges(batch), attempt, (long)delay.TotalMilliseconds);
-                consumer.Pause(consumer.Assignment);
-                paused = true;
+                Pause(consumer.Assignment);
                 WaitPolling(delay);
                 continue;
             }
@@ -120,7 +119,32 @@ internal sealed class KafkaConsumeLoop : IDisposable
                 (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds, attempt);
             break;
         }
-        if (paused) consumer.Resume(consumer.Assignment);
+        ResumePaused();
+    }
+
+    private void Pause(IReadOnlyCollection<TopicPartition> partitions)
+    {
+        consumer.Pause(partitions);
+        paused.UnionWith(partitions);
+    }
+
+    /// <summary>
+    /// Resumes what this loop paused, assigned or not: librdkafka keeps a partition's pause flag across an
+    /// unassign, so a partition revoked mid-retry and assigned again would otherwise never be fetched.
+    /// </summary>
+    private void ResumePaused()
+    {
+        if (paused.Count == 0) return;
+        try
+        {
+            consumer.Resume(paused);
+        }
+        catch (KafkaException ex)
+        {
+            // Only partitions this client no longer knows fail to resume, and those need nothing.
+            KafkaListenerLog.ConsumeError(logger, Name, ex.Message);
+        }
+        paused.Clear();
     }
 
     /// <summary>Sleeps between retries while polling, so heartbeats, max.poll.interval and rebalances are served.</summary>
@@ -134,7 +158,7 @@ internal sealed class KafkaConsumeLoop : IDisposable
             if (Consume(left < PollSlice ? left : PollSlice) is not { } result) continue;
             // A partition assigned during the wait is not paused yet: put the message back and pause it too.
             consumer.Seek(result.TopicPartitionOffset);
-            consumer.Pause([result.TopicPartition]);
+            Pause([result.TopicPartition]);
         }
     }
 

@@ -44,8 +44,11 @@ internal sealed class RunningApp : IAsyncDisposable
         return new RunningApp(app, new Uri(address));
     }
 
+    private int disposed;
+
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref disposed, 1) == 1) return;
         Http.Dispose();
         await app.StopAsync();
         await app.DisposeAsync();
