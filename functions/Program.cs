@@ -1,3 +1,9 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using NginxPulse.Functions.Cli;
+using NginxPulse.Functions.Hosting;
+using NginxPulse.Functions.Hosting.Standalone;
+
 namespace NginxPulse.Functions;
 
 public static class Program
@@ -5,8 +11,25 @@ public static class Program
     public static async Task<int> Main(string[] args)
     {
         if (args.Length > 0 && args[0] == "check-format")
-            return await Cli.CheckFormatCommand.RunAsync(args[1..], Console.Out, CancellationToken.None);
-        Console.Error.WriteLine("not wired yet");
-        return 1;
+        {
+            using var cancel = new CancellationTokenSource();
+            Console.CancelKeyPress += (_, e) => { e.Cancel = true; cancel.Cancel(); };
+            return await CheckFormatCommand.RunAsync(args[1..], Console.Out, cancel.Token);
+        }
+
+        try
+        {
+            var builder = FunctionApp.CreateBuilder(args);
+            // Function implementations are registered here with builder.Services.AddKafkaFunction<TFunction>(name).
+            await using var app = FunctionApp.Build(builder);
+            await app.RunAsync();  // SIGTERM/Ctrl+C stop it through the host's console lifetime
+            return app.Services.GetService<FatalErrorMonitor>()?.HasFailed == true ? 1 : 0;
+        }
+        catch (Exception ex) when (ex is FunctionAppConfigurationException or OptionsValidationException)
+        {
+            // stderr is what the Functions host logs at Error level; a non-zero code makes it report the failure.
+            await Console.Error.WriteLineAsync($"NginxPulse.Functions cannot start: {ex.Message}");
+            return 1;
+        }
     }
 }

@@ -1,0 +1,36 @@
+using System.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using NginxPulse.Functions.Kafka;
+
+namespace NginxPulse.Functions.Hosting;
+
+/// <summary>Runs one batch through a registered function in its own DI scope; shared by both transports.</summary>
+public sealed partial class KafkaFunctionInvoker(IServiceScopeFactory scopes, ILogger<KafkaFunctionInvoker> logger)
+{
+    /// <summary>Returns the elapsed time; exceptions from the function propagate unchanged (the caller retries).</summary>
+    public async Task<TimeSpan> InvokeAsync(KafkaFunctionRegistration function, KafkaBatch batch, CancellationToken ct)
+    {
+        var started = Stopwatch.GetTimestamp();
+        await using var scope = scopes.CreateAsyncScope();
+        var instance = (IKafkaFunction)scope.ServiceProvider.GetRequiredService(function.ImplementationType);
+        await instance.RunAsync(batch, ct);
+        var elapsed = Stopwatch.GetElapsedTime(started);
+        LogBatchDone(function.Name, batch.Messages.Count, (long)elapsed.TotalMilliseconds);
+        return elapsed;
+    }
+
+    /// <summary>Asks the function for offsets it stored with its data, when it keeps any.</summary>
+    public async Task<IReadOnlyDictionary<int, long>?> GetStoredOffsetsAsync(
+        KafkaFunctionRegistration function, string consumerGroup, string topic, CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var instance = scope.ServiceProvider.GetRequiredService(function.ImplementationType);
+        return instance is IKafkaOffsetSource source
+            ? await source.GetNextOffsetsAsync(consumerGroup, topic, ct)
+            : null;
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Function {Function} handled {BatchSize} messages in {ElapsedMs} ms")]
+    private partial void LogBatchDone(string function, int batchSize, long elapsedMs);
+}

@@ -1,0 +1,151 @@
+using Microsoft.Extensions.DependencyInjection;
+using NginxPulse.Functions.Hosting;
+using NginxPulse.Functions.Kafka;
+using NginxPulse.Tests.Support;
+using Xunit;
+
+namespace NginxPulse.Tests.Hosting;
+
+/// <summary>The standalone kafkaTrigger against a real Kafka-protocol broker (librdkafka mock cluster).</summary>
+public sealed class StandaloneKafkaTests : IDisposable
+{
+    private const int MaxBatchSize = 100;   // TestAppRoot.HostJson
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
+
+    private readonly KafkaTestBroker broker = new();
+    private readonly TestAppRoot root = new TestAppRoot().WithFunction("IngestAccessLogs");
+    private readonly string group = "ingest-" + Guid.NewGuid().ToString("N")[..8];
+
+    public void Dispose()
+    {
+        root.Dispose();
+        broker.Dispose();
+    }
+
+    private Task<RunningApp> StartAsync(RecordingFunction function, int? maxBatchSize = null)
+    {
+        var settings = new Dictionary<string, string>
+        {
+            ["KafkaBrokerList"] = broker.BootstrapServers, ["KafkaTopic"] = broker.Topic, ["KafkaConsumerGroup"] = group,
+        };
+        if (maxBatchSize is { } size) settings["AzureFunctionsJobHost:extensions:kafka:maxBatchSize"] = size.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var builder = RunningApp.CreateBuilder(root.Path, customHandler: false, settings);
+        builder.Services.AddSingleton(function);
+        builder.Services.AddKafkaFunction<RecordingFunction>("IngestAccessLogs");
+        return RunningApp.StartAsync(builder);
+    }
+
+    /// <summary>Positions in a canonical order, so "exactly these, each once" is one sequence comparison.</summary>
+    private static KafkaPosition[] Sorted(IEnumerable<KafkaPosition> positions) =>
+        positions.OrderBy(p => p.Topic, StringComparer.Ordinal).ThenBy(p => p.Partition).ThenBy(p => p.Offset).ToArray();
+
+    [Fact]
+    public async Task Every_message_reaches_the_function_once_in_batches_no_larger_than_maxBatchSize()
+    {
+        var produced = await broker.ProduceAsync(0, 2000);
+        var function = new RecordingFunction();
+
+        await using (await StartAsync(function))
+        {
+            await Eventually.TrueAsync(() => function.SucceededMessageCount >= 2000, Timeout, "2000 messages handled");
+            await Eventually.TrueAsync(() => broker.Committed(group).Values.Sum() == 2000, Timeout, "offsets committed to the end");
+        }
+
+        Assert.Equal(Sorted(produced), Sorted(function.SucceededPositions));
+        Assert.All(function.Attempts, batch => Assert.InRange(batch.Messages.Count, 1, MaxBatchSize));
+        Assert.Contains(function.Attempts, batch => batch.Messages.Count > 1);
+        Assert.All(function.Attempts, batch => Assert.Equal(group, batch.ConsumerGroup));
+        Assert.Equal(new Dictionary<int, long> { [0] = 667, [1] = 667, [2] = 666 }, broker.Committed(group));
+        var first = function.Succeeded.SelectMany(b => b.Messages).First(m => m.Position == produced[0]);
+        Assert.Equal(("host-0", "line 0"), (first.Key, KafkaTestBroker.Text(first)));
+        Assert.True(DateTime.UtcNow - first.TimestampUtc < TimeSpan.FromMinutes(5));
+    }
+
+    [Fact]
+    public async Task A_failing_batch_is_redelivered_unchanged_and_offsets_wait_for_success_even_across_restarts()
+    {
+        var produced = await broker.ProduceAsync(0, 300);
+        var committedWhileFailing = new List<IReadOnlyDictionary<int, long>>();
+        var function = new RecordingFunction
+        {
+            OnAttempt = (attempt, _) =>
+            {
+                if (attempt > 3) return;
+                committedWhileFailing.Add(broker.Committed(group));
+                throw new InvalidOperationException($"database is down (attempt {attempt})");
+            },
+        };
+
+        await using (await StartAsync(function))
+        {
+            await Eventually.TrueAsync(() => function.SucceededMessageCount >= 300, Timeout, "300 messages handled");
+            await Eventually.TrueAsync(() => broker.Committed(group).Values.Sum() == 300, Timeout, "offsets committed to the end");
+        }
+
+        var attempts = function.Attempts.ToArray();
+        var failed = attempts[0].Messages.Select(m => m.Position).ToArray();
+        Assert.All(attempts.Take(4), batch => Assert.Equal(failed, batch.Messages.Select(m => m.Position)));
+        Assert.Equal(attempts[3], function.Succeeded.First());
+        Assert.All(committedWhileFailing, committed => Assert.All(committed.Values, offset => Assert.Equal(-1001, offset)));
+        Assert.Equal(3, committedWhileFailing.Count);
+        Assert.Equal(Sorted(produced), Sorted(function.SucceededPositions));
+
+        var more = await broker.ProduceAsync(300, 90);
+        var restarted = new RecordingFunction();
+        await using (await StartAsync(restarted))
+        {
+            await Eventually.TrueAsync(() => restarted.SucceededMessageCount >= 90, Timeout, "90 new messages handled after restart");
+        }
+
+        // Per partition, old messages would arrive before new ones: once all new ones are in, nothing old came back.
+        Assert.Equal(Sorted(more), Sorted(restarted.SucceededPositions));
+    }
+
+    [Fact]
+    public async Task Assignment_starts_each_partition_at_the_later_of_committed_and_stored_offsets()
+    {
+        await broker.ProducePerPartitionAsync(200);
+        broker.Commit(group, new Dictionary<int, long> { [0] = 10, [1] = 150 });
+        var function = new OffsetStoringFunction(new Dictionary<int, long> { [0] = 50, [1] = 120 });
+        var expected = Enumerable.Range(50, 150).Select(o => new KafkaPosition(broker.Topic, 0, o))
+            .Concat(Enumerable.Range(150, 50).Select(o => new KafkaPosition(broker.Topic, 1, o)))
+            .Concat(Enumerable.Range(0, 200).Select(o => new KafkaPosition(broker.Topic, 2, o)))
+            .ToArray();
+
+        await using (await StartAsync(function))
+        {
+            await Eventually.TrueAsync(() => function.SucceededMessageCount >= expected.Length, Timeout, $"{expected.Length} messages handled");
+            await Eventually.TrueAsync(() => broker.Committed(group).Values.Sum() == 600, Timeout, "offsets committed to the end");
+        }
+
+        Assert.Equal(Sorted(expected), Sorted(function.SucceededPositions));
+    }
+
+    [Fact]
+    public async Task A_replica_stuck_retrying_stays_in_the_group_and_drops_revoked_partitions_from_its_batch()
+    {
+        var produced = await broker.ProduceAsync(0, 300);
+        var stuck = new RecordingFunction { OnAttempt = (_, _) => throw new InvalidOperationException("database is down") };
+        var healthy = new RecordingFunction();
+
+        // One batch large enough to span all partitions, so whichever the second replica takes was in flight.
+        await using (var first = await StartAsync(stuck, maxBatchSize: 1000))
+        {
+            await Eventually.TrueAsync(() => stuck.Attempts.Count >= 2, Timeout, "the first replica retrying");
+            Assert.Equal(KafkaTestBroker.Partitions, stuck.Attempts.Last().Messages.Select(m => m.Position.Partition).Distinct().Count());
+
+            await using var second = await StartAsync(healthy);
+            await Eventually.TrueAsync(() => healthy.SucceededMessageCount >= 100, Timeout, "the second replica handling its partitions");
+            var takenOver = healthy.SucceededPositions.Select(p => p.Partition).ToHashSet();
+            var attemptsSoFar = stuck.Attempts.Count;
+            await Eventually.TrueAsync(() => stuck.Attempts.Count >= attemptsSoFar + 2, Timeout, "the first replica retrying after the rebalance");
+
+            Assert.DoesNotContain(stuck.Attempts.Last().Messages, m => takenOver.Contains(m.Position.Partition));
+            await first.DisposeAsync();
+            await Eventually.TrueAsync(() => healthy.SucceededMessageCount >= 300, Timeout, "the second replica taking over everything");
+        }
+
+        Assert.Empty(stuck.Succeeded);
+        Assert.Equal(Sorted(produced), Sorted(healthy.SucceededPositions));
+    }
+}
