@@ -3,6 +3,8 @@ using Microsoft.Extensions.Options;
 using NginxPulse.Functions.Cli;
 using NginxPulse.Functions.Hosting;
 using NginxPulse.Functions.Hosting.Standalone;
+using NginxPulse.Functions.IngestAccessLogs;
+using NginxPulse.Functions.Storage;
 
 namespace NginxPulse.Functions;
 
@@ -20,7 +22,9 @@ public static class Program
         try
         {
             var builder = FunctionApp.CreateBuilder(args);
-            // Function implementations are registered here with builder.Services.AddKafkaFunction<TFunction>(name).
+            builder.Services.AddSingleton(TimeProvider.System);
+            builder.Services.AddNginxPulseStorage(builder.Configuration);
+            builder.Services.AddIngestAccessLogs(builder.Configuration);
             await using var app = FunctionApp.Build(builder);
             await app.RunAsync();  // SIGTERM/Ctrl+C stop it through the host's console lifetime
             return app.Services.GetService<FatalErrorMonitor>()?.HasFailed == true ? 1 : 0;
