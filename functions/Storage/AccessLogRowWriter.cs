@@ -7,7 +7,7 @@ namespace NginxPulse.Functions.Storage;
 /// Inserts records into access_log idempotently on (time_utc, id): a row already present is left untouched and,
 /// with UseAffectedRows, counts 0, so the return value is the number of genuinely new rows.
 /// </summary>
-internal sealed class AccessLogRowWriter
+internal sealed class AccessLogRowWriter : IAccessLogRowWriter
 {
     private const int RowsPerStatement = 500;
 

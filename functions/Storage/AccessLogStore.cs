@@ -17,7 +17,7 @@ public sealed class AccessLogStore : IAccessLogStore
     private readonly ILogger<AccessLogStore> _logger;
     private readonly TransientRetry _retry;
     private readonly KafkaOffsetLedger _offsets = new();
-    private readonly AccessLogRowWriter _rows = new();
+    private readonly AccessLogLoadDataWriter _rows = new();
     private readonly DeadLetterWriter _deadLetters = new();
     private readonly RollupWriter _rollups = new();
 

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using MySql.Data.MySqlClient;
 
@@ -5,7 +6,9 @@ namespace NginxPulse.Functions.Storage;
 
 /// <summary>
 /// Builds and runs "INSERT INTO t (cols) VALUES (...), (...) suffix" in chunks: one round trip per chunk instead of
-/// per row, while keeping each statement well below max_allowed_packet.
+/// per row, while keeping each statement well below max_allowed_packet. Numbers, booleans and times are written as
+/// literals formatted from their typed values (nothing to inject); strings and bytes become parameters, one per
+/// distinct value, because MySql.Data's per-parameter cost dominated the rollup upserts (measured by the benchmark).
 /// </summary>
 internal sealed class MultiRowInsert<T>
 {
@@ -35,17 +38,15 @@ internal sealed class MultiRowInsert<T>
             var count = Math.Min(rowsPerStatement, rows.Count - start);
             await using var cmd = new MySqlCommand { Connection = connection, Transaction = transaction };
             var sql = new StringBuilder(_prefix, _prefix.Length + count * _columnCount * 8 + _suffix.Length + 1);
-            var p = 0;
+            var names = new Dictionary<object, string>();
             for (var i = 0; i < count; i++)
             {
                 var row = rows[start + i];
                 sql.Append(i == 0 ? "(" : ",(");
                 for (var c = 0; c < _columnCount; c++)
                 {
-                    var name = "@p" + p++;
                     if (c > 0) sql.Append(',');
-                    sql.Append(name);
-                    cmd.Parameters.AddWithValue(name, _values[c](row) ?? DBNull.Value);
+                    AppendValue(sql, cmd, names, _values[c](row));
                 }
                 sql.Append(')');
             }
@@ -54,5 +55,28 @@ internal sealed class MultiRowInsert<T>
             affected += await cmd.ExecuteNonQueryAsync(ct);
         }
         return affected;
+    }
+
+    private static void AppendValue(StringBuilder sql, MySqlCommand cmd, Dictionary<object, string> names, object? value)
+    {
+        switch (value)
+        {
+            case null: sql.Append("NULL"); break;
+            case int i: sql.Append(i.ToString(CultureInfo.InvariantCulture)); break;
+            case long l: sql.Append(l.ToString(CultureInfo.InvariantCulture)); break;
+            case bool b: sql.Append(b ? '1' : '0'); break;
+            case DateTime t: sql.Append('\'').Append(t.ToString("yyyy-MM-dd HH:mm:ss.fff", CultureInfo.InvariantCulture)).Append('\''); break;
+            case string or byte[]:
+                // byte[] keys compare by reference: the same id array is reused, equal copies just get two parameters.
+                if (!names.TryGetValue(value, out var name))
+                {
+                    name = "@v" + names.Count.ToString(CultureInfo.InvariantCulture);
+                    names[value] = name;
+                    cmd.Parameters.AddWithValue(name, value);
+                }
+                sql.Append(name);
+                break;
+            default: throw new ArgumentException($"Unsupported column value type {value.GetType()}", nameof(value));
+        }
     }
 }

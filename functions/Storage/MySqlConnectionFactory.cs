@@ -24,6 +24,9 @@ public sealed class MySqlConnectionFactory
             CharacterSet = "utf8mb4",
             // BINARY(16) record ids must stay byte[]; OldGuids would turn them into Guid.
             OldGuids = false,
+            // Records are inserted with LOAD DATA LOCAL INFILE (the benchmark measured it 1.5x faster than
+            // multi-row INSERT for whole batches); the server needs local_infile=ON (MariaDB's default, not MySQL 8's)..
+            AllowLoadLocalInfile = true,
         };
         // TLS (SslMode, certificates) is deliberately left as configured: loopback uses None, production may not.
         _connectionString = builder.ConnectionString;

@@ -14,7 +14,7 @@ CREATE TABLE IF NOT EXISTS access_log (
   query            VARCHAR(2048)     NULL,
   protocol         VARCHAR(16)       NULL,
   raw_request      VARCHAR(2048)     NULL,
-  status           SMALLINT          NOT NULL,
+  status           INT               NOT NULL,
   body_bytes       BIGINT            NOT NULL,
   bytes_sent       BIGINT            NULL,
   request_length   BIGINT            NULL,

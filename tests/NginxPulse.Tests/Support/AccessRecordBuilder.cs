@@ -25,12 +25,17 @@ public sealed class AccessRecordBuilder
 
     private readonly int _seed;
     private readonly string[] _hosts;
+    private readonly int? _linesPerMinute;
 
-    public AccessRecordBuilder(DateTime startUtc, int minutes = 5, int seed = 1, string fileIdentity = "inode:4711", params string[] hosts)
+    /// <param name="minutes">Lines are spread at random over this many minutes from <paramref name="startUtc"/>...</param>
+    /// <param name="linesPerMinute">...unless this is set: then time follows the line number, like a real log, and a
+    /// batch of consecutive lines touches only a minute or two.</param>
+    public AccessRecordBuilder(DateTime startUtc, int minutes = 5, int seed = 1, string fileIdentity = "inode:4711", int? linesPerMinute = null, params string[] hosts)
     {
         StartUtc = startUtc;
         Minutes = minutes;
         _seed = seed;
+        _linesPerMinute = linesPerMinute;
         FileIdentity = fileIdentity;
         _hosts = hosts.Length > 0 ? hosts : ["web-01", "web-02"];
     }
@@ -49,7 +54,9 @@ public sealed class AccessRecordBuilder
         var status = PickStatus(rnd.Next(Statuses.Sum(s => s.Weight)));
         var path = Paths[rnd.Next(Paths.Length)];
         int? requestTime = rnd.Next(10) == 0 ? null : LogNormalMs(rnd);
-        var time = StartUtc.AddMilliseconds(rnd.NextInt64((long)Minutes * 60_000));
+        var time = _linesPerMinute is { } perMinute
+            ? StartUtc.AddMinutes(line / perMinute).AddMilliseconds((line % perMinute) * 60_000.0 / perMinute)
+            : StartUtc.AddMilliseconds(rnd.NextInt64((long)Minutes * 60_000));
         var ip = $"203.0.113.{rnd.Next(1, 255)}";
         return new AccessRecord
         {
