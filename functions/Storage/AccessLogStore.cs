@@ -43,7 +43,19 @@ public sealed class AccessLogStore : IAccessLogStore
             prepared.Add(item.Record is null ? item : item with { Record = AccessRecordLimits.Normalize(item.Record) });
         }
 
-        var outcome = await _retry.RunAsync(token => StoreOnceAsync(consumerGroup, prepared, token), "Storing a Kafka batch", ct);
+        StoreOutcome outcome;
+        try
+        {
+            outcome = await _retry.RunAsync(token => StoreOnceAsync(consumerGroup, prepared, token), "Storing a Kafka batch", ct);
+        }
+        catch (MySqlException e) when (!TransientRetry.IsTransient(e))
+        {
+            // The transaction was rolled back (or died with the server); the trigger redelivers the batch. Make
+            // sure that redelivery gets a fresh connection rather than another dead one from the pool.
+            _logger.LogError(e, "Storing a batch of {Messages} messages for {ConsumerGroup} failed; it will be redelivered", items.Count, consumerGroup);
+            _connections.ClearPool();
+            throw;
+        }
         var level = outcome.AlreadyStored > 0 || outcome.RecordsDuplicate > 0 ? LogLevel.Information : LogLevel.Debug;
         _logger.Log(level,
             "Stored batch of {Messages} messages for {ConsumerGroup}: {Inserted} records new, {Duplicates} duplicate, {DeadLetters} dead letters, {AlreadyStored} already stored, rollups recomputed {Recomputed}",

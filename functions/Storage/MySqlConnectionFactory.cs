@@ -36,6 +36,17 @@ public sealed class MySqlConnectionFactory
     /// <summary>The schema this factory connects to; named locks are scoped by it.</summary>
     public string DatabaseName { get; }
 
+    /// <summary>
+    /// Drops the idle pooled connections. After a server restart they are all dead, and MySql.Data would hand them
+    /// out one failure at a time, failing that many redeliveries of a batch.
+    /// </summary>
+    public void ClearPool()
+    {
+        using var connection = new MySqlConnection(_connectionString);
+        MySqlConnection.ClearPool(connection);
+        _logger.LogWarning("Cleared the MySQL connection pool of {Database} after a connection failure", DatabaseName);
+    }
+
     public async Task<MySqlConnection> OpenAsync(CancellationToken ct)
     {
         var connection = new MySqlConnection(_connectionString);

@@ -30,13 +30,19 @@ public sealed class CrashRecoveryTests : IAsyncLifetime
         var builder = new AccessRecordBuilder(new DateTime(2026, 11, 21, 14, 0, 0, DateTimeKind.Utc), minutes: 10);
         var committed = AccessRecordBuilder.Items(builder.Build(0, 1000), firstOffset: 0);
         await store.StoreAsync(Group, committed, CancellationToken.None);
-        // Large enough that the transaction is still running when the server dies; it repeats 500 committed lines
-        // so that the retry also takes the recompute path.
+        // It repeats 500 committed lines, so the store inserts every raw row and then recomputes the rollups.
         var large = AccessRecordBuilder.Items(builder.Build(500, 40_000), firstOffset: 1000);
 
+        // Another session holds rollup rows of a touched minute: the batch transaction stops there, after its raw
+        // rows, which makes "in the middle" a deterministic point instead of a race with a fast LOAD DATA.
+        var blocker = await db.Connections.OpenAsync(CancellationToken.None);
+        await using (var hold = new MySqlCommand("START TRANSACTION; SELECT COUNT(*) FROM rollup_minute WHERE minute_utc = '2026-11-21 14:00:00' FOR UPDATE", blocker))
+            Assert.True(Convert.ToInt64(await hold.ExecuteScalarAsync()) > 0);
         var storing = Task.Run(() => store.StoreAsync(Group, large, CancellationToken.None));
-        await WaitForRowsModifiedAsync(db, atLeast: 5000, storing);
+        await WaitForBlockedTransactionAsync(db, rowsModified: 39_500, storing);
         await MariaDbScript.KillAsync(_dir);
+        try { await blocker.DisposeAsync(); }
+        catch (MySqlException) { /* its session died with the server: rolling back on close cannot reach it */ }
 
         var crash = await Assert.ThrowsAnyAsync<Exception>(() => storing);
         Assert.False(TransientRetry.IsTransient(crash));
@@ -52,18 +58,20 @@ public sealed class CrashRecoveryTests : IAsyncLifetime
         Assert.Equal(40_000, (await store.StoreAsync(Group, large, CancellationToken.None)).AlreadyStored);
     }
 
-    // Polls InnoDB until the batch transaction has written enough rows to be "in the middle", with a deadline.
-    private static async Task WaitForRowsModifiedAsync(TestDatabase db, long atLeast, Task storing)
+    // Polls InnoDB, with a deadline, until the batch transaction has written its raw rows and waits for the blocker.
+    private static async Task WaitForBlockedTransactionAsync(TestDatabase db, long rowsModified, Task storing)
     {
         var deadline = Stopwatch.StartNew();
         await using var connection = await db.Connections.OpenAsync(CancellationToken.None);
         while (true)
         {
             Assert.False(storing.IsCompleted, $"The batch finished (status {storing.Status}) before the crash could be injected: {storing.Exception?.GetBaseException().Message}");
-            await using var cmd = new MySqlCommand("SELECT COALESCE(MAX(trx_rows_modified), 0) FROM information_schema.INNODB_TRX", connection);
-            if (Convert.ToInt64(await cmd.ExecuteScalarAsync()) >= atLeast) return;
-            Assert.True(deadline.Elapsed < TimeSpan.FromSeconds(60), "The batch transaction did not reach the crash point within 60 s");
-            await Task.Delay(5);
+            await using var cmd = new MySqlCommand(
+                "SELECT COUNT(*) FROM information_schema.INNODB_TRX WHERE trx_state = 'LOCK WAIT' AND trx_rows_modified >= @rows", connection);
+            cmd.Parameters.AddWithValue("@rows", rowsModified);
+            if (Convert.ToInt64(await cmd.ExecuteScalarAsync()) > 0) return;
+            Assert.True(deadline.Elapsed < TimeSpan.FromSeconds(30), "The batch transaction did not reach the crash point within 30 s");
+            await Task.Delay(10);
         }
     }
 }

@@ -20,6 +20,7 @@ public static class MariaDbServer
         var configured = Environment.GetEnvironmentVariable("MYSQL_CONNECTION");
         if (!string.IsNullOrWhiteSpace(configured)) return configured;
 
+        await RemoveLeftoversAsync();
         var dir = Path.Combine(Path.GetTempPath(), $"nginxpulse-test-mariadb-{Environment.ProcessId}");
         // xunit 2 has no assembly teardown: process exit is the last moment we are sure no test needs the server.
         AppDomain.CurrentDomain.ProcessExit += (_, _) =>
@@ -31,6 +32,24 @@ public static class MariaDbServer
             catch (UnauthorizedAccessException) { }
         };
         return await MariaDbScript.StartAsync(dir, MariaDbScript.FreePort());
+    }
+
+    // The test host may be ended before the exit handler has deleted the data directory (the server is stopped
+    // first); clear what earlier, finished runs left behind.
+    private static async Task RemoveLeftoversAsync()
+    {
+        foreach (var dir in Directory.GetDirectories(Path.GetTempPath(), "nginxpulse-test-mariadb-*"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir)["nginxpulse-test-mariadb-".Length..], out var pid) || IsAlive(pid)) continue;
+            await MariaDbScript.StopAsync(dir);
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    private static bool IsAlive(int pid)
+    {
+        try { return !System.Diagnostics.Process.GetProcessById(pid).HasExited; }
+        catch (ArgumentException) { return false; }
     }
 
     /// <summary>The same server, another database.</summary>
