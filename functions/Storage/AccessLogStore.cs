@@ -1,0 +1,113 @@
+using System.Data;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using MySql.Data.MySqlClient;
+using TopicPartition = NginxPulse.Functions.Storage.KafkaOffsetLedger.TopicPartition;
+
+namespace NginxPulse.Functions.Storage;
+
+/// <summary>
+/// Exactly-once storage of a Kafka batch in ONE transaction: lock the partitions' stored offsets and skip what is
+/// below them (redelivery), insert records and dead letters idempotently (re-shipped lines), keep the rollups exact,
+/// advance the offsets, commit.
+/// </summary>
+public sealed class AccessLogStore : IAccessLogStore
+{
+    private readonly MySqlConnectionFactory _connections;
+    private readonly ILogger<AccessLogStore> _logger;
+    private readonly TransientRetry _retry;
+    private readonly KafkaOffsetLedger _offsets = new();
+    private readonly AccessLogLoadDataWriter _rows = new();
+    private readonly DeadLetterWriter _deadLetters = new();
+    private readonly RollupWriter _rollups = new();
+
+    public AccessLogStore(MySqlConnectionFactory connections, IOptions<StorageOptions> options, ILogger<AccessLogStore> logger)
+    {
+        _connections = connections;
+        _logger = logger;
+        _retry = new TransientRetry(options.Value.MaxTransientRetries, options.Value.RetryBaseDelay, logger);
+    }
+
+    public async Task<StoreOutcome> StoreAsync(string consumerGroup, IReadOnlyList<IngestItem> items, CancellationToken ct)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(consumerGroup);
+        if (items.Count == 0) return new StoreOutcome(0, 0, 0, 0, false);
+
+        var prepared = new List<IngestItem>(items.Count);
+        foreach (var item in items)
+        {
+            if (item.Record is { } r && r.Id.Length != 16)
+                throw new ArgumentException($"The record at {item.Position} has a {r.Id.Length}-byte id; ids are 16 bytes (RecordId).", nameof(items));
+            if (item.DeadLetter is { } d && d.Id.Length != 16)
+                throw new ArgumentException($"The dead letter at {item.Position} has a {d.Id.Length}-byte id; ids are 16 bytes.", nameof(items));
+            prepared.Add(item.Record is null ? item : item with { Record = AccessRecordLimits.Normalize(item.Record) });
+        }
+
+        StoreOutcome outcome;
+        try
+        {
+            outcome = await _retry.RunAsync(token => StoreOnceAsync(consumerGroup, prepared, token), "Storing a Kafka batch", ct);
+        }
+        catch (MySqlException e) when (!TransientRetry.IsTransient(e))
+        {
+            // The transaction was rolled back (or died with the server); the trigger redelivers the batch. Make
+            // sure that redelivery gets a fresh connection rather than another dead one from the pool.
+            _logger.LogError(e, "Storing a batch of {Messages} messages for {ConsumerGroup} failed; it will be redelivered", items.Count, consumerGroup);
+            _connections.ClearPool();
+            throw;
+        }
+        var level = outcome.AlreadyStored > 0 || outcome.RecordsDuplicate > 0 ? LogLevel.Information : LogLevel.Debug;
+        _logger.Log(level,
+            "Stored batch of {Messages} messages for {ConsumerGroup}: {Inserted} records new, {Duplicates} duplicate, {DeadLetters} dead letters, {AlreadyStored} already stored, rollups recomputed {Recomputed}",
+            items.Count, consumerGroup, outcome.RecordsInserted, outcome.RecordsDuplicate, outcome.DeadLettersInserted,
+            outcome.AlreadyStored, outcome.RollupsRecomputed);
+        return outcome;
+    }
+
+    public async Task<IReadOnlyDictionary<int, long>> GetNextOffsetsAsync(string consumerGroup, string topic, CancellationToken ct)
+    {
+        await using var connection = await _connections.OpenAsync(ct);
+        return await _offsets.ReadAsync(connection, consumerGroup, topic, ct);
+    }
+
+    private async Task<StoreOutcome> StoreOnceAsync(string group, IReadOnlyList<IngestItem> items, CancellationToken ct)
+    {
+        await using var connection = await _connections.OpenAsync(ct);
+        // REPEATABLE READ is what makes the rollup recomputation's locking reads and gap locks exact (see RollupWriter).
+        await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, ct);
+
+        // Sorted so that two batches over the same partitions lock them in the same order.
+        var partitions = items.Select(i => new TopicPartition(i.Position.Topic, i.Position.Partition)).Distinct()
+            .OrderBy(tp => tp.Topic, StringComparer.Ordinal).ThenBy(tp => tp.Partition).ToList();
+        var stored = await _offsets.LockAsync(connection, transaction, group, partitions, ct);
+        var fresh = items.Where(i => i.Position.Offset >= stored[new TopicPartition(i.Position.Topic, i.Position.Partition)]).ToList();
+        var alreadyStored = items.Count - fresh.Count;
+        if (fresh.Count == 0)
+        {
+            await transaction.CommitAsync(ct);
+            return new StoreOutcome(alreadyStored, 0, 0, 0, false);
+        }
+
+        var records = fresh.Where(i => i.Record is not null).Select(i => i.Record!).ToList();
+        var inserted = await _rows.InsertAsync(connection, transaction, records, ct);
+        var deadLetters = fresh.Where(i => i.DeadLetter is not null).Select(i => i.DeadLetter!).ToList();
+        var deadInserted = await _deadLetters.InsertAsync(connection, transaction, deadLetters, ct);
+
+        // Increments are exact only if every record was new; a partial repeat cannot tell which rows counted, so the
+        // touched minutes are rebuilt from the raw rows. With nothing new, the rollups are already right.
+        var recomputed = false;
+        if (inserted == records.Count)
+            await _rollups.ApplyIncrementsAsync(connection, transaction, RollupDelta.From(records), ct);
+        else if (inserted > 0)
+        {
+            await _rollups.RecomputeMinutesAsync(connection, transaction, records.Select(r => RollupDelta.MinuteOf(r.TimeUtc)), ct);
+            recomputed = true;
+        }
+
+        var next = fresh.GroupBy(i => new TopicPartition(i.Position.Topic, i.Position.Partition))
+            .ToDictionary(g => g.Key, g => g.Max(i => i.Position.Offset) + 1);
+        await _offsets.AdvanceAsync(connection, transaction, group, next, ct);
+        await transaction.CommitAsync(ct);
+        return new StoreOutcome(alreadyStored, inserted, records.Count - inserted, deadInserted, recomputed);
+    }
+}

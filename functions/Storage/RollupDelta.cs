@@ -1,0 +1,69 @@
+using NginxPulse.Functions.Parsing;
+
+namespace NginxPulse.Functions.Storage;
+
+public readonly record struct RollupKey(DateTime MinuteUtc, string Vhost, string Host);
+
+public readonly record struct LatencyKey(DateTime MinuteUtc, string Vhost, string Host, int Bucket);
+
+/// <summary>One rollup_minute row's counters.</summary>
+public sealed record RollupCounts
+{
+    public long Requests { get; set; }
+    public long Bytes { get; set; }
+    public long Status1xx { get; set; }
+    public long Status2xx { get; set; }
+    public long Status3xx { get; set; }
+    public long Status4xx { get; set; }
+    public long Status5xx { get; set; }
+    public long StatusOther { get; set; }
+    public long BotRequests { get; set; }
+    public long LatencyCount { get; set; }
+    public long LatencySumMs { get; set; }
+}
+
+/// <summary>
+/// The rollup increments of a batch of new records, aggregated in memory so a batch costs one upsert per
+/// (minute, vhost, host) rather than per record. Definitions must match <see cref="RollupSql"/> exactly.
+/// </summary>
+public sealed class RollupDelta
+{
+    public Dictionary<RollupKey, RollupCounts> Minutes { get; } = [];
+    public Dictionary<LatencyKey, long> Latency { get; } = [];
+
+    public static DateTime MinuteOf(DateTime timeUtc) =>
+        new(timeUtc.Ticks - timeUtc.Ticks % TimeSpan.TicksPerMinute, DateTimeKind.Utc);
+
+    public static RollupDelta From(IEnumerable<AccessRecord> records)
+    {
+        var delta = new RollupDelta();
+        foreach (var r in records) delta.Add(r);
+        return delta;
+    }
+
+    public void Add(AccessRecord r)
+    {
+        var minute = MinuteOf(r.TimeUtc);
+        var key = new RollupKey(minute, r.Vhost, r.Host);
+        if (!Minutes.TryGetValue(key, out var c)) Minutes[key] = c = new RollupCounts();
+        c.Requests++;
+        c.Bytes += r.BytesSent ?? r.BodyBytes;
+        switch (r.Status)
+        {
+            case >= 100 and < 200: c.Status1xx++; break;
+            case >= 200 and < 300: c.Status2xx++; break;
+            case >= 300 and < 400: c.Status3xx++; break;
+            case >= 400 and < 500: c.Status4xx++; break;
+            case >= 500 and < 600: c.Status5xx++; break;
+            default: c.StatusOther++; break;
+        }
+        if (r.IsBot) c.BotRequests++;
+        if (r.RequestTimeMs is { } ms)
+        {
+            c.LatencyCount++;
+            c.LatencySumMs += ms;
+            var lk = new LatencyKey(minute, r.Vhost, r.Host, LatencyHistogram.Bucket(ms));
+            Latency[lk] = Latency.GetValueOrDefault(lk) + 1;
+        }
+    }
+}

@@ -1,0 +1,98 @@
+using System.Text;
+using MySql.Data.MySqlClient;
+
+namespace NginxPulse.Functions.Storage;
+
+/// <summary>Keeps rollup_minute and rollup_latency_minute in step with access_log, inside the batch transaction.</summary>
+internal sealed class RollupWriter
+{
+    private const int RowsPerStatement = 500;
+
+    private static readonly MultiRowInsert<KeyValuePair<RollupKey, RollupCounts>> MinuteUpsert = new("rollup_minute",
+    [
+        ("minute_utc", kv => kv.Key.MinuteUtc),
+        ("vhost", kv => kv.Key.Vhost),
+        ("host", kv => kv.Key.Host),
+        ("requests", kv => kv.Value.Requests),
+        ("bytes", kv => kv.Value.Bytes),
+        ("status_1xx", kv => kv.Value.Status1xx),
+        ("status_2xx", kv => kv.Value.Status2xx),
+        ("status_3xx", kv => kv.Value.Status3xx),
+        ("status_4xx", kv => kv.Value.Status4xx),
+        ("status_5xx", kv => kv.Value.Status5xx),
+        ("status_other", kv => kv.Value.StatusOther),
+        ("bot_requests", kv => kv.Value.BotRequests),
+        ("latency_count", kv => kv.Value.LatencyCount),
+        ("latency_sum_ms", kv => kv.Value.LatencySumMs),
+    ],
+    "ON DUPLICATE KEY UPDATE requests = requests + VALUES(requests), bytes = bytes + VALUES(bytes), " +
+    "status_1xx = status_1xx + VALUES(status_1xx), status_2xx = status_2xx + VALUES(status_2xx), " +
+    "status_3xx = status_3xx + VALUES(status_3xx), status_4xx = status_4xx + VALUES(status_4xx), " +
+    "status_5xx = status_5xx + VALUES(status_5xx), status_other = status_other + VALUES(status_other), " +
+    "bot_requests = bot_requests + VALUES(bot_requests), latency_count = latency_count + VALUES(latency_count), " +
+    "latency_sum_ms = latency_sum_ms + VALUES(latency_sum_ms)");
+
+    private static readonly MultiRowInsert<KeyValuePair<LatencyKey, long>> LatencyUpsert = new("rollup_latency_minute",
+    [
+        ("minute_utc", kv => kv.Key.MinuteUtc),
+        ("vhost", kv => kv.Key.Vhost),
+        ("host", kv => kv.Key.Host),
+        ("bucket", kv => kv.Key.Bucket),
+        ("count", kv => kv.Value),
+    ],
+    "ON DUPLICATE KEY UPDATE count = count + VALUES(count)");
+
+    /// <summary>Adds a batch's increments. Only valid when every record of the batch was new.</summary>
+    public async Task ApplyIncrementsAsync(MySqlConnection connection, MySqlTransaction transaction, RollupDelta delta, CancellationToken ct)
+    {
+        // Key order is the primary-key order, so concurrent batches lock shared rows in the same order and rarely deadlock.
+        var minutes = delta.Minutes.OrderBy(kv => kv.Key.MinuteUtc).ThenBy(kv => kv.Key.Vhost, StringComparer.Ordinal)
+            .ThenBy(kv => kv.Key.Host, StringComparer.Ordinal).ToList();
+        var latency = delta.Latency.OrderBy(kv => kv.Key.MinuteUtc).ThenBy(kv => kv.Key.Vhost, StringComparer.Ordinal)
+            .ThenBy(kv => kv.Key.Host, StringComparer.Ordinal).ThenBy(kv => kv.Key.Bucket).ToList();
+        await MinuteUpsert.ExecuteAsync(connection, transaction, minutes, RowsPerStatement, ct);
+        await LatencyUpsert.ExecuteAsync(connection, transaction, latency, RowsPerStatement, ct);
+    }
+
+    /// <summary>
+    /// Replaces every rollup row of the given minutes (all vhosts and hosts) with a recomputation from access_log.
+    /// Under REPEATABLE READ the DELETE takes next-key locks on those minutes and INSERT ... SELECT reads access_log
+    /// with shared locks (a current read, not the snapshot), so a concurrent batch either finishes before this reads
+    /// or waits until it commits: its rows are counted exactly once either way.
+    /// </summary>
+    public async Task RecomputeMinutesAsync(MySqlConnection connection, MySqlTransaction transaction, IEnumerable<DateTime> minutes, CancellationToken ct)
+    {
+        var ranges = MinuteRanges(minutes);
+        if (ranges.Count == 0) return;
+        await using var cmd = new MySqlCommand { Connection = connection, Transaction = transaction };
+        var rollupWhere = new StringBuilder();
+        var rawWhere = new StringBuilder();
+        for (var i = 0; i < ranges.Count; i++)
+        {
+            var sep = i == 0 ? "" : " OR ";
+            rollupWhere.Append(sep).Append($"(minute_utc >= @from{i} AND minute_utc < @to{i})");
+            rawWhere.Append(sep).Append($"(time_utc >= @from{i} AND time_utc < @to{i})");
+            cmd.Parameters.AddWithValue($"@from{i}", ranges[i].From);
+            cmd.Parameters.AddWithValue($"@to{i}", ranges[i].To);
+        }
+        cmd.CommandText = $"""
+            DELETE FROM rollup_minute WHERE {rollupWhere};
+            DELETE FROM rollup_latency_minute WHERE {rollupWhere};
+            INSERT INTO rollup_minute ({RollupSql.MinuteColumns}) {RollupSql.SelectMinutes(rawWhere.ToString())};
+            INSERT INTO rollup_latency_minute ({RollupSql.LatencyColumns}) {RollupSql.SelectLatency(rawWhere.ToString())};
+            """;
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+
+    /// <summary>Distinct minutes merged into contiguous [From, To) ranges, to keep the statements short.</summary>
+    internal static List<(DateTime From, DateTime To)> MinuteRanges(IEnumerable<DateTime> minutes)
+    {
+        var ranges = new List<(DateTime From, DateTime To)>();
+        foreach (var m in minutes.Distinct().Order())
+        {
+            if (ranges.Count > 0 && ranges[^1].To == m) ranges[^1] = (ranges[^1].From, m.AddMinutes(1));
+            else ranges.Add((m, m.AddMinutes(1)));
+        }
+        return ranges;
+    }
+}
