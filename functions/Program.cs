@@ -26,8 +26,10 @@ public static class Program
             builder.Services.AddNginxPulseStorage(builder.Configuration);
             builder.Services.AddIngestAccessLogs(builder.Configuration);
             await using var app = FunctionApp.Build(builder);
+            // Resolved before running: RunAsync disposes the container when the host stops.
+            var fatal = app.Services.GetService<FatalErrorMonitor>();
             await app.RunAsync();  // SIGTERM/Ctrl+C stop it through the host's console lifetime
-            return app.Services.GetService<FatalErrorMonitor>()?.HasFailed == true ? 1 : 0;
+            return fatal?.HasFailed == true ? 1 : 0;
         }
         catch (Exception ex) when (ex is FunctionAppConfigurationException or OptionsValidationException)
         {

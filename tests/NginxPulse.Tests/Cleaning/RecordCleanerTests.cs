@@ -1,5 +1,6 @@
 using NginxPulse.Functions.Cleaning;
 using NginxPulse.Functions.Parsing;
+using NginxPulse.Functions.Storage;
 using Xunit;
 
 namespace NginxPulse.Tests.Cleaning;
@@ -34,14 +35,14 @@ public class RecordCleanerTests
     }
 
     [Fact]
-    public void Oversized_fields_are_cut_and_flagged_without_splitting_a_character()
+    public void Oversized_fields_are_cut_at_the_store_boundary_and_flagged_without_splitting_a_character()
     {
-        var r = new AccessRecord { RemoteAddr = "1.2.3.4", Path = "/" + new string('a', FieldLimits.Path - 2) + "😀", UserAgent = new string('u', 5000) };
-        Cleaner.Clean(r);
-        Assert.True(r.Flags.HasFlag(RecordFlags.FieldTruncated));
-        Assert.Equal(FieldLimits.Path - 1, r.Path!.Length);
-        Assert.False(char.IsHighSurrogate(r.Path[^1]));
-        Assert.Equal(FieldLimits.UserAgent, r.UserAgent!.Length);
+        var r = new AccessRecord { RemoteAddr = "1.2.3.4", Path = "/" + new string('a', AccessRecordLimits.Path - 2) + "😀", UserAgent = new string('u', 5000) };
+        var stored = AccessRecordLimits.Normalize(r);
+        Assert.True(stored.Flags.HasFlag(RecordFlags.FieldTruncated));
+        Assert.Equal(AccessRecordLimits.Path - 1, stored.Path!.Length);
+        Assert.False(char.IsHighSurrogate(stored.Path[^1]));
+        Assert.Equal(AccessRecordLimits.UserAgent, stored.UserAgent!.Length);
     }
 
     [Fact]

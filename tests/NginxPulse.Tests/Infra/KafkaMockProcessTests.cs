@@ -15,7 +15,7 @@ public sealed class KafkaMockProcessTests : IDisposable
     {
         const int count = 100;
         var bootstrapFile = Path.Combine(directory, "bootstrap");
-        using var broker = BrokerProcess.Start("--topic", "t1:2", "--bootstrap-file", bootstrapFile);
+        using var broker = ChildProcess.StartBroker("--topic", "t1:2", "--bootstrap-file", bootstrapFile);
 
         await Eventually.TrueAsync(() => File.Exists(bootstrapFile) || broker.HasExited, Deadline, "the broker's bootstrap file");
         Assert.False(broker.HasExited, $"the broker exited early:\n{broker.StandardError}");
@@ -45,7 +45,7 @@ public sealed class KafkaMockProcessTests : IDisposable
     [Fact]
     public async Task Rejects_a_malformed_topic_with_a_clear_error_and_exit_code_2()
     {
-        using var broker = BrokerProcess.Start("--topic", "foo:x");
+        using var broker = ChildProcess.StartBroker("--topic", "foo:x");
 
         await broker.WaitForExitAsync(Deadline);
 

@@ -10,13 +10,17 @@ public static class Eventually
 {
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(20);
 
-    public static async Task TrueAsync(Func<Task<bool>> condition, TimeSpan timeout, string what, CancellationToken cancellationToken = default)
+    public static Task TrueAsync(Func<Task<bool>> condition, TimeSpan timeout, string what, CancellationToken cancellationToken = default) =>
+        TrueAsync(condition, timeout, () => what, cancellationToken);
+
+    /// <summary>The description is built only on time-out, so it can carry state gathered by then (e.g. a process log).</summary>
+    public static async Task TrueAsync(Func<Task<bool>> condition, TimeSpan timeout, Func<string> what, CancellationToken cancellationToken = default)
     {
         var elapsed = Stopwatch.StartNew();
         while (!await condition())
         {
             if (elapsed.Elapsed >= timeout)
-                throw new TimeoutException($"Timed out after {timeout.TotalSeconds:0.###} s waiting for {what}");
+                throw new TimeoutException($"Timed out after {timeout.TotalSeconds:0.###} s waiting for {what()}");
             await Task.Delay(PollInterval, cancellationToken);
         }
     }
