@@ -18,27 +18,23 @@ NP_FUNCTIONS_PID="$NP_FUNCTIONS_DIR/pid"
 NP_FUNCTIONS_LOG="$NP_FUNCTIONS_DIR/log"
 NP_FUNCTIONS_APP="$NP_FUNCTIONS_DIR/app"
 
-# The pid in the pid file, when that process is still our broker (not a pid the kernel has since reused).
-np_kafka_pid() {
+# The pid in pid file $1 when that process still runs and its command line matches $2 (not a pid the kernel has
+# since given to another process).
+np_live_pid() {
   local pid
-  [ -f "$NP_KAFKA_PID" ] || return 1
-  pid=$(cat "$NP_KAFKA_PID")
+  [ -f "$1" ] || return 1
+  pid=$(cat "$1")
   [[ "$pid" =~ ^[0-9]+$ ]] && kill -0 "$pid" 2>/dev/null || return 1
-  tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q 'NginxPulse\.KafkaMock' || return 1
+  tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q "$2" || return 1
   echo "$pid"
 }
+
+np_kafka_pid() { np_live_pid "$NP_KAFKA_PID" 'NginxPulse\.KafkaMock'; }
 
 np_kafka_running() { np_kafka_pid >/dev/null; }
 
-# The pid of the function app started by infra/local/demo, when it still runs.
-np_functions_pid() {
-  local pid
-  [ -f "$NP_FUNCTIONS_PID" ] || return 1
-  pid=$(cat "$NP_FUNCTIONS_PID")
-  [[ "$pid" =~ ^[0-9]+$ ]] && kill -0 "$pid" 2>/dev/null || return 1
-  tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q 'NginxPulse\.Functions' || return 1
-  echo "$pid"
-}
+# The function app started by infra/local/demo.
+np_functions_pid() { np_live_pid "$NP_FUNCTIONS_PID" 'NginxPulse\.Functions'; }
 
 np_mysql_running() { "$NP_MARIADB" status "$NP_MYSQL_DIR" 2>/dev/null; }
 
