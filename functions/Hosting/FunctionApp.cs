@@ -34,9 +34,9 @@ public static class FunctionApp
     {
         var appRoot = AppRoot.Resolve(builder.Configuration);
         var manifest = FunctionManifestLoader.Load(appRoot, new AppSettings(builder.Configuration));
-        var registry = new KafkaFunctionRegistry(builder.Services
-            .Where(d => d.ServiceType == typeof(KafkaFunctionRegistration))
-            .Select(d => (KafkaFunctionRegistration)d.ImplementationInstance!));
+        var registry = new FunctionRegistry(builder.Services
+            .Where(d => d.ServiceType == typeof(FunctionRegistration))
+            .Select(d => (FunctionRegistration)d.ImplementationInstance!));
         FunctionImplementationCheck.Verify(manifest, registry);
 
         var hostJson = HostJsonReader.Load(appRoot);

@@ -7,15 +7,15 @@ namespace NginxPulse.Functions.Hosting;
 public static class FunctionImplementationCheck
 {
     /// <summary>Before the container is built: every declared function has an implementation and vice versa.</summary>
-    public static void Verify(FunctionManifest manifest, KafkaFunctionRegistry registry)
+    public static void Verify(FunctionManifest manifest, FunctionRegistry registry)
     {
         var problems = new List<string>();
         foreach (var function in manifest.Functions)
         {
-            if (function.Trigger is not KafkaTriggerBinding)
-                problems.Add($"function '{function.Name}' ({function.Source}, {function.Trigger.Type}) has no implementation: this build runs kafkaTrigger functions only");
-            else if (!registry.TryGet(function.Name, out _))
-                problems.Add($"function '{function.Name}' ({function.Source}, kafkaTrigger) has no implementation registered; call services.AddKafkaFunction<TFunction>(\"{function.Name}\")");
+            if (!registry.TryGet(function.Name, out var registration))
+                problems.Add($"function '{function.Name}' ({function.Source}, {function.Trigger.Type}) has no implementation registered; call services.{RegistrationMethod(function.Trigger)}<TFunction>(\"{function.Name}\")");
+            else if (registration.TriggerType != function.Trigger.Type)
+                problems.Add($"function '{function.Name}' ({function.Source}) is a {function.Trigger.Type} but {registration.ImplementationType.Name} is registered as a {registration.TriggerType}; call services.{RegistrationMethod(function.Trigger)}<TFunction>(\"{function.Name}\")");
         }
         foreach (var registration in registry.All)
         {
@@ -29,7 +29,7 @@ public static class FunctionImplementationCheck
     /// After the container is built: each implementation can be constructed (a missing dependency fails now,
     /// not on the first batch) and names the function it is registered for. Constructors must stay cheap.
     /// </summary>
-    public static void VerifyInstances(IServiceProvider services, KafkaFunctionRegistry registry)
+    public static void VerifyInstances(IServiceProvider services, FunctionRegistry registry)
     {
         var problems = new List<string>();
         using var scope = services.CreateScope();
@@ -37,9 +37,16 @@ public static class FunctionImplementationCheck
         {
             try
             {
-                var instance = (IKafkaFunction)scope.ServiceProvider.GetRequiredService(registration.ImplementationType);
-                if (!string.Equals(instance.Name, registration.Name, StringComparison.OrdinalIgnoreCase))
-                    problems.Add($"{registration.ImplementationType.Name} is registered for function '{registration.Name}' but its Name is '{instance.Name}'");
+                var instance = scope.ServiceProvider.GetRequiredService(registration.ImplementationType);
+                var name = instance switch
+                {
+                    IKafkaFunction kafka => kafka.Name,
+                    ITimerFunction timer => timer.Name,
+                    IHttpFunction http => http.Name,
+                    _ => throw new InvalidOperationException($"{registration.ImplementationType.Name} implements no function contract"),
+                };
+                if (!string.Equals(name, registration.Name, StringComparison.OrdinalIgnoreCase))
+                    problems.Add($"{registration.ImplementationType.Name} is registered for function '{registration.Name}' but its Name is '{name}'");
             }
             catch (InvalidOperationException ex)
             {
@@ -48,4 +55,11 @@ public static class FunctionImplementationCheck
         }
         if (problems.Count > 0) throw new FunctionAppConfigurationException(problems);
     }
+
+    private static string RegistrationMethod(TriggerBinding trigger) => trigger switch
+    {
+        KafkaTriggerBinding => nameof(FunctionServiceCollectionExtensions.AddKafkaFunction),
+        TimerTriggerBinding => nameof(FunctionServiceCollectionExtensions.AddTimerFunction),
+        _ => nameof(FunctionServiceCollectionExtensions.AddHttpFunction),
+    };
 }

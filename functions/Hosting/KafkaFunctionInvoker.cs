@@ -9,7 +9,7 @@ namespace NginxPulse.Functions.Hosting;
 public sealed partial class KafkaFunctionInvoker(IServiceScopeFactory scopes, ILogger<KafkaFunctionInvoker> logger)
 {
     /// <summary>Returns the elapsed time; exceptions from the function propagate unchanged (the caller retries).</summary>
-    public async Task<TimeSpan> InvokeAsync(KafkaFunctionRegistration function, KafkaBatch batch, CancellationToken ct)
+    public async Task<TimeSpan> InvokeAsync(FunctionRegistration function, KafkaBatch batch, CancellationToken ct)
     {
         var started = Stopwatch.GetTimestamp();
         await using var scope = scopes.CreateAsyncScope();
@@ -22,7 +22,7 @@ public sealed partial class KafkaFunctionInvoker(IServiceScopeFactory scopes, IL
 
     /// <summary>Asks the function for offsets it stored with its data, when it keeps any.</summary>
     public async Task<IReadOnlyDictionary<int, long>?> GetStoredOffsetsAsync(
-        KafkaFunctionRegistration function, string consumerGroup, string topic, CancellationToken ct)
+        FunctionRegistration function, string consumerGroup, string topic, CancellationToken ct)
     {
         await using var scope = scopes.CreateAsyncScope();
         var instance = scope.ServiceProvider.GetRequiredService(function.ImplementationType);

@@ -19,7 +19,7 @@ namespace NginxPulse.Functions.Hosting.CustomHandler;
 /// </summary>
 public sealed partial class KafkaInvocationEndpoint(
     FunctionManifest manifest,
-    KafkaFunctionRegistry registry,
+    FunctionRegistry registry,
     KafkaFunctionInvoker invoker,
     ILogger<KafkaInvocationEndpoint> logger)
 {

@@ -9,7 +9,7 @@ namespace NginxPulse.Functions.Hosting.Standalone;
 
 /// <summary>What one consume loop needs to know about its function.</summary>
 internal sealed record ConsumeLoopSettings(
-    KafkaFunctionRegistration Registration,
+    FunctionRegistration Registration,
     KafkaTriggerBinding Trigger,
     int MaxBatchSize,
     TimeSpan BatchWindow,

@@ -10,7 +10,7 @@ namespace NginxPulse.Functions.Hosting.Standalone;
 /// <summary>One hosted service per kafkaTrigger function: owns its consumer and its dedicated thread.</summary>
 public sealed class KafkaTriggerListener(
     FunctionDefinition function,
-    KafkaFunctionRegistration registration,
+    FunctionRegistration registration,
     FunctionManifest manifest,
     KafkaFunctionInvoker invoker,
     IOptions<KafkaHostOptions> hostOptions,

@@ -15,7 +15,7 @@ namespace NginxPulse.Functions.Hosting.Standalone;
 /// </summary>
 public static class StandaloneTransport
 {
-    public static void AddServices(WebApplicationBuilder builder, FunctionManifest manifest, KafkaFunctionRegistry registry)
+    public static void AddServices(WebApplicationBuilder builder, FunctionManifest manifest, FunctionRegistry registry)
     {
         var services = builder.Services;
         services.AddOptions<StandaloneHttpOptions>()

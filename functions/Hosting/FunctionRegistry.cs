@@ -1,13 +1,13 @@
 namespace NginxPulse.Functions.Hosting;
 
 /// <summary>Function name to implementation, case-insensitive like the Functions host's function names.</summary>
-public sealed class KafkaFunctionRegistry
+public sealed class FunctionRegistry
 {
-    private readonly Dictionary<string, KafkaFunctionRegistration> byName;
+    private readonly Dictionary<string, FunctionRegistration> byName;
 
-    public KafkaFunctionRegistry(IEnumerable<KafkaFunctionRegistration> registrations)
+    public FunctionRegistry(IEnumerable<FunctionRegistration> registrations)
     {
-        byName = new Dictionary<string, KafkaFunctionRegistration>(StringComparer.OrdinalIgnoreCase);
+        byName = new Dictionary<string, FunctionRegistration>(StringComparer.OrdinalIgnoreCase);
         foreach (var registration in registrations)
         {
             if (!byName.TryAdd(registration.Name, registration))
@@ -16,8 +16,8 @@ public sealed class KafkaFunctionRegistry
         }
     }
 
-    public IReadOnlyCollection<KafkaFunctionRegistration> All => byName.Values;
+    public IReadOnlyCollection<FunctionRegistration> All => byName.Values;
 
-    public bool TryGet(string name, out KafkaFunctionRegistration registration) =>
+    public bool TryGet(string name, out FunctionRegistration registration) =>
         byName.TryGetValue(name, out registration!);
 }
