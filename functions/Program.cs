@@ -1,9 +1,11 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using NginxPulse.Functions.Alerts;
 using NginxPulse.Functions.Cli;
 using NginxPulse.Functions.Hosting;
 using NginxPulse.Functions.Hosting.Standalone;
 using NginxPulse.Functions.IngestAccessLogs;
+using NginxPulse.Functions.MaintainStorage;
 using NginxPulse.Functions.Storage;
 
 namespace NginxPulse.Functions;
@@ -25,6 +27,8 @@ public static class Program
             builder.Services.AddSingleton(TimeProvider.System);
             builder.Services.AddNginxPulseStorage(builder.Configuration);
             builder.Services.AddIngestAccessLogs(builder.Configuration);
+            builder.Services.AddAlerts(builder.Configuration);
+            builder.Services.AddMaintainStorage(builder.Configuration);
             await using var app = FunctionApp.Build(builder);
             // Resolved before running: RunAsync disposes the container when the host stops.
             var fatal = app.Services.GetService<FatalErrorMonitor>();
