@@ -41,16 +41,15 @@ public static partial class AlertRulesFile
 
             var problems = new List<string>();
             var rules = new List<AlertRule>();
+            var names = new HashSet<string>(StringComparer.Ordinal);
             var index = 0;
             foreach (var element in rulesElement.EnumerateArray())
             {
                 index++;
                 var reader = new RuleReader(element, source, index, configuredChannels, problems);
-                if (reader.Read() is { } rule)
-                {
-                    if (rules.Any(r => r.Name == rule.Name)) reader.Problem("name", $"'{rule.Name}' is used by an earlier rule; names must be unique");
-                    else rules.Add(rule);
-                }
+                var rule = reader.Read();
+                if (reader.Name is { } name && !names.Add(name)) reader.Problem("name", $"'{name}' is used by an earlier rule; names must be unique");
+                else if (rule is not null) rules.Add(rule);
             }
             return problems.Count > 0 ? new AlertRuleLoad([], problems) : new AlertRuleLoad(rules, []);
         }
@@ -64,6 +63,9 @@ public static partial class AlertRulesFile
         private string _label = $"rule #{index}";
         private int _problemsBefore;
 
+        /// <summary>The rule's name once read, even when other fields are bad.</summary>
+        public string? Name { get; private set; }
+
         public void Problem(string field, string message) => problems.Add($"{source}: {_label}: field '{field}': {message}");
 
         public AlertRule? Read()
@@ -75,7 +77,7 @@ public static partial class AlertRulesFile
                 return null;
             }
 
-            var name = String("name", required: true);
+            var name = Name = String("name", required: true);
             if (name is not null)
             {
                 _label = $"rule '{name}'";

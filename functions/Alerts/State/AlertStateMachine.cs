@@ -51,7 +51,8 @@ public static class AlertStateMachine
                 break;
         }
         if (next != previous) since = dataTime;
-        if (next is AlertStatus.Ok or AlertStatus.Pending) notified = false;
+        // A new incident (entered from ok, pending or resolved) has not been announced yet.
+        if (next is AlertStatus.Ok or AlertStatus.Pending || (next == AlertStatus.Firing && previous != AlertStatus.Firing)) notified = false;
 
         NotificationKind? due = next switch
         {
