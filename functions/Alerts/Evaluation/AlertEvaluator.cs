@@ -51,12 +51,8 @@ public sealed class AlertEvaluator
     public async Task<EvaluationOutcome> RunAsync(CancellationToken ct)
     {
         await using var lockConnection = await _connections.OpenAsync(ct);
-        MySqlNamedLock evaluationLock;
-        try
-        {
-            evaluationLock = await MySqlNamedLock.AcquireAsync(lockConnection, LockPurpose, TimeSpan.Zero, ct);
-        }
-        catch (TimeoutException)
+        var evaluationLock = await MySqlNamedLock.TryAcquireAsync(lockConnection, LockPurpose, TimeSpan.Zero, ct);
+        if (evaluationLock is null)
         {
             _logger.LogInformation("Another evaluator holds the alert lock; skipping this run");
             return new EvaluationOutcome(false, null, 0, 0, 0, null);
