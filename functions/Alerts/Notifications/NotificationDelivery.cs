@@ -38,13 +38,12 @@ public sealed class NotificationDelivery
         budget.CancelAfter(_options.DeliveryBudget);
         var failedChannels = new HashSet<string>(StringComparer.Ordinal);
         int delivered = 0, failed = 0;
-        var attempted = new HashSet<long>();
         try
         {
             while (true)
             {
-                var due = (await _outbox.DueAsync(_clock.GetUtcNow().UtcDateTime, BatchSize, budget.Token))
-                    .Where(m => !failedChannels.Contains(m.Channel) && attempted.Add(m.Id)).ToList();
+                // A delivered row is no longer due and a failed one waits for its backoff, so each pass ends.
+                var due = await _outbox.DueAsync(_clock.GetUtcNow().UtcDateTime, BatchSize, failedChannels, budget.Token);
                 if (due.Count == 0) break;
                 foreach (var message in due)
                 {

@@ -27,16 +27,19 @@ public sealed class OutboxStore
         await cmd.ExecuteNonQueryAsync(ct);
     }
 
-    /// <summary>Undelivered rows whose next attempt is due, oldest first.</summary>
-    public async Task<IReadOnlyList<OutboxMessage>> DueAsync(DateTime now, int limit, CancellationToken ct)
+    /// <summary>Undelivered rows whose next attempt is due, oldest first, leaving out the channels given.</summary>
+    public async Task<IReadOnlyList<OutboxMessage>> DueAsync(DateTime now, int limit, IReadOnlyCollection<string> skipChannels, CancellationToken ct)
     {
         await using var connection = await _connections.OpenAsync(ct);
-        await using var cmd = new MySqlCommand("""
+        var skip = string.Join(", ", skipChannels.Select((_, i) => "@skip" + i));
+        await using var cmd = new MySqlCommand($"""
             SELECT id, channel, attempts, payload FROM alert_outbox
-            WHERE delivered_utc IS NULL AND next_attempt_utc <= @now ORDER BY id LIMIT @limit
+            WHERE delivered_utc IS NULL AND next_attempt_utc <= @now{(skipChannels.Count == 0 ? "" : $" AND channel NOT IN ({skip})")}
+            ORDER BY id LIMIT @limit
             """, connection);
         cmd.Parameters.AddWithValue("@now", now);
         cmd.Parameters.AddWithValue("@limit", limit);
+        foreach (var (channel, i) in skipChannels.Select((c, i) => (c, i))) cmd.Parameters.AddWithValue("@skip" + i, channel);
         await using var reader = await cmd.ExecuteReaderAsync(ct);
         var messages = new List<OutboxMessage>();
         while (await reader.ReadAsync(ct))
