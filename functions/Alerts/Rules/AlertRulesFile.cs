@@ -151,32 +151,18 @@ public static partial class AlertRulesFile
             return null;
         }
 
-        private AlertGrouping? Grouping()
-        {
-            var text = String("groupBy", required: false) ?? "none";
-            switch (text)
-            {
-                case "none": return AlertGrouping.None;
-                case "vhost": return AlertGrouping.Vhost;
-                case "host": return AlertGrouping.Host;
-                default:
-                    Problem("groupBy", $"'{text}' is not a grouping: use 'none', 'vhost' or 'host'");
-                    return null;
-            }
-        }
+        private AlertGrouping? Grouping() => Choice("groupBy", "none", "a grouping",
+            new Dictionary<string, AlertGrouping> { ["none"] = AlertGrouping.None, ["vhost"] = AlertGrouping.Vhost, ["host"] = AlertGrouping.Host });
 
-        private AlertSeverity? Severity()
+        private AlertSeverity? Severity() => Choice("severity", "warning", "a severity",
+            new Dictionary<string, AlertSeverity> { ["critical"] = AlertSeverity.Critical, ["warning"] = AlertSeverity.Warning, ["info"] = AlertSeverity.Info });
+
+        private T? Choice<T>(string field, string fallback, string what, Dictionary<string, T> choices) where T : struct
         {
-            var text = String("severity", required: false) ?? "warning";
-            switch (text)
-            {
-                case "critical": return AlertSeverity.Critical;
-                case "warning": return AlertSeverity.Warning;
-                case "info": return AlertSeverity.Info;
-                default:
-                    Problem("severity", $"'{text}' is not a severity: use 'critical', 'warning' or 'info'");
-                    return null;
-            }
+            var text = String(field, required: false) ?? fallback;
+            if (choices.TryGetValue(text, out var value)) return value;
+            Problem(field, $"'{text}' is not {what}: use {string.Join(", ", choices.Keys.Select(k => $"'{k}'"))}");
+            return null;
         }
 
         private TimeSpan? Duration(string field, bool required, TimeSpan fallback)
