@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace NginxPulse.Functions.Alerts.Evaluation;
 
 /// <summary>A half-open UTC range of whole minutes [Start, End).</summary>
@@ -8,9 +6,6 @@ public sealed record MetricWindow(DateTime Start, DateTime End)
     public static MetricWindow EndingAt(DateTime end, TimeSpan length) => new(end - length, end);
 
     public MetricWindow ShiftBack(TimeSpan offset) => new(Start - offset, End - offset);
-
-    public override string ToString() =>
-        $"{Start.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)}–{End.ToString("HH:mm", CultureInfo.InvariantCulture)} UTC";
 }
 
 /// <summary>A metric value for one scope, with how many requests it was computed from.</summary>

@@ -13,8 +13,6 @@ public sealed class AlertRuleBook
         Rules = load.Rules;
     }
 
-    public AlertRuleBook(IReadOnlyList<AlertRule> rules) => Rules = rules;
-
     public IReadOnlyList<AlertRule> Rules { get; }
 
     public AlertRule? Find(string name) => Rules.FirstOrDefault(r => r.Name == name);

@@ -8,8 +8,6 @@ public sealed record AlertScope(string? Vhost, string? Host)
     /// <summary>The key used in state, history, silences and the HTTP API: <c>all</c>, <c>vhost:x</c>, <c>host:y</c>.</summary>
     public string Key => Vhost is not null ? "vhost:" + Vhost : Host is not null ? "host:" + Host : "all";
 
-    public override string ToString() => Key;
-
     public static bool TryParse(string text, out AlertScope scope)
     {
         scope = All;
