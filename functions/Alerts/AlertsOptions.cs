@@ -11,8 +11,11 @@ public sealed class AlertsOptions
     /// <summary>The rules file; a relative path is resolved against the app root.</summary>
     public string RulesPath { get; set; } = "alert-rules.json";
 
-    /// <summary>Minutes this close to the wall clock are never evaluated: lines still on their way through Kafka.</summary>
-    public TimeSpan IngestionDelay { get; set; } = TimeSpan.FromMinutes(1);
+    /// <summary>
+    /// A minute is evaluated only once the wall clock is this far past its end, for lines still on their way through
+    /// Kafka (per host, the watermark already waits for the host's next minute to arrive).
+    /// </summary>
+    public TimeSpan IngestionDelay { get; set; } = TimeSpan.FromSeconds(15);
 
     /// <summary>
     /// A host whose stored data is further behind the newest host than this no longer holds the evaluation back

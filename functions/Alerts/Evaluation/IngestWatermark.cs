@@ -21,7 +21,7 @@ public sealed record IngestWatermark(DateTime End, IReadOnlyDictionary<string, D
     public static IngestWatermark Compute(IReadOnlyDictionary<string, DateTime> latestMinuteByHost, DateTimeOffset now, TimeSpan ingestionDelay, TimeSpan maxLag)
     {
         var wallMinute = FloorMinute(now.UtcDateTime);
-        var wallEnd = wallMinute - ingestionDelay;
+        var wallEnd = FloorMinute(now.UtcDateTime - ingestionDelay);
         if (latestMinuteByHost.Count == 0) return new IngestWatermark(wallEnd, latestMinuteByHost, wallMinute);
 
         var newest = latestMinuteByHost.Values.Max();

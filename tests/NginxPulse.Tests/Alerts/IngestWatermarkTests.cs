@@ -31,4 +31,16 @@ public sealed class IngestWatermarkTests
 
     [Fact]
     public void With_no_data_at_all_the_wall_clock_decides() => Assert.Equal(At(29), End());
+
+    [Theory]
+    [InlineData(10, 29)]
+    [InlineData(15, 30)]
+    [InlineData(59, 30)]
+    public void A_minute_is_evaluated_once_the_ingestion_delay_has_passed_after_its_end(int second, int end)
+    {
+        var hosts = new Dictionary<string, DateTime> { ["a"] = At(31) };
+        var now = new DateTimeOffset(2026, 11, 21, 12, 30, second, TimeSpan.Zero);
+
+        Assert.Equal(At(end), IngestWatermark.Compute(hosts, now, TimeSpan.FromSeconds(15), MaxLag).End);
+    }
 }
