@@ -143,6 +143,28 @@ public sealed class AlertScenarioTests
     }
 
     [Fact]
+    public async Task A_spike_relative_to_the_same_window_last_week_fires_once_and_a_vhost_as_busy_as_last_week_does_not()
+    {
+        await using var harness = await AlertHarness.CreateAsync(Rules("""
+            { "name": "weekly", "metric": "requests", "groupBy": "vhost", "condition": { "above": 3, "relativeTo": "week" },
+              "minSamples": 10, "window": "2m", "for": "1m", "channels": ["local"] }
+            """));
+        for (var k = 0; k < 24; k++)
+        {
+            await harness.Traffic.MinuteAsync(Minute(k).AddDays(-7), 10, vhost: "www.example.com");
+            await harness.Traffic.MinuteAsync(Minute(k).AddDays(-7), 40, vhost: "shop.example.org");
+        }
+        await RunAsync(harness, 24, async k =>
+        {
+            await harness.Traffic.MinuteAsync(Minute(k), k is >= 10 and < 14 ? 50 : 10, vhost: "www.example.com");
+            await harness.Traffic.MinuteAsync(Minute(k), 40, vhost: "shop.example.org");
+        });
+
+        await AssertOneIncidentAsync(harness, "weekly", "vhost:www.example.com");
+        Assert.DoesNotContain(await harness.OutboxAsync(), r => r.Scope == "vhost:shop.example.org");
+    }
+
+    [Fact]
     public async Task Two_minutes_of_ingestion_lag_give_no_false_drop_and_the_spike_still_fires_once()
     {
         await using var harness = await AlertHarness.CreateAsync(Rules(SpikeRule, DropRule));
