@@ -5,24 +5,15 @@ using NginxPulse.Functions.Hosting;
 namespace NginxPulse.Functions.AlertHistory;
 
 /// <summary>GET alerts/history?rule=&amp;scope=&amp;from=&amp;to=&amp;limit=: state changes, newest first (default: the last 7 days, 100 entries).</summary>
-public sealed class AlertHistoryFunction : IHttpFunction
+public sealed class AlertHistoryFunction(AlertHistoryReader history, TimeProvider clock) : IHttpFunction
 {
     private const int MaxLimit = 10_000;
-
-    private readonly AlertHistoryReader _history;
-    private readonly TimeProvider _clock;
-
-    public AlertHistoryFunction(AlertHistoryReader history, TimeProvider clock)
-    {
-        _history = history;
-        _clock = clock;
-    }
 
     public string Name => "AlertHistory";
 
     public async Task<HttpFunctionResponse> HandleAsync(HttpFunctionRequest request, CancellationToken ct)
     {
-        var now = _clock.GetUtcNow().UtcDateTime;
+        var now = clock.GetUtcNow().UtcDateTime;
         if (!TryTime(request, "to", now, out var to)) return HttpFunctionResponse.Error(400, "parameter 'to' must be an ISO-8601 time");
         if (!TryTime(request, "from", to.AddDays(-7), out var from)) return HttpFunctionResponse.Error(400, "parameter 'from' must be an ISO-8601 time");
         if (from >= to) return HttpFunctionResponse.Error(400, "parameter 'from' must be before 'to'");
@@ -30,7 +21,7 @@ public sealed class AlertHistoryFunction : IHttpFunction
         if (request.QueryValue("limit") is { } text && (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit is < 1 or > MaxLimit))
             return HttpFunctionResponse.Error(400, $"parameter 'limit' must be a whole number within 1..{MaxLimit}");
 
-        var entries = await _history.ReadAsync(request.QueryValue("rule"), request.QueryValue("scope"), from, to, limit, ct);
+        var entries = await history.ReadAsync(request.QueryValue("rule"), request.QueryValue("scope"), from, to, limit, ct);
         return HttpFunctionResponse.Json(new { history = entries });
     }
 

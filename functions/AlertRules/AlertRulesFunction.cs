@@ -4,18 +4,14 @@ using NginxPulse.Functions.Hosting;
 namespace NginxPulse.Functions.AlertRules;
 
 /// <summary>GET alerts/rules: the rules this deployment evaluates, as read from the rules file.</summary>
-public sealed class AlertRulesFunction : IHttpFunction
+public sealed class AlertRulesFunction(AlertRuleBook rules) : IHttpFunction
 {
-    private readonly AlertRuleBook _rules;
-
-    public AlertRulesFunction(AlertRuleBook rules) => _rules = rules;
-
     public string Name => "AlertRules";
 
     public Task<HttpFunctionResponse> HandleAsync(HttpFunctionRequest request, CancellationToken ct) =>
         Task.FromResult(HttpFunctionResponse.Json(new
         {
-            rules = _rules.Rules.Select(r => new
+            rules = rules.Rules.Select(r => new
             {
                 name = r.Name,
                 description = r.Description,

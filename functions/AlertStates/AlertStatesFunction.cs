@@ -7,29 +7,18 @@ namespace NginxPulse.Functions.AlertStates;
 /// GET alerts/states: the current state of every rule and scope, with the silence that covers it (the dashboard
 /// contract: rule, scope, state, since, value, threshold, severity, silencedUntil).
 /// </summary>
-public sealed class AlertStatesFunction : IHttpFunction
+public sealed class AlertStatesFunction(AlertStateStore states, SilenceStore silences, TimeProvider clock) : IHttpFunction
 {
-    private readonly AlertStateStore _states;
-    private readonly SilenceStore _silences;
-    private readonly TimeProvider _clock;
-
-    public AlertStatesFunction(AlertStateStore states, SilenceStore silences, TimeProvider clock)
-    {
-        _states = states;
-        _silences = silences;
-        _clock = clock;
-    }
-
     public string Name => "AlertStates";
 
     public async Task<HttpFunctionResponse> HandleAsync(HttpFunctionRequest request, CancellationToken ct)
     {
-        var now = _clock.GetUtcNow().UtcDateTime;
-        var silences = await _silences.CurrentAsync(now, ct);
-        var states = await _states.ListAsync(ct);
+        var now = clock.GetUtcNow().UtcDateTime;
+        var active = await silences.CurrentAsync(now, ct);
+        var current = await states.ListAsync(ct);
         return HttpFunctionResponse.Json(new
         {
-            states = states.Select(s => new
+            states = current.Select(s => new
             {
                 rule = s.Rule,
                 scope = s.Scope,
@@ -38,7 +27,7 @@ public sealed class AlertStatesFunction : IHttpFunction
                 value = s.Value,
                 threshold = s.Threshold,
                 severity = s.Severity.ToString().ToLowerInvariant(),
-                silencedUntil = silences.Where(x => x.Matches(s.Rule, s.Scope, now)).Select(x => (DateTime?)x.EndsUtc).Max(),
+                silencedUntil = active.Where(x => x.Matches(s.Rule, s.Scope, now)).Select(x => (DateTime?)x.EndsUtc).Max(),
             }),
         });
     }

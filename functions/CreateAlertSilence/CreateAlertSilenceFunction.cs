@@ -10,20 +10,9 @@ namespace NginxPulse.Functions.CreateAlertSilence;
 /// POST alerts/silences with <c>{"rule": "name"|null, "scope": "vhost:x"|null, "duration": "2h" | "endsUtc": "ISO",
 /// "startsUtc": "ISO"?, "comment": "...", "createdBy": "..."}</c>; 201 with the silence, 400 naming the bad field.
 /// </summary>
-public sealed class CreateAlertSilenceFunction : IHttpFunction
+public sealed class CreateAlertSilenceFunction(SilenceStore silences, AlertRuleBook rules, TimeProvider clock) : IHttpFunction
 {
     private static readonly TimeSpan MaxDuration = TimeSpan.FromDays(90);
-
-    private readonly SilenceStore _silences;
-    private readonly AlertRuleBook _rules;
-    private readonly TimeProvider _clock;
-
-    public CreateAlertSilenceFunction(SilenceStore silences, AlertRuleBook rules, TimeProvider clock)
-    {
-        _silences = silences;
-        _rules = rules;
-        _clock = clock;
-    }
 
     public string Name => "CreateAlertSilence";
 
@@ -38,9 +27,9 @@ public sealed class CreateAlertSilenceFunction : IHttpFunction
         catch (JsonException) { return Bad("body", "must be a JSON object"); }
         if (body.ValueKind != JsonValueKind.Object) return Bad("body", "must be a JSON object");
 
-        var now = _clock.GetUtcNow().UtcDateTime;
+        var now = clock.GetUtcNow().UtcDateTime;
         if (!OptionalString(body, "rule", out var rule)) return Bad("rule", "must be a string or null");
-        if (rule is not null && _rules.Find(rule) is null) return Bad("rule", $"there is no rule named '{rule}'");
+        if (rule is not null && rules.Find(rule) is null) return Bad("rule", $"there is no rule named '{rule}'");
         if (!OptionalString(body, "scope", out var scope)) return Bad("scope", "must be a string or null");
         if (scope is not null && !AlertScope.TryParse(scope, out _)) return Bad("scope", "must be 'all', 'vhost:NAME' or 'host:NAME'");
         if (rule is null && scope is null) return Bad("rule", "give a rule, a scope or both (a silence of everything is not allowed)");
@@ -72,7 +61,7 @@ public sealed class CreateAlertSilenceFunction : IHttpFunction
         if (ends <= starts || ends <= now) return Bad(durationText is not null ? "duration" : "endsUtc", "the silence must end in the future, after it starts");
         if (ends - starts > MaxDuration) return Bad(durationText is not null ? "duration" : "endsUtc", $"a silence lasts at most {MaxDuration.TotalDays:0} days");
 
-        var silence = await _silences.CreateAsync(rule, scope, starts, ends, comment.Trim(), createdBy ?? "api", now, ct);
+        var silence = await silences.CreateAsync(rule, scope, starts, ends, comment.Trim(), createdBy ?? "api", now, ct);
         return HttpFunctionResponse.Json(new { silence }, 201);
     }
 
