@@ -17,7 +17,7 @@ public static class ShipperHost
     public const string EnvironmentPrefix = "NGINXPULSE_SHIPPER_";
 
     /// <summary>Throws <see cref="ShipperConfigurationException"/> naming the bad setting when the configuration cannot run.</summary>
-    public static IHost Build(ShipperCommandLine commandLine, TextWriter progressOutput)
+    public static IHost Build(ShipperCommandLine commandLine, TextWriter progressOutput, Action<ILoggingBuilder>? logging = null)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         var loadErrors = new ConfigurationLoadErrors();
@@ -52,6 +52,7 @@ public static class ShipperHost
             o.UseUtcTimestamp = true;
             o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
         });
+        logging?.Invoke(builder.Logging);
         if (mode.IsBackfill && builder.Configuration["Logging:LogLevel:Default"] is null) builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = options.Kafka.ShutdownFlushTimeout + TimeSpan.FromSeconds(10));
 
