@@ -11,6 +11,7 @@ public sealed class TestBroker : IDisposable
     public const int Partitions = 3;
 
     private readonly List<ShippedEvent> events = [];
+    private readonly List<ConsumeResult<string, byte[]>> raw = [];
     private IConsumer<string, byte[]>? consumer;
 
     public TestBroker()
@@ -29,6 +30,9 @@ public sealed class TestBroker : IDisposable
     /// <summary>Everything read so far (in arrival order).</summary>
     public IReadOnlyList<ShippedEvent> Events { get { lock (events) return events.ToList(); } }
 
+    /// <summary>The messages behind <see cref="Events"/>, as the consumer received them.</summary>
+    public IReadOnlyList<ConsumeResult<string, byte[]>> RawMessages { get { lock (events) return raw.ToList(); } }
+
     /// <summary>Reads until <paramref name="done"/> holds for what was read.</summary>
     public async Task<IReadOnlyList<ShippedEvent>> ReadUntilAsync(Func<IReadOnlyList<ShippedEvent>, bool> done, TimeSpan timeout, string what)
     {
@@ -36,7 +40,11 @@ public sealed class TestBroker : IDisposable
         await Eventually.TrueAsync(() =>
         {
             while (consumer.Consume(TimeSpan.FromMilliseconds(50)) is { } r)
-                lock (events) events.Add(ShippedEvent.Parse(r.Message.Key, r.Message.Value, r.Partition.Value));
+                lock (events)
+                {
+                    raw.Add(r);
+                    events.Add(ShippedEvent.Parse(r.Message.Key, r.Message.Value, r.Partition.Value));
+                }
             return Task.FromResult(done(Events));
         }, timeout, () => $"{what} (read {Events.Count} events so far)");
         return Events;
