@@ -25,6 +25,14 @@ public sealed class BackfillProgress(LogShipper shipper, ShipperMetrics metrics,
 
     public void Finish() => Write("\r", "\n");
 
+    private static string Size(long bytes) => bytes switch
+    {
+        < 1024 => $"{bytes} B",
+        < 1024 * 1024 => $"{bytes / 1024.0:0.0} KiB",
+        < 1024L * 1024 * 1024 => $"{bytes / 1048576.0:0.0} MiB",
+        _ => $"{bytes / 1073741824.0:0.00} GiB",
+    };
+
     private sealed class Stopper(CancellationTokenSource source) : IDisposable
     {
         public void Dispose()
@@ -41,7 +49,7 @@ public sealed class BackfillProgress(LogShipper shipper, ShipperMetrics metrics,
         var seconds = Math.Max(0.001, (DateTime.UtcNow - startedUtc).TotalSeconds);
         lock (output)
         {
-            output.Write($"{prefix}backfill: {acked / 1048576.0:0.0}/{totalBytes / 1048576.0:0.0} MiB acknowledged ({percent:0.0}%), {metrics.LinesAcked:N0} lines, {metrics.LinesAcked / seconds:N0} lines/s   {suffix}");
+            output.Write($"{prefix}backfill: {Size(acked)} of {Size(totalBytes)} acknowledged ({percent:0.0}%), {metrics.LinesAcked:N0} lines, {metrics.LinesAcked / seconds:N0} lines/s   {suffix}");
             output.Flush();
         }
     }

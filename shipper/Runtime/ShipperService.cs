@@ -57,8 +57,8 @@ public sealed class ShipperService(
         using var display = progress.Start(files, stoppingToken);
         var allRead = await shipper.BackfillAsync(files, stoppingToken);
         while (!stoppingToken.IsCancellationRequested && producer.Budget.Messages > 0) producer.Flush(TimeSpan.FromMilliseconds(200));
-        await shipper.DisposeAsync();
         progress.Finish();
+        await shipper.DisposeAsync();
         exit.Code = stoppingToken.IsCancellationRequested || !allRead ? 1 : 0;
         lifetime.StopApplication();
     }
