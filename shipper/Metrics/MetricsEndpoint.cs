@@ -13,7 +13,7 @@ public sealed class MetricsEndpoint(ShipperOptions options, PrometheusText prome
     {
         if (options.Metrics.Port == 0) return;
         using var listener = new HttpListener();
-        var prefix = $"http://{options.Metrics.BindAddress}:{options.Metrics.Port}/";
+        var prefix = $"http://{ListenHost(IPAddress.Parse(options.Metrics.BindAddress))}:{options.Metrics.Port}/";
         listener.Prefixes.Add(prefix);
         try
         {
@@ -40,6 +40,11 @@ public sealed class MetricsEndpoint(ShipperOptions options, PrometheusText prome
             await AnswerAsync(request);
         }
     }
+
+    // HttpListener matches requests by host name: "any address" must be its wildcard, or no Host header matches.
+    private static string ListenHost(IPAddress address) =>
+        address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any) ? "*"
+        : address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{address}]" : address.ToString();
 
     private async Task AnswerAsync(HttpListenerContext request)
     {
