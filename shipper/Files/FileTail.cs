@@ -24,6 +24,7 @@ public sealed class FileTail : IAsyncDisposable
     private readonly FileState state;
     private readonly FileIdentity identity;
     private readonly SafeFileHandle handle;
+    private SafeFileHandle? copy;   // after copytruncate: the rotated copy that still holds the unread old lines
     private readonly TailContext context;
     private readonly bool stopAtEndOfFile;
     private readonly CancellationTokenSource stop;
@@ -55,6 +56,8 @@ public sealed class FileTail : IAsyncDisposable
         bufferStart = readOffset = state.ResumeOffset;
         state.IsOpen = true;
     }
+
+    private SafeFileHandle Reading => copy ?? handle;
 
     public FileState State => state;
     public FileIdentity Identity => identity;
@@ -132,8 +135,10 @@ public sealed class FileTail : IAsyncDisposable
     {
         if (!FileStat.TryGet(handle, out var stat)) return TailEnd.Deleted;
         state.Size = stat.Size;
+        if (copy is not null) return TailEnd.Truncated;  // the copy is complete: the old content is done
         if (stat.Size < readOffset || FileIdentity.TryFingerprint(handle, context.Options.FingerprintBytes) != identity.Fingerprint)
         {
+            if (TryFollowCopy()) return null;
             context.Logger.LogInformation("{Path} ({FileId}) was truncated or rewritten at offset {Offset} (copytruncate?); its new content is read as a new file",
                 state.Path, identity.Id, readOffset);
             return TailEnd.Truncated;
@@ -153,13 +158,40 @@ public sealed class FileTail : IAsyncDisposable
         return null;
     }
 
+    /// <summary>
+    /// copytruncate copies the file, then truncates it: lines written after our last read are only in the copy. The
+    /// copy starts with the same first line, so it has the same fingerprint; read the rest of the old content from
+    /// it, under the old identity and offsets, so nothing is skipped and nothing is sent twice.
+    /// </summary>
+    private bool TryFollowCopy()
+    {
+        var directory = System.IO.Path.GetDirectoryName(state.Path)!;
+        var name = System.IO.Path.GetFileName(state.Path);
+        IEnumerable<string> candidates;
+        try { candidates = Directory.EnumerateFiles(directory, name + "?*").ToList(); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return false; }
+        foreach (var candidate in candidates)
+        {
+            if (!FileStat.TryGet(candidate, out var stat) || (stat.Device, stat.Inode) == (identity.Device, identity.Inode) || stat.Size < readOffset) continue;
+            SafeFileHandle opened;
+            try { opened = File.OpenHandle(candidate, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete); }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { continue; }
+            if (FileIdentity.TryFingerprint(opened, context.Options.FingerprintBytes) != identity.Fingerprint) { opened.Dispose(); continue; }
+            context.Logger.LogInformation("{Path} ({FileId}) was truncated (copytruncate); reading its remaining lines from the copy {Copy} from offset {Offset}",
+                state.Path, identity.Id, candidate, readOffset);
+            copy = opened;
+            return true;
+        }
+        return false;
+    }
+
     /// <summary>Reads once and ships every complete line; false at the end of the file.</summary>
     private async ValueTask<bool> ReadAsync(CancellationToken cancellationToken)
     {
         var max = input.MaxLineBytes;
         if (skipping) return await SkipHugeLineAsync(max, cancellationToken);
         if (filled == buffer.Length) Grow(Math.Min(buffer.Length * 2, max + ReadChunk));
-        var n = RandomAccess.Read(handle, buffer.AsSpan(filled), readOffset);
+        var n = RandomAccess.Read(Reading, buffer.AsSpan(filled), readOffset);
         if (n == 0) return false;
         filled += n;
         readOffset += n;
@@ -196,7 +228,7 @@ public sealed class FileTail : IAsyncDisposable
     private async ValueTask<bool> SkipHugeLineAsync(int max, CancellationToken cancellationToken)
     {
         if (buffer.Length < max + ReadChunk) Grow(max + ReadChunk);
-        var n = RandomAccess.Read(handle, buffer.AsSpan(max, ReadChunk), readOffset);
+        var n = RandomAccess.Read(Reading, buffer.AsSpan(max, ReadChunk), readOffset);
         if (n == 0) return false;
         var newline = buffer.AsSpan(max, n).IndexOf((byte)'\n');
         if (newline < 0) { readOffset += n; return true; }
@@ -239,6 +271,7 @@ public sealed class FileTail : IAsyncDisposable
         stop.Cancel();
         await Completion;
         handle.Dispose();
+        copy?.Dispose();
         stop.Dispose();
         ArrayPool<byte>.Shared.Return(buffer);
     }

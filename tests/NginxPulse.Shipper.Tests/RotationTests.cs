@@ -51,6 +51,29 @@ public sealed class RotationTests : IDisposable
     }
 
     [Fact]
+    public async Task Copytruncate_lines_not_yet_read_at_the_truncation_are_read_from_the_copy_under_the_old_identity()
+    {
+        setup.Config["Kafka"]!["MaxInFlightMessages"] = 100;
+        var log = setup.Log("access.log");
+        LogLines.Append(log, 1, 100);
+        await using var shipper = await InProcessShipper.StartAsync(setup);
+        await broker.ReadUntilAsync(e => e.Count >= 100, Deadline, "the first lines");
+
+        // Kafka stalls, so the reader stops at its in-flight bound with most of the next lines unread.
+        broker.Cluster.SetAllBrokersDown();
+        LogLines.Append(log, 101, 3000);
+        await Eventually.TrueAsync(() => shipper.Budget.Messages == 100, Deadline, "the reader to stop at its bound");
+        File.Copy(log, setup.Log("access.log.1"));
+        using (var truncate = new FileStream(log, FileMode.Open, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete)) truncate.SetLength(0);
+        LogLines.Append(log, 3001, 3100);
+        broker.Cluster.SetAllBrokersUp();
+
+        var events = await broker.AssertExactlyOnceAsync(3100, TimeSpan.FromSeconds(60));
+        Assert.Single(events.Where(e => e.Seq <= 3000).Select(e => e.FileId).Distinct());
+        Assert.True(shipper.Log.Has(Microsoft.Extensions.Logging.LogLevel.Information, "reading its remaining lines from the copy"));
+    }
+
+    [Fact]
     public async Task A_deleted_file_is_read_to_its_end_closed_promptly_and_its_successor_picked_up()
     {
         var log = setup.Log("access.log");
