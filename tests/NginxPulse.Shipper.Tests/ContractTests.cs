@@ -15,21 +15,15 @@ namespace NginxPulse.Shipper.Tests;
 /// The only coupling between shipper and functions is the event on the topic: what the real shipper writes for real
 /// lines is what IngestAccessLogs decodes, and a line sent twice gets the same record id.
 /// </summary>
-public sealed class ContractTests : IDisposable
+public sealed class ContractTests : ShipperTest
 {
-    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(30);
-    private readonly TestBroker broker = new();
-    private readonly ShipperSetup setup;
-
-    public ContractTests() => setup = new ShipperSetup(broker);
-
     [Fact]
     public async Task What_the_shipper_writes_decodes_into_the_expected_log_event()
     {
-        setup.FirstInput["MaxLineBytes"] = 200;
-        setup.FirstInput["Tags"] = new JsonArray("edge");
-        setup.FirstInput["Fields"] = new JsonObject { ["vhost"] = "www.example.com" };
-        var log = setup.Log("access.log");
+        Setup.FirstInput["MaxLineBytes"] = 200;
+        Setup.FirstInput["Tags"] = new JsonArray("edge");
+        Setup.FirstInput["Fields"] = new JsonObject { ["vhost"] = "www.example.com" };
+        var log = Setup.Log("access.log");
         byte[][] lines =
         [
             Encoding.UTF8.GetBytes(LogLines.Line(1).Replace("/item", "/café/日本")),
@@ -37,13 +31,13 @@ public sealed class ContractTests : IDisposable
             Encoding.UTF8.GetBytes("seq=3 " + new string('x', 500)),
         ];
         foreach (var line in lines) LogLines.AppendBytes(log, [.. line, (byte)'\n']);
-        await using var shipper = await InProcessShipper.StartAsync(setup);
-        await broker.ReadUntilAsync(e => e.Count >= 3, Deadline, "three events");
+        await using var shipper = await InProcessShipper.StartAsync(Setup);
+        await Broker.ReadUntilAsync(e => e.Count >= 3, Deadline, "three events");
 
-        var bySeq = broker.RawMessages.Zip(broker.Events).ToDictionary(p => p.Second.Seq, p => p.First);
+        var bySeq = Broker.RawMessages.Zip(Broker.Events).ToDictionary(p => p.Second.Seq, p => p.First);
         var decoder = new EventDecoder();
         var offset = 0L;
-        var fileId = broker.Events[0].FileId;
+        var fileId = Broker.Events[0].FileId;
         foreach (var (line, seq) in lines.Select((l, i) => (l, i + 1)))
         {
             Assert.True(decoder.TryDecode(ToKafkaMessage(bySeq[seq]), out var decoded, out var error), error);
@@ -62,20 +56,16 @@ public sealed class ContractTests : IDisposable
     [Fact]
     public async Task A_line_shipped_twice_gets_the_same_record_id_at_the_ingest()
     {
-        LogLines.Append(setup.Log("access.log"), 1, 50);
-        await using (var first = await InProcessShipper.StartAsync(setup))
-        {
-            await broker.ReadUntilAsync(e => e.Count >= 50, Deadline, "the first emission");
-        }
-        File.Delete(setup.RegistryPath);   // the agent forgets what it sent: every line goes out again
-        await using var second = await InProcessShipper.StartAsync(setup);
-        await broker.ReadUntilAsync(e => e.Count >= 100, Deadline, "the second emission");
+        await ShipAndStopAsync(50);
+        File.Delete(Setup.RegistryPath);   // the agent forgets what it sent: every line goes out again
+        await using var second = await InProcessShipper.StartAsync(Setup);
+        await Broker.ReadUntilAsync(e => e.Count >= 100, Deadline, "the second emission");
 
         var pipeline = new AccessLogPipeline(new EventDecoder(), new FormatSelector(new ParsingOptions()),
             new RecordCleaner(new ClientIpResolver(ClientIpResolver.DefaultTrustedProxies.Select(IpNetwork.Parse).ToList())), TimeProvider.System);
-        var items = pipeline.Process(new KafkaBatch("contract", broker.RawMessages.Select(ToKafkaMessage).ToList()));
+        var items = pipeline.Process(new KafkaBatch("contract", Broker.RawMessages.Select(ToKafkaMessage).ToList()));
         Assert.All(items, i => Assert.NotNull(i.Record));
-        var idsBySeq = items.Zip(broker.Events).GroupBy(p => p.Second.Seq, p => Convert.ToHexString(p.First.Record!.Id)).ToList();
+        var idsBySeq = items.Zip(Broker.Events).GroupBy(p => p.Second.Seq, p => Convert.ToHexString(p.First.Record!.Id)).ToList();
         Assert.Equal(50, idsBySeq.Count);
         Assert.All(idsBySeq, g => Assert.Equal(2, g.Count()));
         Assert.All(idsBySeq, g => Assert.Single(g.Distinct()));
@@ -84,10 +74,4 @@ public sealed class ContractTests : IDisposable
 
     private static KafkaMessage ToKafkaMessage(ConsumeResult<string, byte[]> r) =>
         new(new KafkaPosition(r.Topic, r.Partition.Value, r.Offset.Value), r.Message.Key, r.Message.Value, r.Message.Timestamp.UtcDateTime);
-
-    public void Dispose()
-    {
-        setup.Dispose();
-        broker.Dispose();
-    }
 }

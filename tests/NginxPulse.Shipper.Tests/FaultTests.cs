@@ -5,48 +5,38 @@ using Xunit;
 namespace NginxPulse.Shipper.Tests;
 
 /// <summary>Restarts, crashes, a broker outage and a damaged registry: nothing lost, repeats only where the ingest id collapses them.</summary>
-public sealed class FaultTests : IDisposable
+public sealed class FaultTests : ShipperTest
 {
-    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
-    private readonly TestBroker broker = new();
-    private readonly ShipperSetup setup;
-
-    public FaultTests() => setup = new ShipperSetup(broker);
-
-    private static string ShipperPath => Path.Combine(AppContext.BaseDirectory, "NginxPulse.Shipper");
+    private static readonly TimeSpan LongDeadline = TimeSpan.FromSeconds(60);
 
     [Fact]
     public async Task A_graceful_restart_resumes_exactly_at_the_registry_offset()
     {
-        var log = setup.Log("access.log");
-        LogLines.Append(log, 1, 500);
-        await using (var first = await InProcessShipper.StartAsync(setup))
-        {
-            await broker.ReadUntilAsync(e => e.Count >= 500, Deadline, "the first run");
-        }
-        Assert.Equal(new FileInfo(log).Length, RegistrySnapshot.Read(setup.RegistryPath).Values.Single());
+        var log = AccessLog;
+        await ShipAndStopAsync(500);
+        Assert.Equal(new FileInfo(log).Length, RegistrySnapshot.Read(Setup.RegistryPath).Values.Single());
         LogLines.Append(log, 501, 800);
-        await using var second = await InProcessShipper.StartAsync(setup);
-        await broker.AssertExactlyOnceAsync(800);
+        await using var second = await InProcessShipper.StartAsync(Setup);
+        await Broker.AssertExactlyOnceAsync(800);
     }
 
     [Fact]
     public async Task Sigkill_mid_stream_loses_nothing_and_repeats_only_lines_past_the_registry_with_their_first_coordinates()
     {
-        var log = setup.Log("access.log");
-        setup.WriteConfig();
+        var log = Setup.Log("access.log");
+        Setup.WriteConfig();
         long registryAtKill;
-        using (var first = ChildProcess.Start(ShipperPath, ["--config", setup.ConfigPath], new Dictionary<string, string?>()))
+        using (var first = StartProcess("--config", Setup.ConfigPath))
         {
             LogLines.Append(log, 1, 20_000);
-            await Eventually.TrueAsync(() => Task.FromResult(RegistrySnapshot.Read(setup.RegistryPath).Values.Sum() > 0), Deadline, () => "a registry save\n" + first.StandardError);
+            await Eventually.TrueAsync(() => Task.FromResult(RegistrySnapshot.Read(Setup.RegistryPath).Values.Sum() > 0), LongDeadline, () => "a registry save\n" + first.StandardError);
             LogLines.Append(log, 20_001, 40_000);
         }   // disposing kills it: SIGKILL, no flush, no registry save
-        registryAtKill = RegistrySnapshot.Read(setup.RegistryPath).Values.Single();
+        registryAtKill = RegistrySnapshot.Read(Setup.RegistryPath).Values.Single();
         Assert.InRange(registryAtKill, 1, new FileInfo(log).Length);
 
-        using var second = ChildProcess.Start(ShipperPath, ["--config", setup.ConfigPath], new Dictionary<string, string?>());
-        var events = await broker.ReadUntilAsync(e => e.Select(x => x.Seq).Distinct().Count() >= 40_000, Deadline, "all 40000 lines after the restart");
+        using var second = StartProcess("--config", Setup.ConfigPath);
+        var events = await Broker.ReadUntilAsync(e => e.Select(x => x.Seq).Distinct().Count() >= 40_000, LongDeadline, "all 40000 lines after the restart");
         Assert.Equal(Enumerable.Range(1, 40_000), events.Select(e => e.Seq).Distinct().Order());
         foreach (var repeated in events.GroupBy(e => e.Seq).Where(g => g.Count() > 1))
         {
@@ -58,23 +48,21 @@ public sealed class FaultTests : IDisposable
         second.Terminate();
         await second.WaitForExitAsync(TimeSpan.FromSeconds(30));
         Assert.Equal(0, second.ExitCode);
-        Assert.Equal(new FileInfo(log).Length, RegistrySnapshot.Read(setup.RegistryPath).Values.Single());
+        Assert.Equal(new FileInfo(log).Length, RegistrySnapshot.Read(Setup.RegistryPath).Values.Single());
     }
 
     [Fact]
     public async Task A_30_second_broker_outage_pauses_reading_within_the_bound_and_resumes_by_itself_with_no_loss()
     {
         const int maxInFlight = 500;
-        setup.Config["Kafka"]!["MaxInFlightMessages"] = maxInFlight;
-        var log = setup.Log("access.log");
-        LogLines.Append(log, 1, 1000);
-        await using var shipper = await InProcessShipper.StartAsync(setup);
-        await broker.ReadUntilAsync(e => e.Count >= 1000, Deadline, "the lines before the outage");
+        Setup.Config["Kafka"]!["MaxInFlightMessages"] = maxInFlight;
+        var log = AccessLog;
+        await using var shipper = await StartShippingAsync(1000);
 
-        broker.Cluster.SetAllBrokersDown();
+        Broker.Cluster.SetAllBrokersDown();
         var outage = Task.Delay(TimeSpan.FromSeconds(30));   // the outage itself lasts 30 s; nothing waits on a guess
         LogLines.Append(log, 1001, 6000);
-        await Eventually.TrueAsync(() => shipper.Budget.Messages == maxInFlight, Deadline, "reading to stop at the in-flight bound");
+        await Eventually.TrueAsync(() => shipper.Budget.Messages == maxInFlight, LongDeadline, "reading to stop at the in-flight bound");
         var peak = 0L;
         while (!outage.IsCompleted)
         {
@@ -83,9 +71,9 @@ public sealed class FaultTests : IDisposable
             await Task.WhenAny(outage, Task.Delay(100));
         }
         Assert.InRange(peak, 1000, 1000 + maxInFlight + 1);   // + the one line waiting for room
-        broker.Cluster.SetAllBrokersUp();
+        Broker.Cluster.SetAllBrokersUp();
 
-        await broker.AssertExactlyOnceAsync(6000, Deadline);
+        await Broker.AssertExactlyOnceAsync(6000, LongDeadline);
         Assert.Single(shipper.Log.Entries, e => e.Message.StartsWith("Kafka unavailable", StringComparison.Ordinal));
         Assert.Contains(shipper.Log.Entries, e => e.Message.StartsWith("Kafka available again", StringComparison.Ordinal));
     }
@@ -93,37 +81,27 @@ public sealed class FaultTests : IDisposable
     [Fact]
     public async Task A_corrupt_registry_is_moved_aside_with_a_warning_and_files_are_read_by_the_start_policy()
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(setup.RegistryPath)!);
-        await File.WriteAllTextAsync(setup.RegistryPath, "{\"version\":1,\"files\":[{\"fileId\":");
-        LogLines.Append(setup.Log("access.log"), 1, 100);
-        await using var shipper = await InProcessShipper.StartAsync(setup);
+        Directory.CreateDirectory(Path.GetDirectoryName(Setup.RegistryPath)!);
+        await File.WriteAllTextAsync(Setup.RegistryPath, "{\"version\":1,\"files\":[{\"fileId\":");
+        LogLines.Append(Setup.Log("access.log"), 1, 100);
+        await using var shipper = await InProcessShipper.StartAsync(Setup);
 
-        await broker.AssertExactlyOnceAsync(100);
+        await Broker.AssertExactlyOnceAsync(100);
         Assert.True(shipper.Log.Has(LogLevel.Warning, "is unreadable"));
-        Assert.Single(Directory.GetFiles(Path.GetDirectoryName(setup.RegistryPath)!, "registry.json.corrupt-*"));
-        await Eventually.TrueAsync(() => RegistrySnapshot.Read(setup.RegistryPath).Values.SingleOrDefault() == new FileInfo(setup.Log("access.log")).Length,
-            Deadline, "a fresh registry");
+        Assert.Single(Directory.GetFiles(Path.GetDirectoryName(Setup.RegistryPath)!, "registry.json.corrupt-*"));
+        await Eventually.TrueAsync(() => RegistrySnapshot.Read(Setup.RegistryPath).Values.SingleOrDefault() == new FileInfo(Setup.Log("access.log")).Length,
+            LongDeadline, "a fresh registry");
     }
 
     [Fact]
     public async Task A_missing_registry_resends_by_the_start_policy_with_the_same_file_ids_and_offsets()
     {
-        LogLines.Append(setup.Log("access.log"), 1, 100);
-        await using (var first = await InProcessShipper.StartAsync(setup))
-        {
-            await broker.ReadUntilAsync(e => e.Count >= 100, Deadline, "the first run");
-        }
-        File.Delete(setup.RegistryPath);
-        await using var second = await InProcessShipper.StartAsync(setup);
+        await ShipAndStopAsync(100);
+        File.Delete(Setup.RegistryPath);
+        await using var second = await InProcessShipper.StartAsync(Setup);
 
-        var events = await broker.ReadUntilAsync(e => e.Count >= 200, Deadline, "the second run");
+        var events = await Broker.ReadUntilAsync(e => e.Count >= 200, LongDeadline, "the second run");
         Assert.True(second.Log.Has(LogLevel.Warning, "No registry"));
         Assert.All(events.GroupBy(e => e.Seq), g => Assert.Single(g.Select(e => (e.FileId, e.Offset)).Distinct()));
-    }
-
-    public void Dispose()
-    {
-        setup.Dispose();
-        broker.Dispose();
     }
 }

@@ -7,24 +7,16 @@ using Xunit;
 namespace NginxPulse.Shipper.Tests;
 
 /// <summary>The agent as an operator meets it: start-up errors, the metrics endpoint, backfill mode.</summary>
-public sealed class OperationsTests : IDisposable
+public sealed class OperationsTests : ShipperTest
 {
-    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(30);
-    private readonly TestBroker broker = new();
-    private readonly ShipperSetup setup;
-
-    public OperationsTests() => setup = new ShipperSetup(broker);
-
-    private static string ShipperPath => Path.Combine(AppContext.BaseDirectory, "NginxPulse.Shipper");
-
     [Fact]
     public async Task A_bad_configuration_stops_the_start_naming_every_bad_setting()
     {
-        setup.Config["Kafka"]!["BootstrapServers"] = "";
-        setup.FirstInput["Paths"] = new JsonArray("logs/*.log");
-        setup.FirstInput["MaxLineBytes"] = 10;
-        setup.WriteConfig();
-        using var process = ChildProcess.Start(ShipperPath, ["--config", setup.ConfigPath, "--Inputs:0:Encoding=ebcdic"], new Dictionary<string, string?>());
+        Setup.Config["Kafka"]!["BootstrapServers"] = "";
+        Setup.FirstInput["Paths"] = new JsonArray("logs/*.log");
+        Setup.FirstInput["MaxLineBytes"] = 10;
+        Setup.WriteConfig();
+        using var process = StartProcess("--config", Setup.ConfigPath, "--Inputs:0:Encoding=ebcdic");
         await process.WaitForExitAsync(Deadline);
 
         Assert.Equal(2, process.ExitCode);
@@ -38,8 +30,8 @@ public sealed class OperationsTests : IDisposable
     [Fact]
     public async Task A_librdkafka_setting_it_rejects_stops_the_start_with_librdkafkas_reason()
     {
-        setup.WriteConfig();
-        using var process = ChildProcess.Start(ShipperPath, ["--config", setup.ConfigPath, "--Kafka:Properties:no.such.property=1"], new Dictionary<string, string?>());
+        Setup.WriteConfig();
+        using var process = StartProcess("--config", Setup.ConfigPath, "--Kafka:Properties:no.such.property=1");
         await process.WaitForExitAsync(Deadline);
         Assert.Equal(2, process.ExitCode);
         Assert.Contains("Kafka settings rejected by librdkafka", process.StandardError);
@@ -50,11 +42,11 @@ public sealed class OperationsTests : IDisposable
     public async Task Metrics_report_lines_acknowledgements_and_lag_per_file()
     {
         var port = FreePort();
-        setup.Config["Metrics"]!["Port"] = port;
-        LogLines.Append(setup.Log("access.log"), 1, 25);
-        LogLines.AppendBytes(setup.Log("access.log"), "partial"u8.ToArray());
-        await using var shipper = await InProcessShipper.StartAsync(setup);
-        await broker.AssertExactlyOnceAsync(25);
+        Setup.Config["Metrics"]!["Port"] = port;
+        LogLines.Append(Setup.Log("access.log"), 1, 25);
+        LogLines.AppendBytes(Setup.Log("access.log"), "partial"u8.ToArray());
+        await using var shipper = await InProcessShipper.StartAsync(Setup);
+        await Broker.AssertExactlyOnceAsync(25);
 
         using var http = new HttpClient();
         string text = "";
@@ -66,36 +58,36 @@ public sealed class OperationsTests : IDisposable
         Assert.Contains("nginxpulse_shipper_lines_read_total 25\n", text);
         Assert.Contains("nginxpulse_shipper_in_flight_messages 0\n", text);
         Assert.Contains("# TYPE nginxpulse_shipper_errors_total counter", text);
-        Assert.Matches($"nginxpulse_shipper_file_lag_bytes\\{{path=\"{setup.Log("access.log")}\",file_id=\"[0-9a-f:]+\",input=\"access\"\\}} 7\n", text);
+        Assert.Matches($"nginxpulse_shipper_file_lag_bytes\\{{path=\"{Setup.Log("access.log")}\",file_id=\"[0-9a-f:]+\",input=\"access\"\\}} 7\n", text);
         Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync($"http://127.0.0.1:{port}/other")).StatusCode);
     }
 
     [Fact]
     public async Task Backfill_ships_the_given_files_exits_zero_when_acknowledged_and_resumes_from_the_registry()
     {
-        var one = setup.Log("old-1.log");
-        var two = setup.Log("old-2.log");
+        var one = Setup.Log("old-1.log");
+        var two = Setup.Log("old-2.log");
         LogLines.Append(one, 1, 3000);
         LogLines.Append(two, 3001, 5000);
-        setup.Inputs.Clear();
-        setup.WriteConfig();
+        Setup.Inputs.Clear();
+        Setup.WriteConfig();
 
-        using (var backfill = ChildProcess.Start(ShipperPath, ["--config", setup.ConfigPath, "--exit-at-eof", one, two], new Dictionary<string, string?>()))
+        using (var backfill = StartProcess("--config", Setup.ConfigPath, "--exit-at-eof", one, two))
         {
             await backfill.WaitForExitAsync(Deadline);
             Assert.True(backfill.ExitCode == 0, backfill.StandardError);
             Assert.Contains("backfill: ", backfill.StandardError);
             Assert.Contains("(100.0%)", backfill.StandardError);
         }
-        await broker.AssertExactlyOnceAsync(5000);
+        await Broker.AssertExactlyOnceAsync(5000);
 
         LogLines.Append(two, 5001, 5100);
-        using (var again = ChildProcess.Start(ShipperPath, ["--config", setup.ConfigPath, "--exit-at-eof", one, two], new Dictionary<string, string?>()))
+        using (var again = StartProcess("--config", Setup.ConfigPath, "--exit-at-eof", one, two))
         {
             await again.WaitForExitAsync(Deadline);
             Assert.Equal(0, again.ExitCode);
         }
-        await broker.AssertExactlyOnceAsync(5100);
+        await Broker.AssertExactlyOnceAsync(5100);
     }
 
     private static int FreePort()
@@ -103,11 +95,5 @@ public sealed class OperationsTests : IDisposable
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    public void Dispose()
-    {
-        setup.Dispose();
-        broker.Dispose();
     }
 }

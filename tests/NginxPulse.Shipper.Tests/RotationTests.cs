@@ -5,27 +5,19 @@ using Xunit;
 namespace NginxPulse.Shipper.Tests;
 
 /// <summary>Real files, real renames and truncations, the mock cluster as Kafka: every line ends up in the topic once.</summary>
-public sealed class RotationTests : IDisposable
+public sealed class RotationTests : ShipperTest
 {
-    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(30);
-    private readonly TestBroker broker = new();
-    private readonly ShipperSetup setup;
-
-    public RotationTests() => setup = new ShipperSetup(broker);
-
     [Fact]
     public async Task Rename_rotation_finishes_the_old_file_and_follows_the_new_one()
     {
-        var log = setup.Log("access.log");
-        LogLines.Append(log, 1, 500);
-        await using var shipper = await InProcessShipper.StartAsync(setup);
-        await broker.ReadUntilAsync(e => e.Count >= 100, Deadline, "the first lines");
+        var log = AccessLog;
+        await using var shipper = await StartShippingAsync(500);
 
-        File.Move(log, setup.Log("access.log.1"));
-        LogLines.Append(setup.Log("access.log.1"), 501, 600);   // nginx writes to the old file until it reopens
+        File.Move(log, Setup.Log("access.log.1"));
+        LogLines.Append(Setup.Log("access.log.1"), 501, 600);   // nginx writes to the old file until it reopens
         LogLines.Append(log, 601, 1000);
 
-        var events = await broker.AssertExactlyOnceAsync(1000);
+        var events = await Broker.AssertExactlyOnceAsync(1000);
         Assert.Equal(2, events.Select(e => e.FileId).Distinct().Count());
         Assert.All(events.Where(e => e.Seq <= 600), e => Assert.Equal(events.First(x => x.Seq == 1).FileId, e.FileId));
     }
@@ -33,16 +25,14 @@ public sealed class RotationTests : IDisposable
     [Fact]
     public async Task Copytruncate_is_detected_and_the_new_content_is_shipped_under_a_new_identity()
     {
-        var log = setup.Log("access.log");
-        LogLines.Append(log, 1, 400);
-        await using var shipper = await InProcessShipper.StartAsync(setup);
-        await broker.ReadUntilAsync(e => e.Count >= 400, Deadline, "the lines before the copy");
+        var log = AccessLog;
+        await using var shipper = await StartShippingAsync(400);
 
-        File.Copy(log, setup.Log("access.log.1"));
+        File.Copy(log, Setup.Log("access.log.1"));
         using (var truncate = new FileStream(log, FileMode.Open, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete)) truncate.SetLength(0);
         LogLines.Append(log, 401, 700);
 
-        var events = await broker.AssertExactlyOnceAsync(700);
+        var events = await Broker.AssertExactlyOnceAsync(700);
         var before = events.Where(e => e.Seq <= 400).Select(e => e.FileId).Distinct().Single();
         var after = events.Where(e => e.Seq > 400).Select(e => e.FileId).Distinct().Single();
         Assert.NotEqual(before, after);
@@ -53,22 +43,20 @@ public sealed class RotationTests : IDisposable
     [Fact]
     public async Task Copytruncate_lines_not_yet_read_at_the_truncation_are_read_from_the_copy_under_the_old_identity()
     {
-        setup.Config["Kafka"]!["MaxInFlightMessages"] = 100;
-        var log = setup.Log("access.log");
-        LogLines.Append(log, 1, 100);
-        await using var shipper = await InProcessShipper.StartAsync(setup);
-        await broker.ReadUntilAsync(e => e.Count >= 100, Deadline, "the first lines");
+        Setup.Config["Kafka"]!["MaxInFlightMessages"] = 100;
+        var log = AccessLog;
+        await using var shipper = await StartShippingAsync(100);
 
         // Kafka stalls, so the reader stops at its in-flight bound with most of the next lines unread.
-        broker.Cluster.SetAllBrokersDown();
+        Broker.Cluster.SetAllBrokersDown();
         LogLines.Append(log, 101, 3000);
         await Eventually.TrueAsync(() => shipper.Budget.Messages == 100, Deadline, "the reader to stop at its bound");
-        File.Copy(log, setup.Log("access.log.1"));
+        File.Copy(log, Setup.Log("access.log.1"));
         using (var truncate = new FileStream(log, FileMode.Open, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete)) truncate.SetLength(0);
         LogLines.Append(log, 3001, 3100);
-        broker.Cluster.SetAllBrokersUp();
+        Broker.Cluster.SetAllBrokersUp();
 
-        var events = await broker.AssertExactlyOnceAsync(3100, TimeSpan.FromSeconds(60));
+        var events = await Broker.AssertExactlyOnceAsync(3100, TimeSpan.FromSeconds(60));
         Assert.Single(events.Where(e => e.Seq <= 3000).Select(e => e.FileId).Distinct());
         Assert.True(shipper.Log.Has(Microsoft.Extensions.Logging.LogLevel.Information, "reading its remaining lines from the copy"));
     }
@@ -76,27 +64,21 @@ public sealed class RotationTests : IDisposable
     [Fact]
     public async Task A_deleted_file_is_read_to_its_end_closed_promptly_and_its_successor_picked_up()
     {
-        var log = setup.Log("access.log");
-        LogLines.Append(log, 1, 300);
-        await using var shipper = await InProcessShipper.StartAsync(setup);
-        await broker.ReadUntilAsync(e => e.Count >= 300, Deadline, "the first file");
+        var log = AccessLog;
+        await using var shipper = await StartShippingAsync(300);
 
         File.Delete(log);
         await Eventually.TrueAsync(() => !OpenDeletedFiles().Any(), TimeSpan.FromSeconds(10), "the deleted file to be closed");
         LogLines.Append(log, 301, 600);
 
-        await broker.AssertExactlyOnceAsync(600);
+        await Broker.AssertExactlyOnceAsync(600);
     }
 
     [Fact]
     public async Task A_reused_inode_with_new_content_is_read_from_its_start_not_from_the_old_offset()
     {
-        var log = setup.Log("access.log");
-        LogLines.Append(log, 1, 200);
-        await using (var first = await InProcessShipper.StartAsync(setup))
-        {
-            await broker.ReadUntilAsync(e => e.Count >= 200, Deadline, "the first content");
-        }
+        var log = AccessLog;
+        await ShipAndStopAsync(200);
         var inode = FileStat(log).Inode;
 
         // The same inode now holds another file (what a reused inode looks like to the registry).
@@ -104,8 +86,8 @@ public sealed class RotationTests : IDisposable
         LogLines.Append(log, 201, 260);
         Assert.Equal(inode, FileStat(log).Inode);
 
-        await using var second = await InProcessShipper.StartAsync(setup);
-        var events = await broker.AssertExactlyOnceAsync(260);
+        await using var second = await InProcessShipper.StartAsync(Setup);
+        var events = await Broker.AssertExactlyOnceAsync(260);
         Assert.Equal(0, events.Single(e => e.Seq == 201).Offset);
         Assert.True(second.Log.Has(Microsoft.Extensions.Logging.LogLevel.Information, "was reused"));
     }
@@ -117,10 +99,4 @@ public sealed class RotationTests : IDisposable
         new DirectoryInfo("/proc/self/fd").EnumerateFiles()
             .Select(f => { try { return f.LinkTarget; } catch (IOException) { return null; } })
             .Where(t => t is not null && t.Contains("np-shipper-", StringComparison.Ordinal) && t.EndsWith(" (deleted)", StringComparison.Ordinal))!;
-
-    public void Dispose()
-    {
-        setup.Dispose();
-        broker.Dispose();
-    }
 }
