@@ -126,7 +126,8 @@ public sealed class LineProducer : IDisposable
     private void OnError(Error e)
     {
         if (e.IsFatal) { metrics.Error(); fatal.Fail($"Kafka producer fatal error {e.Code}: {e.Reason}"); return; }
-        if (e.Code is ErrorCode.Local_AllBrokersDown or ErrorCode.Local_Transport or ErrorCode.Local_Resolve or ErrorCode.Local_Authentication)
+        // A single dropped connection (Local_Transport) is routine — brokers close idle ones — and is not an outage.
+        if (e.Code is ErrorCode.Local_AllBrokersDown or ErrorCode.Local_Resolve or ErrorCode.Local_Authentication)
             health.Down($"{e.Code}: {e.Reason}");
     }
 
