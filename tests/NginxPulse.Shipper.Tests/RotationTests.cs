@@ -75,6 +75,22 @@ public sealed class RotationTests : ShipperTest
     }
 
     [Fact]
+    public async Task A_deleted_file_that_kafka_keeps_from_being_read_is_closed_after_the_grace_with_a_warning()
+    {
+        Setup.Config["Kafka"]!["MaxInFlightMessages"] = 100;
+        Setup.Config["DeletedFileGrace"] = "00:00:01";
+        await using var shipper = await StartShippingAsync(10);
+        Broker.Cluster.SetAllBrokersDown();
+        LogLines.Append(AccessLog, 11, 3000);
+        await Eventually.TrueAsync(() => shipper.Budget.Messages == 100, Deadline, "the reader to stop at its bound");
+
+        File.Delete(AccessLog);
+        await Eventually.TrueAsync(() => !OpenDeletedFiles().Any(), Deadline, "the deleted file to be closed");
+        Assert.True(shipper.Log.Has(Microsoft.Extensions.Logging.LogLevel.Warning, "bytes not shipped"));
+        Broker.Cluster.SetAllBrokersUp();
+    }
+
+    [Fact]
     public async Task A_reused_inode_with_new_content_is_read_from_its_start_not_from_the_old_offset()
     {
         var log = AccessLog;
