@@ -25,6 +25,7 @@ public sealed class LogShipper : IAsyncDisposable
     private readonly HashSet<string> startupInputs;
     private readonly HashSet<string> scannedInputs = new(StringComparer.Ordinal);
     private readonly Lock scanning = new();
+    private readonly HashSet<string> unreadable = new(StringComparer.Ordinal);
     private volatile Input[] inputs;
     private CancellationToken shutdown;
 
@@ -140,9 +141,11 @@ public sealed class LogShipper : IAsyncDisposable
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            logger.LogWarning("Cannot open {Path}: {Reason}; retrying at the next scan", path, e.Message);
+            // Said once per path: a file the agent may not read (permissions) would otherwise warn every scan.
+            if (unreadable.Add(path)) logger.LogWarning("Cannot open {Path}: {Reason}; retrying at every scan", path, e.Message);
             return null;
         }
+        unreadable.Remove(path);
         try
         {
             if (!FileStat.TryGet(handle, out var stat) || (stat.Device, stat.Inode) != (seenStat.Device, seenStat.Inode))
