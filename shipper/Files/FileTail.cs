@@ -60,9 +60,7 @@ public sealed class FileTail : IAsyncDisposable
     private SafeFileHandle Reading => copy ?? handle;
 
     public FileState State => state;
-    public FileIdentity Identity => identity;
     public Input Input => input;
-    public TailEnd? Ended { get; private set; }
     public bool IsCompleted => running?.IsCompleted == true;
 
     /// <summary>Bytes at the end of the file after the last complete line (shown by backfill).</summary>
@@ -126,7 +124,6 @@ public sealed class FileTail : IAsyncDisposable
 
     private void Finish(TailEnd end)
     {
-        Ended = end;
         if (end is TailEnd.Deleted or TailEnd.Truncated) state.IsGone = true;
         state.IsOpen = false;
     }

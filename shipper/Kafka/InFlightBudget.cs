@@ -14,9 +14,6 @@ public sealed class InFlightBudget(int maxMessages, long maxBytes)
     public int Messages { get { lock (gate) return messages; } }
     public long Bytes { get { lock (gate) return bytes; } }
 
-    /// <summary>When a reader started waiting for room, or null while nobody waits.</summary>
-    public DateTime? BlockedSinceUtc { get; private set; }
-
     public ValueTask AcquireAsync(int size, CancellationToken cancellationToken)
     {
         lock (gate)
@@ -34,7 +31,6 @@ public sealed class InFlightBudget(int maxMessages, long maxBytes)
             lock (gate)
             {
                 if (TryTake(size)) return;
-                BlockedSinceUtc ??= DateTime.UtcNow;
                 released ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
                 wait = released.Task;
             }
@@ -51,7 +47,6 @@ public sealed class InFlightBudget(int maxMessages, long maxBytes)
             bytes -= size;
             wake = released;
             released = null;
-            BlockedSinceUtc = null;
         }
         wake?.TrySetResult();
     }

@@ -8,8 +8,6 @@ public sealed class KafkaHealth(ILogger<KafkaHealth> logger, TimeProvider clock)
     private int down;
     private DateTimeOffset since;
 
-    public bool IsDown => Volatile.Read(ref down) == 1;
-
     public void Down(string reason)
     {
         if (Interlocked.CompareExchange(ref down, 1, 0) != 0) return;
