@@ -37,8 +37,9 @@ public sealed class FileTail : IAsyncDisposable
     private int filled;          // bytes in buffer[0..filled) not yet shipped
     private long bufferStart;    // file offset of buffer[0]
     private long readOffset;     // next file byte to read
-    private bool skipping;       // inside a line longer than the maximum: buffer[0..max) holds its start
+    private bool skipping;       // inside a line longer than the maximum: buffer[0..hugeLineKept) holds its start
     private long hugeLineStart;
+    private int hugeLineKept;    // the maximum when the line began (a reload may change it meanwhile)
     private DateTime lastGrowthUtc = DateTime.UtcNow;
     private DateTime? deletedSinceUtc;
     private Task? running;
@@ -185,9 +186,10 @@ public sealed class FileTail : IAsyncDisposable
     /// <summary>Reads once and ships every complete line; false at the end of the file.</summary>
     private async ValueTask<bool> ReadAsync(CancellationToken cancellationToken)
     {
+        if (skipping) return await SkipHugeLineAsync(hugeLineKept, cancellationToken);
         var max = input.MaxLineBytes;
-        if (skipping) return await SkipHugeLineAsync(max, cancellationToken);
-        if (filled == buffer.Length) Grow(Math.Min(buffer.Length * 2, max + ReadChunk));
+        // After shipping, at most max bytes stay buffered (more means skipping), so this stays below twice max.
+        if (filled == buffer.Length) Grow(buffer.Length * 2);
         var n = RandomAccess.Read(Reading, buffer.AsSpan(filled), readOffset);
         if (n == 0) return false;
         filled += n;
@@ -218,6 +220,7 @@ public sealed class FileTail : IAsyncDisposable
             // Keep the line's first max bytes and drop the rest until its newline arrives.
             skipping = true;
             hugeLineStart = bufferStart;
+            hugeLineKept = max;
             filled = max;
         }
     }
