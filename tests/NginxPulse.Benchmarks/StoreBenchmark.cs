@@ -10,8 +10,11 @@ using NginxPulse.Tests.Support;
 namespace NginxPulse.Benchmarks;
 
 /// <summary>
-/// AccessLogStore (batches through the full exactly-once transaction) against one LOAD DATA LOCAL INFILE of the
-/// same rows into an identical fresh table: the upper bound for getting rows into MariaDB.
+/// AccessLogStore (batches through the full exactly-once transaction) against two peers measured in the same run,
+/// each loading the same rows into an identical fresh table: one LOAD DATA LOCAL INFILE of all rows (the upper bound
+/// for getting rows into MariaDB) and LOAD DATA LOCAL INFILE per batch of the same size, one commit each (the cost
+/// of the rows alone at that batch size, without offsets or rollups). The peers' files are written before the
+/// clock starts; the store's time includes writing its own.
 /// </summary>
 internal sealed class StoreBenchmark
 {
@@ -33,45 +36,74 @@ internal sealed class StoreBenchmark
         var builder = new AccessRecordBuilder(start, seed: 7, linesPerMinute: 20_000, hosts: ["web-01", "web-02", "web-03"]);
         var records = builder.Build(0, _records).Select(AccessRecordLimits.Normalize).ToList();
         var items = AccessRecordBuilder.Items(records, firstOffset: 0);
-        var lastDay = DateOnly.FromDateTime(records.Max(r => r.TimeUtc));
+        var days = (DateOnly.FromDateTime(start), DateOnly.FromDateTime(records.Max(r => r.TimeUtc)));
         Console.WriteLine($"{_records} records, {records.Min(r => r.TimeUtc):u} .. {records.Max(r => r.TimeUtc):u}, batches of {_batchSize}");
 
-        var storeDb = await CreateDatabaseAsync("bench_store", DateOnly.FromDateTime(start), lastDay, ct);
-        var loadDb = await CreateDatabaseAsync("bench_load", DateOnly.FromDateTime(start), lastDay, ct);
+        var databases = new List<string>();
+        var files = new List<string>();
         try
         {
-            var store = new AccessLogStore(Factory(storeDb), Options.Create(new StorageOptions { ConnectionString = storeDb }), NullLogger<AccessLogStore>.Instance);
+            async Task<string> Database(string prefix)
+            {
+                var cs = await CreateDatabaseAsync(prefix, days.Item1, days.Item2, ct);
+                databases.Add(cs);
+                return cs;
+            }
+
+            // JIT and connection pool warm-up, so the store is not charged for a first run the peers never pay.
+            var warmDb = await Database("bench_warm");
+            var warm = NewStore(warmDb);
+            for (var i = 0; i < Math.Min(items.Count, 3 * _batchSize); i += _batchSize)
+                await warm.StoreAsync("warm", Batch(items, i), ct);
+
+            var storeDb = await Database("bench_store");
+            var store = NewStore(storeDb);
+            var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
             var sw = Stopwatch.StartNew();
             for (var i = 0; i < items.Count; i += _batchSize)
-                await store.StoreAsync("bench", items.GetRange(i, Math.Min(_batchSize, items.Count - i)), ct);
+                await store.StoreAsync("bench", Batch(items, i), ct);
             var storeSeconds = sw.Elapsed.TotalSeconds;
+            var allocatedPerRow = (GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore) / (double)_records;
 
-            var file = Path.Combine(Path.GetTempPath(), $"nginxpulse-bench-{Environment.ProcessId}.tsv");
-            try
-            {
-                sw.Restart();
-                await WriteFileAsync(file, records, ct);
-                var writeSeconds = sw.Elapsed.TotalSeconds;
-                sw.Restart();
-                var loaded = await LoadAsync(loadDb, file, ct);
-                var loadSeconds = sw.Elapsed.TotalSeconds;
+            var bulkDb = await Database("bench_bulk");
+            sw.Restart();
+            var bulkFile = await WriteFileAsync(records, files, ct);
+            var bulkWriteSeconds = sw.Elapsed.TotalSeconds;
+            sw.Restart();
+            var loaded = await LoadAsync(bulkDb, bulkFile, ct);
+            var bulkSeconds = sw.Elapsed.TotalSeconds;
 
-                var same = await ChecksumAsync(storeDb, ct) == await ChecksumAsync(loadDb, ct);
-                var ours = _records / storeSeconds;
-                var theirs = _records / loadSeconds;
-                Console.WriteLine($"AccessLogStore     : {storeSeconds,7:0.000} s  {ours,10:N0} rows/s  (records + dead letters + rollups + offsets, one transaction per batch)");
-                Console.WriteLine($"LOAD DATA LOCAL    : {loadSeconds,7:0.000} s  {theirs,10:N0} rows/s  ({loaded} rows, one statement; writing the file took {writeSeconds:0.000} s more)");
-                Console.WriteLine($"ratio store / load : {ours / theirs:P0}   identical rows: {same}");
-                if (!same) throw new InvalidOperationException("The two tables differ: the comparison is invalid.");
-            }
-            finally { File.Delete(file); }
+            var batchedDb = await Database("bench_batched");
+            var batchFiles = new List<string>();
+            for (var i = 0; i < records.Count; i += _batchSize)
+                batchFiles.Add(await WriteFileAsync(records.GetRange(i, Math.Min(_batchSize, records.Count - i)), files, ct));
+            sw.Restart();
+            foreach (var file in batchFiles) await LoadAsync(batchedDb, file, ct);
+            var batchedSeconds = sw.Elapsed.TotalSeconds;
+
+            var checksum = await ChecksumAsync(storeDb, ct);
+            var same = checksum == await ChecksumAsync(bulkDb, ct) && checksum == await ChecksumAsync(batchedDb, ct);
+            var ours = _records / storeSeconds;
+            var bulk = _records / bulkSeconds;
+            var batched = _records / batchedSeconds;
+            Console.WriteLine($"AccessLogStore        : {storeSeconds,7:0.000} s  {ours,10:N0} rows/s  {allocatedPerRow,6:N0} B allocated/row  (records + dead letters + rollups + offsets, one transaction per batch, file writing included)");
+            Console.WriteLine($"LOAD DATA, one        : {bulkSeconds,7:0.000} s  {bulk,10:N0} rows/s  ({loaded} rows, one statement; writing its file took {bulkWriteSeconds:0.000} s more)");
+            Console.WriteLine($"LOAD DATA, per batch  : {batchedSeconds,7:0.000} s  {batched,10:N0} rows/s  ({batchFiles.Count} statements of {_batchSize} rows, one commit each)");
+            Console.WriteLine($"ratio store / one LOAD DATA       : {ours / bulk:P0}");
+            Console.WriteLine($"ratio store / LOAD DATA per batch : {ours / batched:P0}   identical rows: {same}");
+            if (!same) throw new InvalidOperationException("The tables differ: the comparison is invalid.");
         }
         finally
         {
-            await DropAsync(storeDb, ct);
-            await DropAsync(loadDb, ct);
+            foreach (var file in files) File.Delete(file);
+            foreach (var cs in databases) await DropAsync(cs, ct);
         }
     }
+
+    private List<IngestItem> Batch(List<IngestItem> items, int first) => items.GetRange(first, Math.Min(_batchSize, items.Count - first));
+
+    private static AccessLogStore NewStore(string cs) =>
+        new(Factory(cs), Options.Create(new StorageOptions { ConnectionString = cs }), NullLogger<AccessLogStore>.Instance);
 
     private async Task<string> CreateDatabaseAsync(string prefix, DateOnly from, DateOnly to, CancellationToken ct)
     {
@@ -92,11 +124,14 @@ internal sealed class StoreBenchmark
         return await AccessLogLoadDataWriter.Loader(connection, file).LoadAsync(ct);
     }
 
-    private static async Task WriteFileAsync(string file, IReadOnlyList<AccessRecord> records, CancellationToken ct)
+    private static async Task<string> WriteFileAsync(IReadOnlyList<AccessRecord> records, List<string> files, CancellationToken ct)
     {
+        var file = Path.Combine(Path.GetTempPath(), $"nginxpulse-bench-{Environment.ProcessId}-{files.Count}.tsv");
+        files.Add(file);
         var buffer = new ArrayBufferWriter<byte>(records.Count * 512);
         foreach (var r in records) AccessLogLoadDataWriter.WriteRow(buffer, r);
         await File.WriteAllBytesAsync(file, buffer.WrittenMemory.ToArray(), ct);
+        return file;
     }
 
     private static async Task<string> ChecksumAsync(string cs, CancellationToken ct)
