@@ -94,19 +94,22 @@ public sealed class AccessLogStore : IAccessLogStore
         var deadInserted = await _deadLetters.InsertAsync(connection, transaction, deadLetters, ct);
 
         // Increments are exact only if every record was new; a partial repeat cannot tell which rows counted, so the
-        // touched minutes are rebuilt from the raw rows. With nothing new, the rollups are already right.
+        // touched minutes are rebuilt from the raw rows. With nothing new, the rollups are already right. Rollups and
+        // offsets travel as one command: one round trip.
+        var writes = new StatementBatch(connection, transaction);
         var recomputed = false;
         if (inserted == records.Count)
-            await _rollups.ApplyIncrementsAsync(connection, transaction, RollupDelta.From(records), ct);
+            _rollups.AppendIncrements(writes, RollupDelta.From(records));
         else if (inserted > 0)
         {
-            await _rollups.RecomputeMinutesAsync(connection, transaction, records.Select(r => RollupDelta.MinuteOf(r.TimeUtc)), ct);
+            _rollups.AppendRecompute(writes, records.Select(r => RollupDelta.MinuteOf(r.TimeUtc)));
             recomputed = true;
         }
 
         var next = fresh.GroupBy(i => new TopicPartition(i.Position.Topic, i.Position.Partition))
             .ToDictionary(g => g.Key, g => g.Max(i => i.Position.Offset) + 1);
-        await _offsets.AdvanceAsync(connection, transaction, group, next, ct);
+        _offsets.AppendAdvance(writes, group, next);
+        await writes.ExecuteAsync(ct);
         await transaction.CommitAsync(ct);
         return new StoreOutcome(alreadyStored, inserted, records.Count - inserted, deadInserted, recomputed);
     }

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Diagnostics;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -128,9 +127,7 @@ internal sealed class StoreBenchmark
     {
         var file = Path.Combine(Path.GetTempPath(), $"nginxpulse-bench-{Environment.ProcessId}-{files.Count}.tsv");
         files.Add(file);
-        var buffer = new ArrayBufferWriter<byte>(records.Count * 512);
-        foreach (var r in records) AccessLogLoadDataWriter.WriteRow(buffer, r);
-        await File.WriteAllBytesAsync(file, buffer.WrittenMemory.ToArray(), ct);
+        await AccessLogLoadDataWriter.WriteFileAsync(file, records, ct);
         return file;
     }
 
