@@ -43,12 +43,23 @@ internal sealed class RollupWriter
     public void AppendIncrements(StatementBatch batch, RollupDelta delta)
     {
         // Key order is the primary-key order, so concurrent batches lock shared rows in the same order and rarely deadlock.
-        var minutes = delta.Minutes.OrderBy(kv => kv.Key.MinuteUtc).ThenBy(kv => kv.Key.Vhost, StringComparer.Ordinal)
-            .ThenBy(kv => kv.Key.Host, StringComparer.Ordinal).ToList();
-        var latency = delta.Latency.OrderBy(kv => kv.Key.MinuteUtc).ThenBy(kv => kv.Key.Vhost, StringComparer.Ordinal)
-            .ThenBy(kv => kv.Key.Host, StringComparer.Ordinal).ThenBy(kv => kv.Key.Bucket).ToList();
+        var minutes = delta.Minutes.ToList();
+        minutes.Sort((a, b) => Compare(a.Key.MinuteUtc, a.Key.Vhost, a.Key.Host, b.Key.MinuteUtc, b.Key.Vhost, b.Key.Host));
+        var latency = delta.Latency.ToList();
+        latency.Sort((a, b) =>
+        {
+            var c = Compare(a.Key.MinuteUtc, a.Key.Vhost, a.Key.Host, b.Key.MinuteUtc, b.Key.Vhost, b.Key.Host);
+            return c != 0 ? c : a.Key.Bucket.CompareTo(b.Key.Bucket);
+        });
         MinuteUpsert.AppendTo(batch, minutes);
         LatencyUpsert.AppendTo(batch, latency);
+    }
+
+    private static int Compare(DateTime minuteA, string vhostA, string hostA, DateTime minuteB, string vhostB, string hostB)
+    {
+        var c = minuteA.CompareTo(minuteB);
+        if (c == 0) c = string.CompareOrdinal(vhostA, vhostB);
+        return c != 0 ? c : string.CompareOrdinal(hostA, hostB);
     }
 
     /// <summary>
