@@ -39,6 +39,10 @@ internal sealed class MultiRowInsert<T>
         batch.Sql(' ').Sql(_suffix).End();
     }
 
-    /// <inheritdoc cref="AppendTo(StatementBatch, IReadOnlyList{T}, int, int)"/>
-    public void AppendTo(StatementBatch batch, IReadOnlyList<T> rows) => AppendTo(batch, rows, 0, rows.Count);
+    /// <summary>Appends statements inserting every row, at most <paramref name="rowsPerStatement"/> rows each.</summary>
+    public void AppendTo(StatementBatch batch, IReadOnlyList<T> rows, int rowsPerStatement)
+    {
+        for (var start = 0; start < rows.Count; start += rowsPerStatement)
+            AppendTo(batch, rows, start, Math.Min(rowsPerStatement, rows.Count - start));
+    }
 }

@@ -5,6 +5,9 @@ namespace NginxPulse.Functions.Storage;
 /// <summary>Keeps rollup_minute and rollup_latency_minute in step with access_log, inside the batch transaction.</summary>
 internal sealed class RollupWriter
 {
+    // Rows per upsert statement: a few hundred kilobytes of text at most, however many keys a batch touches.
+    private const int RowsPerStatement = 1000;
+
     private static readonly MultiRowInsert<KeyValuePair<RollupKey, RollupCounts>> MinuteUpsert = new("rollup_minute",
     [
         ("minute_utc", kv => kv.Key.MinuteUtc),
@@ -51,8 +54,8 @@ internal sealed class RollupWriter
             var c = Compare(a.Key.MinuteUtc, a.Key.Vhost, a.Key.Host, b.Key.MinuteUtc, b.Key.Vhost, b.Key.Host);
             return c != 0 ? c : a.Key.Bucket.CompareTo(b.Key.Bucket);
         });
-        MinuteUpsert.AppendTo(batch, minutes);
-        LatencyUpsert.AppendTo(batch, latency);
+        MinuteUpsert.AppendTo(batch, minutes, RowsPerStatement);
+        LatencyUpsert.AppendTo(batch, latency, RowsPerStatement);
     }
 
     private static int Compare(DateTime minuteA, string vhostA, string hostA, DateTime minuteB, string vhostB, string hostB)
@@ -74,13 +77,10 @@ internal sealed class RollupWriter
         if (ranges.Count == 0) return;
         var rollupWhere = InRanges("minute_utc", ranges);
         var rawWhere = InRanges("time_utc", ranges);
-        batch.Sql($"""
-            DELETE FROM rollup_minute WHERE {rollupWhere};
-            DELETE FROM rollup_latency_minute WHERE {rollupWhere};
-            INSERT INTO rollup_minute ({RollupSql.MinuteColumns}) {RollupSql.SelectMinutes(rawWhere)};
-            INSERT INTO rollup_latency_minute ({RollupSql.LatencyColumns}) {RollupSql.SelectLatency(rawWhere)};
-
-            """);
+        batch.Sql($"DELETE FROM rollup_minute WHERE {rollupWhere}").End();
+        batch.Sql($"DELETE FROM rollup_latency_minute WHERE {rollupWhere}").End();
+        batch.Sql($"INSERT INTO rollup_minute ({RollupSql.MinuteColumns}) {RollupSql.SelectMinutes(rawWhere)}").End();
+        batch.Sql($"INSERT INTO rollup_latency_minute ({RollupSql.LatencyColumns}) {RollupSql.SelectLatency(rawWhere)}").End();
     }
 
     // Times formatted from DateTime values: literals with nothing to inject.

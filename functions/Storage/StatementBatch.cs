@@ -13,11 +13,18 @@ namespace NginxPulse.Functions.Storage;
 /// </summary>
 internal sealed class StatementBatch
 {
+    /// <summary>
+    /// Statements are sent together up to this much text (more when a single statement is longer), keeping a command
+    /// far below MariaDB's default 16 MB max_allowed_packet even after string parameters are substituted.
+    /// </summary>
+    internal const int CommandChars = 1 << 20;
+
     private readonly MySqlConnection _connection;
     private readonly MySqlTransaction _transaction;
     private readonly StringBuilder _sql = new();
     private readonly List<MySqlParameter> _parameters = [];
     private readonly Dictionary<object, string> _names = [];
+    private readonly List<int> _statementEnds = [];
     // Rollup rows come sorted by minute: formatting each distinct time once saves most of the work.
     private DateTime? _lastTime;
     private string _lastTimeText = "";
@@ -27,8 +34,6 @@ internal sealed class StatementBatch
         _connection = connection;
         _transaction = transaction;
     }
-
-    public bool IsEmpty => _sql.Length == 0;
 
     public StatementBatch Sql(string text)
     {
@@ -74,27 +79,40 @@ internal sealed class StatementBatch
     public StatementBatch End()
     {
         _sql.Append(";\n");
+        _statementEnds.Add(_sql.Length);
         return this;
     }
 
-    /// <summary>Runs every statement; returns the summed affected-row counts.</summary>
+    /// <summary>Runs every statement, in order; returns the summed affected-row counts.</summary>
     public async Task<long> ExecuteAsync(CancellationToken ct)
     {
-        await using var cmd = Command();
-        return await cmd.ExecuteNonQueryAsync(ct);
+        if (_statementEnds.Count == 0 || _statementEnds[^1] != _sql.Length)
+            throw new InvalidOperationException("Every statement of a batch must be ended with End().");
+        long affected = 0;
+        var start = 0;
+        for (var i = 0; i < _statementEnds.Count;)
+        {
+            // At least one statement per command, then as many more as fit.
+            var end = _statementEnds[i++];
+            while (i < _statementEnds.Count && _statementEnds[i] - start <= CommandChars) end = _statementEnds[i++];
+            await using var cmd = Command(_sql.ToString(start, end - start));
+            affected += await cmd.ExecuteNonQueryAsync(ct);
+            start = end;
+        }
+        return affected;
     }
 
     /// <summary>Runs every statement and reads the result set of the one that returns rows.</summary>
     public async Task ReadAsync(Action<System.Data.Common.DbDataReader> row, CancellationToken ct)
     {
-        await using var cmd = Command();
+        await using var cmd = Command(_sql.ToString());
         await using var reader = await cmd.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct)) row(reader);
     }
 
-    private MySqlCommand Command()
+    private MySqlCommand Command(string sql)
     {
-        var cmd = new MySqlCommand(_sql.ToString(), _connection, _transaction);
+        var cmd = new MySqlCommand(sql, _connection, _transaction);
         cmd.Parameters.AddRange(_parameters.ToArray());
         return cmd;
     }
