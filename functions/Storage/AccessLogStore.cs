@@ -70,6 +70,12 @@ public sealed class AccessLogStore : IAccessLogStore
         return await _offsets.ReadAsync(connection, consumerGroup, topic, ct);
     }
 
+    public async Task ForgetNextOffsetsAsync(string consumerGroup, string topic, IReadOnlyCollection<int> partitions, CancellationToken ct)
+    {
+        await using var connection = await _connections.OpenAsync(ct);
+        await _offsets.DeleteAsync(connection, consumerGroup, topic, partitions, ct);
+    }
+
     private async Task<StoreOutcome> StoreOnceAsync(string group, IReadOnlyList<IngestItem> items, CancellationToken ct)
     {
         await using var connection = await _connections.OpenAsync(ct);

@@ -51,6 +51,18 @@ internal sealed class KafkaOffsetLedger
         batch.Sql(" ON DUPLICATE KEY UPDATE next_offset = GREATEST(next_offset, VALUES(next_offset)), updated_utc = VALUES(updated_utc)").End();
     }
 
+    public async Task DeleteAsync(MySqlConnection connection, string group, string topic, IReadOnlyCollection<int> partitions, CancellationToken ct)
+    {
+        if (partitions.Count == 0) return;
+        var names = partitions.Select((_, i) => $"@p{i}").ToArray();
+        await using var cmd = new MySqlCommand(
+            $"DELETE FROM kafka_offsets WHERE consumer_group = @group AND topic = @topic AND `partition` IN ({string.Join(", ", names)})", connection);
+        cmd.Parameters.AddWithValue("@group", group);
+        cmd.Parameters.AddWithValue("@topic", topic);
+        foreach (var (partition, i) in partitions.Select((p, i) => (p, i))) cmd.Parameters.AddWithValue(names[i], partition);
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+
     public async Task<IReadOnlyDictionary<int, long>> ReadAsync(MySqlConnection connection, string group, string topic, CancellationToken ct)
     {
         await using var cmd = new MySqlCommand("SELECT `partition`, next_offset FROM kafka_offsets WHERE consumer_group = @group AND topic = @topic", connection);

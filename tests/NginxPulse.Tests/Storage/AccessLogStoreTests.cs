@@ -39,6 +39,21 @@ public sealed class AccessLogStoreTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task After_a_topic_is_recreated_forgotten_offsets_let_new_messages_at_low_offsets_in_and_record_ids_keep_repeats_out()
+    {
+        await _store.StoreAsync(Group, AccessRecordBuilder.Items(_builder.Build(0, 300), firstOffset: 0), CancellationToken.None);
+
+        await _store.ForgetNextOffsetsAsync(Group, "nginx-access", [0], CancellationToken.None);
+        // The recreated topic carries the same 300 lines again (a re-shipment) and 100 new ones from offset 0.
+        var outcome = await _store.StoreAsync(Group, AccessRecordBuilder.Items(_builder.Build(0, 400), firstOffset: 0), CancellationToken.None);
+
+        Assert.Equal((100, 300), (outcome.RecordsInserted, outcome.RecordsDuplicate));
+        Assert.Equal(400, await _db.ScalarAsync("SELECT COUNT(*) FROM access_log"));
+        Assert.Empty(await _db.VerifyRollupsAsync());
+        Assert.Equal(400, (await _store.GetNextOffsetsAsync(Group, "nginx-access", CancellationToken.None))[0]);
+    }
+
+    [Fact]
     public async Task The_same_batch_stored_twice_is_a_no_op_the_second_time()
     {
         var items = AccessRecordBuilder.Items(_builder.Build(0, 400), firstOffset: 0);
