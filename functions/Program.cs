@@ -21,6 +21,9 @@ public static class Program
             return await CheckFormatCommand.RunAsync(args[1..], Console.Out, cancel.Token);
         }
 
+        if (args is ["default-settings"])
+            return await DefaultSettingsCommand.RunAsync(AppContext.BaseDirectory, Console.Out, Console.Error);
+
         try
         {
             var builder = FunctionApp.CreateBuilder(args);
