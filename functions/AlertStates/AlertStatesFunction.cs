@@ -1,13 +1,14 @@
+using NginxPulse.Functions.Alerts.Rules;
 using NginxPulse.Functions.Alerts.State;
 using NginxPulse.Functions.Hosting;
 
 namespace NginxPulse.Functions.AlertStates;
 
 /// <summary>
-/// GET alerts/states: the current state of every rule and scope, with the silence that covers it (the dashboard
-/// contract: rule, scope, state, since, value, threshold, severity, silencedUntil).
+/// GET alerts/states: the current state of every configured rule and scope, with the silence that covers it (the
+/// dashboard contract: rule, scope, state, since, value, threshold, severity, silencedUntil).
 /// </summary>
-public sealed class AlertStatesFunction(AlertStateStore states, SilenceStore silences, TimeProvider clock) : IHttpFunction
+public sealed class AlertStatesFunction(AlertStateStore states, SilenceStore silences, AlertRuleBook rules, TimeProvider clock) : IHttpFunction
 {
     public string Name => "AlertStates";
 
@@ -15,7 +16,8 @@ public sealed class AlertStatesFunction(AlertStateStore states, SilenceStore sil
     {
         var now = clock.GetUtcNow().UtcDateTime;
         var active = await silences.CurrentAsync(now, ct);
-        var current = await states.ListAsync(ct);
+        // States of rules since removed from the rules file stay in the database (and their history) but are not current.
+        var current = (await states.ListAsync(ct)).Where(s => rules.Find(s.Rule) is not null);
         return HttpFunctionResponse.Json(new
         {
             states = current.Select(s => new

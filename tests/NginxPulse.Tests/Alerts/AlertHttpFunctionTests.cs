@@ -83,6 +83,20 @@ public sealed class AlertHttpFunctionTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task States_of_rules_removed_from_the_rules_file_are_not_listed()
+    {
+        await _harness.Db.ExecuteAsync("""
+            INSERT INTO alert_state (rule, scope, state, since_utc, value, threshold, severity, incident_notified, last_notified_utc, evaluated_utc, version)
+            VALUES ('removed', 'all', 'firing', '2026-11-21 11:00:00', 1, '> 0', 'critical', 1, NULL, '2026-11-21 11:00:00', 1)
+            """);
+        await FireAsync();
+
+        var (_, json) = await CallAsync<AlertStatesFunction>("GET");
+
+        Assert.Equal(["busy"], json.GetProperty("states").EnumerateArray().Select(s => s.GetProperty("rule").GetString()));
+    }
+
+    [Fact]
     public async Task History_lists_state_changes_newest_first()
     {
         await FireAsync();
