@@ -42,10 +42,10 @@ public sealed class AlertsAppTests : IAsyncLifetime
         _root.Dispose();
     }
 
-    private Task<RunningApp> StartAsync(string rulesJson, string schedule = "*/1 * * * * *")
+    private Task<RunningApp> StartAsync(string rulesJson, string schedule = "*/1 * * * * *", bool customHandler = false)
     {
         _root.WithFile("rules.json", rulesJson);
-        var builder = RunningApp.CreateBuilder(_root.Path, customHandler: false, new Dictionary<string, string>
+        var builder = RunningApp.CreateBuilder(_root.Path, customHandler, new Dictionary<string, string>
         {
             ["MySqlConnection"] = _db.ConnectionString,
             ["NginxPulseApiKey"] = Key,
@@ -60,15 +60,33 @@ public sealed class AlertsAppTests : IAsyncLifetime
         return RunningApp.StartAsync(builder);
     }
 
-    [Fact]
-    public async Task The_scheduler_runs_CheckThresholds_which_writes_the_mail_and_the_states_route_shows_the_incident()
+    /// <summary>Ten requests in each of the last minutes up to now: the "busy" rule breaches at the next evaluation.</summary>
+    private async Task StoreBusyTrafficAsync()
     {
         var now = DateTime.UtcNow;
         var minute = new DateTime(now.Ticks - now.Ticks % TimeSpan.TicksPerMinute, DateTimeKind.Utc);
         var traffic = new TrafficScript(_db.NewStore());
         await _db.Partitions.EnsureDailyPartitionsAsync(DateOnly.FromDateTime(minute).AddDays(-1), DateOnly.FromDateTime(minute).AddDays(1), CancellationToken.None);
         foreach (var k in new[] { -3, -2, -1, 0 }) await traffic.MinuteAsync(minute.AddMinutes(k), 10);
+    }
 
+    [Fact]
+    public async Task Under_the_Functions_host_a_timer_invocation_of_CheckThresholds_evaluates_and_writes_the_mail()
+    {
+        await StoreBusyTrafficAsync();
+        await using var app = await StartAsync(RulesJson, schedule: "0 0 0 1 1 *", customHandler: true);
+
+        using var response = await app.Http.PostAsync("/CheckThresholds", new StringContent(
+            """{ "Data": { "timer": { "IsPastDue": false } }, "Metadata": { "sys": { "MethodName": "CheckThresholds" } } }""", Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Single(Directory.GetFiles(Path.Combine(_root.Path, "mail"), "*-busy-firing.eml"));
+    }
+
+    [Fact]
+    public async Task The_scheduler_runs_CheckThresholds_which_writes_the_mail_and_the_states_route_shows_the_incident()
+    {
+        await StoreBusyTrafficAsync();
         await using var app = await StartAsync(RulesJson);
         var mail = Path.Combine(_root.Path, "mail");
         await Eventually.TrueAsync(() => Directory.Exists(mail) && Directory.GetFiles(mail, "*-busy-firing.eml").Length == 1, TimeSpan.FromSeconds(20), "the firing mail of the scheduled evaluation");
