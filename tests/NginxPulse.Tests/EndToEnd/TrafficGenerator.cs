@@ -26,6 +26,27 @@ public sealed class TrafficGenerator(Uri nginx) : IDisposable
         await Task.WhenAll(workers);
     }
 
+    /// <summary>About <paramref name="perSecond"/> requests a second until <paramref name="duration"/> has passed or
+    /// <paramref name="until"/> holds; returns how many were sent.</summary>
+    public async Task<int> SendForAsync(TimeSpan duration, int perSecond, Func<int, string> path, Func<bool>? until = null, CancellationToken ct = default)
+    {
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        var sent = 0;
+        while (started.Elapsed < duration && until?.Invoke() != true)
+        {
+            var second = System.Diagnostics.Stopwatch.StartNew();
+            var first = sent;
+            await SendAsync(perSecond, i => path(first + i), concurrency: 4, ct);
+            sent += perSecond;
+            var rest = TimeSpan.FromSeconds(1) - second.Elapsed;
+            if (rest > TimeSpan.Zero) await Task.Delay(rest, ct);
+        }
+        return sent;
+    }
+
+    /// <summary>Half the requests fail with 500.</summary>
+    public static string Errors(int i) => i % 2 == 0 ? "/error" : Normal(i);
+
     /// <summary>Mostly 200s on a few paths, some 404s.</summary>
     public static string Normal(int i) => (i % 10) switch
     {
