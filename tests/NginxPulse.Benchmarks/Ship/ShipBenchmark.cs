@@ -5,17 +5,18 @@ namespace NginxPulse.Benchmarks.Ship;
 /// <summary>
 /// The shipper against kcat (the librdkafka producer ceiling) and rsyslog imfile+omkafka, side by side in one run,
 /// against one local broker per round (the KafkaMock process) and the same file:
-/// <c>dotnet run -c Release --project tests/NginxPulse.Benchmarks -- ship [--lines N] [--runs N] [--tail-rate L] [--tail-seconds S] [--shipper-env NAME=VALUE]...</c>
+/// <c>dotnet run -c Release --project tests/NginxPulse.Benchmarks -- ship [--lines N] [--runs N] [--tail-rate L] [--tail-seconds S] [--shipper-env NAME=VALUE]... [--shipper-dll PATH]</c>
 /// </summary>
 public static class ShipBenchmark
 {
-    private const string Usage = "usage: ship [--lines 1000000] [--runs 3] [--tail-rate 5000] [--tail-seconds 40] [--shipper-env NAME=VALUE]...";
+    private const string Usage = "usage: ship [--lines 1000000] [--runs 3] [--tail-rate 5000] [--tail-seconds 40] [--shipper-env NAME=VALUE]... [--shipper-dll PATH]";
 
     public static async Task<int> RunAsync(string[] args)
     {
         long lines = 1_000_000;
         int runs = 3, tailRate = 5000, tailSeconds = 40;
         var shipperEnvironment = new Dictionary<string, string>();
+        string? shipperDll = null;
         for (var i = 0; i < args.Length; i++)
         {
             string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
@@ -25,6 +26,7 @@ public static class ShipBenchmark
                 case "--runs": runs = int.Parse(Next()); break;
                 case "--tail-rate": tailRate = int.Parse(Next()); break;
                 case "--tail-seconds": tailSeconds = int.Parse(Next()); break;
+                case "--shipper-dll": shipperDll = Path.GetFullPath(Next()); break;
                 case "--shipper-env":
                     var pair = Next().Split('=', 2);
                     shipperEnvironment[pair[0]] = pair.Length == 2 ? pair[1] : throw new ArgumentException("--shipper-env needs NAME=VALUE");
@@ -34,7 +36,7 @@ public static class ShipBenchmark
         }
         if (!await PeerTools.EnsureAsync()) return 2;
 
-        var paths = BenchPaths.Locate();
+        var paths = BenchPaths.Locate(shipperDll);
         Directory.CreateDirectory(paths.Work);
         try
         {
@@ -42,6 +44,7 @@ public static class ShipBenchmark
             var file = Path.Combine(paths.Work, "access.log");
             var bytes = await source.WriteAsync(file, lines);
             Console.WriteLine($"input: {lines:N0} lines, {bytes / 1048576.0:F1} MiB ({source.SourceLines:N0} distinct real lines from {paths.SampleLogs}, repeated)");
+            Console.WriteLine($"shipper: {paths.ShipperDll}");
             if (shipperEnvironment.Count > 0) Console.WriteLine($"shipper environment: {string.Join(' ', shipperEnvironment.Select(e => $"{e.Key}={e.Value}"))}");
 
             var rounds = new List<Round>();
