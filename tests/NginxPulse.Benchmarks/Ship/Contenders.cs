@@ -18,6 +18,23 @@ public static class ComparableProducerSettings
     ];
 }
 
+/// <summary>A contender that exits once all it read is acknowledged: the time is until it exits, then the topic must hold every line.</summary>
+public static class ExitingRun
+{
+    public static async Task<Measurement> MeasureAsync(string name, Func<ChildProcess> start, TopicProbe probe, string topic, long lines)
+    {
+        var clock = Stopwatch.StartNew();
+        await using var child = start();
+        await using var sampler = new MemorySampler(child.Id, TimeSpan.FromMilliseconds(20));
+        var exit = await child.WaitAsync(TimeSpan.FromMinutes(10));
+        var elapsed = clock.Elapsed;
+        if (exit != 0) throw new InvalidOperationException($"{name} exited with {exit}: {child.Output}");
+        var count = probe.Count(topic);
+        if (count != lines) throw new InvalidOperationException($"{name} left {count:N0} messages in {topic}, expected {lines:N0}");
+        return new Measurement(name, lines, elapsed, sampler.PeakKb);
+    }
+}
+
 /// <summary>A contender that ships a whole file once (backfill) and can tail a growing one.</summary>
 public interface IContender
 {
@@ -31,18 +48,8 @@ public sealed class ShipperContender(BenchPaths paths, string bootstrap, TopicPr
 {
     public string Name => "nginxpulse-shipper";
 
-    public async Task<Measurement> BackfillAsync(string file, long lines, string topic, string work)
-    {
-        var clock = Stopwatch.StartNew();
-        await using var child = ChildProcess.Start("dotnet", [paths.ShipperDll, "--exit-at-eof", file, .. Settings(topic, work)], environment);
-        await using var sampler = new MemorySampler(child.Id, TimeSpan.FromMilliseconds(20));
-        var exit = await child.WaitAsync(TimeSpan.FromMinutes(10));
-        var elapsed = clock.Elapsed;
-        if (exit != 0) throw new InvalidOperationException($"the shipper exited with {exit}: {child.Output}");
-        var count = probe.Count(topic);
-        if (count != lines) throw new InvalidOperationException($"the shipper left {count:N0} messages in {topic}, expected {lines:N0}");
-        return new Measurement(Name, lines, elapsed, sampler.PeakKb);
-    }
+    public Task<Measurement> BackfillAsync(string file, long lines, string topic, string work) =>
+        ExitingRun.MeasureAsync(Name, () => ChildProcess.Start("dotnet", [paths.ShipperDll, "--exit-at-eof", file, .. Settings(topic, work)], environment), probe, topic, lines);
 
     public ChildProcess StartTailing(string file, string topic, string work) =>
         ChildProcess.Start("dotnet", [paths.ShipperDll, $"--Inputs:0:Paths:0={file}", .. Settings(topic, work)], environment);
@@ -59,19 +66,11 @@ public sealed class KcatContender(string bootstrap, TopicProbe probe)
 {
     public string Name => "kcat -P -l";
 
-    public async Task<Measurement> BackfillAsync(string file, long lines, string topic)
+    public Task<Measurement> BackfillAsync(string file, long lines, string topic)
     {
         var args = new List<string> { "-P", "-b", bootstrap, "-t", topic, "-l", file };
         foreach (var pair in ComparableProducerSettings.Pairs) args.AddRange(["-X", pair]);
-        var clock = Stopwatch.StartNew();
-        await using var child = ChildProcess.Start("kcat", args);
-        await using var sampler = new MemorySampler(child.Id, TimeSpan.FromMilliseconds(20));
-        var exit = await child.WaitAsync(TimeSpan.FromMinutes(10));
-        var elapsed = clock.Elapsed;
-        if (exit != 0) throw new InvalidOperationException($"kcat exited with {exit}: {child.Output}");
-        var count = probe.Count(topic);
-        if (count != lines) throw new InvalidOperationException($"kcat left {count:N0} messages in {topic}, expected {lines:N0}");
-        return new Measurement(Name, lines, elapsed, sampler.PeakKb);
+        return ExitingRun.MeasureAsync(Name, () => ChildProcess.Start("kcat", args), probe, topic, lines);
     }
 }
 
