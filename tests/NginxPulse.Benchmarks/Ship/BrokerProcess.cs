@@ -18,8 +18,10 @@ public sealed class BrokerProcess : IAsyncDisposable
         var args = new List<string> { paths.KafkaMockDll, "--brokers", "1" };
         foreach (var topic in topics) args.AddRange(["--topic", $"{topic}:1"]);
         var ready = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var child = ChildProcess.Start("dotnet", args);
-        child.Line += line => { if (line.StartsWith("127.0.0.1:", StringComparison.Ordinal)) ready.TrySetResult(line.Trim()); };
+        var child = ChildProcess.Start("dotnet", args, onLine: line =>
+        {
+            if (line.StartsWith("127.0.0.1:", StringComparison.Ordinal)) ready.TrySetResult(line.Trim());
+        });
         var bootstrap = await ready.Task.WaitAsync(TimeSpan.FromSeconds(30))
             .ContinueWith(t => t.IsCompletedSuccessfully ? t.Result : throw new InvalidOperationException($"the broker did not start: {child.Output}"));
         return new BrokerProcess(child, bootstrap);

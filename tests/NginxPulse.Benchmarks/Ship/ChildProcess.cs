@@ -9,8 +9,13 @@ public sealed class ChildProcess : IAsyncDisposable
     private const int SigTerm = 15;
     private readonly Process process;
     private readonly List<string> output = [];
+    private readonly Action<string>? onLine;
 
-    private ChildProcess(Process process) => this.process = process;
+    private ChildProcess(Process process, Action<string>? onLine)
+    {
+        this.process = process;
+        this.onLine = onLine;
+    }
 
     public int Id => process.Id;
     public bool HasExited => process.HasExited;
@@ -19,15 +24,14 @@ public sealed class ChildProcess : IAsyncDisposable
     /// <summary>Output lines so far (stdout and stderr), for error messages.</summary>
     public string Output { get { lock (output) return string.Join('\n', output.TakeLast(20)); } }
 
-    public event Action<string>? Line;
-
-    public static ChildProcess Start(string fileName, IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null)
+    /// <param name="onLine">sees every output line, from the first one on</param>
+    public static ChildProcess Start(string fileName, IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null, Action<string>? onLine = null)
     {
         var info = new ProcessStartInfo(fileName) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var arg in args) info.ArgumentList.Add(arg);
         foreach (var (name, value) in environment ?? new Dictionary<string, string>()) info.Environment[name] = value;
         var process = new Process { StartInfo = info };
-        var child = new ChildProcess(process);
+        var child = new ChildProcess(process, onLine);
         process.OutputDataReceived += (_, e) => child.Received(e.Data);
         process.ErrorDataReceived += (_, e) => child.Received(e.Data);
         process.Start();
@@ -40,7 +44,7 @@ public sealed class ChildProcess : IAsyncDisposable
     {
         if (line is null) return;
         lock (output) output.Add(line);
-        Line?.Invoke(line);
+        onLine?.Invoke(line);
     }
 
     public async Task<int> WaitAsync(TimeSpan timeout)
