@@ -73,11 +73,14 @@ public sealed class KafkaOptions
     /// <summary>Any librdkafka producer property (sasl.*, ssl.*, linger.ms, ...); these win over the built-in defaults.</summary>
     public Dictionary<string, string> Properties { get; set; } = new(StringComparer.Ordinal);
 
-    /// <summary>Upper bound on lines produced but not yet acknowledged; reading pauses when it is reached.</summary>
-    public int MaxInFlightMessages { get; set; } = 50_000;
+    /// <summary>
+    /// Upper bound on lines produced but not yet acknowledged; reading pauses when it is reached. Two batches of
+    /// 10,000 keep the broker busy (docs-drafts/shipper-bench.md: a larger bound ships no faster, only costs memory).
+    /// </summary>
+    public int MaxInFlightMessages { get; set; } = 20_000;
 
-    /// <summary>Upper bound on event bytes produced but not yet acknowledged.</summary>
-    public long MaxInFlightBytes { get; set; } = 16 * 1024 * 1024;
+    /// <summary>Upper bound on event bytes produced but not yet acknowledged (held twice: the event and librdkafka's copy).</summary>
+    public long MaxInFlightBytes { get; set; } = 8 * 1024 * 1024;
 
     /// <summary>How long shutdown waits for outstanding acknowledgements before saving the registry.</summary>
     public TimeSpan ShutdownFlushTimeout { get; set; } = TimeSpan.FromSeconds(10);

@@ -23,6 +23,7 @@ public sealed class LineProducer : IDisposable
     private readonly FatalErrorMonitor fatal;
     private readonly ILogger<LineProducer> logger;
     private readonly CancellationTokenSource disposed = new();
+    private readonly Task learningTopics;
 
     public LineProducer(ShipperOptions options, InFlightBudget budget, ShipperMetrics metrics, KafkaHealth health,
         FatalErrorMonitor fatal, ILogger<LineProducer> logger)
@@ -48,6 +49,30 @@ public sealed class LineProducer : IDisposable
         catch (Exception e) when (e is KafkaException or ArgumentException or InvalidOperationException)
         {
             throw new ShipperConfigurationException($"Kafka settings rejected by librdkafka: {e.Message}");
+        }
+        var topics = options.Inputs.Select(i => i.Topic).OfType<string>().Append(options.Kafka.Topic).Distinct(StringComparer.Ordinal).ToList();
+        learningTopics = Task.Run(() => LearnTopics(topics), CancellationToken.None);
+    }
+
+    /// <summary>
+    /// librdkafka looks a topic up only at its first message and then waits for its next periodic metadata scan
+    /// (up to a second) before it can send anything; asking for the topics' metadata at start-up lets the first
+    /// lines go out at once. Best effort: a broker that cannot answer now is simply asked again at the first message.
+    /// </summary>
+    private void LearnTopics(IReadOnlyList<string> topics)
+    {
+        try
+        {
+            using var admin = new DependentAdminClientBuilder(producer.Handle).Build();
+            foreach (var topic in topics)
+            {
+                if (disposed.IsCancellationRequested) return;
+                admin.GetMetadata(topic, TimeSpan.FromSeconds(2));
+            }
+        }
+        catch (Exception e) when (e is KafkaException or ObjectDisposedException or InvalidOperationException)
+        {
+            logger.LogDebug("Topic metadata not available at start-up ({Reason}); it is fetched with the first message", e.Message);
         }
     }
 
@@ -142,6 +167,8 @@ public sealed class LineProducer : IDisposable
     public void Dispose()
     {
         disposed.Cancel();
+        // librdkafka must not be destroyed while another thread is inside a call on it; each lookup is bounded.
+        learningTopics.Wait();
         producer.Dispose();
         disposed.Dispose();
     }

@@ -5,16 +5,19 @@ using NginxPulse.Tests.Support;
 //   dotnet run -c Release --project tests/NginxPulse.Benchmarks -- parse [--runs N] FILE...
 //   dotnet run -c Release --project tests/NginxPulse.Benchmarks -- store [records=200000] [batch=1000]
 //     (uses the MariaDB in MYSQL_CONNECTION, or starts and stops a private one with infra/local/mariadb)
+//   dotnet run -c Release --project tests/NginxPulse.Benchmarks -- ship [--lines N] [--runs N] [--tail-rate L] [--tail-seconds S]
+//     (the shipper against kcat and rsyslog imfile+omkafka on one local broker; see docs-drafts/shipper-bench.md)
 return args.FirstOrDefault() switch
 {
     "parse" => await ParseBenchmark.RunAsync(args[1..]),
     "store" => await RunStoreAsync(args[1..]),
+    "ship" => await NginxPulse.Benchmarks.Ship.ShipBenchmark.RunAsync(args[1..]),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: NginxPulse.Benchmarks parse [--runs N] FILE... | store [records=200000] [batch=1000]");
+    Console.Error.WriteLine("usage: NginxPulse.Benchmarks parse [--runs N] FILE... | store [records=200000] [batch=1000] | ship [--lines N] [--runs N] ...");
     return 2;
 }
 

@@ -1,0 +1,114 @@
+using System.Diagnostics;
+
+namespace NginxPulse.Benchmarks.Ship;
+
+public sealed record Measurement(string Name, long Lines, TimeSpan Elapsed, long PeakRssKb)
+{
+    public double LinesPerSecond => Lines / Elapsed.TotalSeconds;
+}
+
+public sealed record TailMeasurement(string Name, long Lines, long SteadyRssKb, long MaxRssKb, string Breakdown);
+
+/// <summary>The producer settings kcat and rsyslog get, so they do the same work per message as the shipper's defaults.</summary>
+public static class ComparableProducerSettings
+{
+    public static readonly IReadOnlyList<string> Pairs =
+    [
+        "acks=all", "enable.idempotence=true", "compression.codec=lz4", "linger.ms=20", "batch.num.messages=10000", "batch.size=1000000",
+    ];
+}
+
+/// <summary>A contender that exits once all it read is acknowledged: the time is until it exits, then the topic must hold every line.</summary>
+public static class ExitingRun
+{
+    public static async Task<Measurement> MeasureAsync(string name, Func<ChildProcess> start, TopicProbe probe, string topic, long lines)
+    {
+        var clock = Stopwatch.StartNew();
+        await using var child = start();
+        await using var sampler = new MemorySampler(child.Id, TimeSpan.FromMilliseconds(20));
+        var exit = await child.WaitAsync(TimeSpan.FromMinutes(10));
+        var elapsed = clock.Elapsed;
+        if (exit != 0) throw new InvalidOperationException($"{name} exited with {exit}: {child.Output}");
+        var count = probe.Count(topic);
+        if (count != lines) throw new InvalidOperationException($"{name} left {count:N0} messages in {topic}, expected {lines:N0}");
+        return new Measurement(name, lines, elapsed, sampler.PeakKb);
+    }
+}
+
+/// <summary>A contender that ships a whole file once (backfill) and can tail a growing one.</summary>
+public interface IContender
+{
+    string Name { get; }
+    Task<Measurement> BackfillAsync(string file, long lines, string topic, string work);
+    ChildProcess StartTailing(string file, string topic, string work);
+}
+
+/// <summary>Our agent: <c>--exit-at-eof FILE</c> for the backfill, an input on the file for tailing.</summary>
+public sealed class ShipperContender(BenchPaths paths, string bootstrap, TopicProbe probe, IReadOnlyDictionary<string, string> environment) : IContender
+{
+    public string Name => "nginxpulse-shipper";
+
+    public Task<Measurement> BackfillAsync(string file, long lines, string topic, string work) =>
+        ExitingRun.MeasureAsync(Name, () => ChildProcess.Start("dotnet", [paths.ShipperDll, "--exit-at-eof", file, .. Settings(topic, work)], environment), probe, topic, lines);
+
+    public ChildProcess StartTailing(string file, string topic, string work) =>
+        ChildProcess.Start("dotnet", [paths.ShipperDll, $"--Inputs:0:Paths:0={file}", .. Settings(topic, work)], environment);
+
+    private IEnumerable<string> Settings(string topic, string work) =>
+    [
+        $"--Kafka:BootstrapServers={bootstrap}", $"--Kafka:Topic={topic}", $"--Registry:Path={Path.Combine(work, "registry.json")}",
+        "--Metrics:Port=0", "--Host=bench-host", "--StatsInterval=00:00:00",
+    ];
+}
+
+/// <summary>kcat -P -l: one message per line straight from the file, the librdkafka producer ceiling.</summary>
+public sealed class KcatContender(string bootstrap, TopicProbe probe)
+{
+    public string Name => "kcat -P -l";
+
+    public Task<Measurement> BackfillAsync(string file, long lines, string topic)
+    {
+        var args = new List<string> { "-P", "-b", bootstrap, "-t", topic, "-l", file };
+        foreach (var pair in ComparableProducerSettings.Pairs) args.AddRange(["-X", pair]);
+        return ExitingRun.MeasureAsync(Name, () => ChildProcess.Start("kcat", args), probe, topic, lines);
+    }
+}
+
+/// <summary>
+/// A private rsyslogd (own configuration, pid file and work directory): imfile on the file, omkafka to the broker.
+/// It never exits by itself, so the time is until the topic's watermark holds every line.
+/// </summary>
+public sealed class RsyslogContender(string bootstrap, TopicProbe probe) : IContender
+{
+    public string Name => "rsyslog imfile+omkafka";
+
+    public async Task<Measurement> BackfillAsync(string file, long lines, string topic, string work)
+    {
+        var clock = Stopwatch.StartNew();
+        await using var child = StartTailing(file, topic, work);
+        await using var sampler = new MemorySampler(child.Id, TimeSpan.FromMilliseconds(20));
+        var elapsed = await probe.WaitForAsync(topic, lines, clock, TimeSpan.FromMinutes(10), () => child.Output);
+        var peak = sampler.PeakKb;
+        var count = probe.Count(topic);
+        if (count != lines) throw new InvalidOperationException($"rsyslog left {count:N0} messages in {topic}, expected {lines:N0}");
+        return new Measurement(Name, lines, elapsed, peak);
+    }
+
+    public ChildProcess StartTailing(string file, string topic, string work)
+    {
+        Directory.CreateDirectory(work);
+        var config = Path.Combine(work, "rsyslog.conf");
+        var kafkaSettings = string.Join(", ", ComparableProducerSettings.Pairs.Select(p => $"\"{p}\""));
+        File.WriteAllText(config, $$"""
+            global(workDirectory="{{work}}" maxMessageSize="64k")
+            module(load="imfile" mode="inotify")
+            module(load="omkafka")
+            template(name="line" type="string" string="%msg%")
+            ruleset(name="tokafka") {
+              action(type="omkafka" broker=["{{bootstrap}}"] topic="{{topic}}" template="line" confParam=[{{kafkaSettings}}])
+            }
+            input(type="imfile" file="{{file}}" tag="nginx" ruleset="tokafka" freshStartTail="off")
+            """);
+        return ChildProcess.Start("rsyslogd", ["-n", "-f", config, "-i", Path.Combine(work, "rsyslogd.pid")]);
+    }
+}
