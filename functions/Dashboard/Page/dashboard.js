@@ -185,7 +185,7 @@ function fillTable(id, rows, cells) {
   }
 }
 
-const top = (row, key) => [row[key], number(row.requests), bytes(row.bytes), number(row.status4xx), number(row.status5xx)];
+const topRow = (row, key) => [row[key], number(row.requests), bytes(row.bytes), number(row.status4xx), number(row.status5xx)];
 
 // ---------- loading ----------
 function showError(message) {
@@ -225,12 +225,12 @@ function render({ summary, series, bandwidth, statuses, paths, errors, slowest, 
   stackedBars($("bandwidth-chart"), rows, [["bytes", "bytes", "bytes"]], bytes);
 
   fillTable("statuses-table", statuses.rows, (r) => [r.status, number(r.requests), bytes(r.bytes)]);
-  fillTable("paths-table", paths.rows, (r) => top(r, "path"));
+  fillTable("paths-table", paths.rows, (r) => topRow(r, "path"));
   fillTable("errors-table", errors.rows, (r) => [r.path, number(r.errors), number(r.status4xx), number(r.status5xx)]);
   fillTable("slowest-table", slowest.rows, (r) => [r.path, number(r.requests), ms(r.p50Ms), ms(r.p95Ms), ms(r.p99Ms)]);
-  fillTable("clients-table", clients.rows, (r) => top(r, "client"));
-  fillTable("referrers-table", referrers.rows, (r) => top(r, "referrer"));
-  fillTable("useragents-table", agents.rows, (r) => top(r, "userAgent"));
+  fillTable("clients-table", clients.rows, (r) => topRow(r, "client"));
+  fillTable("referrers-table", referrers.rows, (r) => topRow(r, "referrer"));
+  fillTable("useragents-table", agents.rows, (r) => topRow(r, "userAgent"));
 }
 
 async function load() {
@@ -250,6 +250,7 @@ async function load() {
     ]);
     last = { summary, series, bandwidth, statuses, paths, errors, slowest, clients, referrers, agents };
     render(last);
+    $("key-form").hidden = true;
     showError("");
     $("status").textContent = `updated ${new Date().toISOString().slice(11, 19)} UTC`;
     document.body.dataset.state = "loaded";
@@ -299,7 +300,7 @@ function writeUrl() {
   }
   for (const name of ["vhost", "host"]) if ($(name).value.trim()) query.set(name, $(name).value.trim());
   query.set("refresh", $("refresh").value);
-  history.replaceState(null, "", "?" + query.toString());
+  history.replaceState(null, "", location.pathname + "?" + query.toString());
 }
 
 document.addEventListener("DOMContentLoaded", () => {
