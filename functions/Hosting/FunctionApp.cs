@@ -1,8 +1,10 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using NginxPulse.Functions.Hosting.Configuration;
 using NginxPulse.Functions.Hosting.CustomHandler;
+using NginxPulse.Functions.Hosting.Http;
 using NginxPulse.Functions.Hosting.Manifest;
 using NginxPulse.Functions.Hosting.Standalone;
 
@@ -26,7 +28,9 @@ public static class FunctionApp
     public static WebApplicationBuilder CreateBuilder(string[] args)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args });
-        LocalSettingsFile.AddBelowOtherSources(builder.Configuration, AppRoot.Resolve(builder.Configuration));
+        var appRoot = AppRoot.Resolve(builder.Configuration);
+        LocalSettingsFile.AddBelowOtherSources(builder.Configuration, appRoot);
+        DefaultSettingsFile.AddBelowOtherSources(builder.Configuration, appRoot);
         return builder;
     }
 
@@ -40,6 +44,8 @@ public static class FunctionApp
         FunctionImplementationCheck.Verify(manifest, registry);
 
         var hostJson = HostJsonReader.Load(appRoot);
+        var routes = HttpRouteOptions.Read(hostJson, builder.Configuration);
+        HttpFunctionRoutes.Verify(manifest, routes);
         builder.Services.AddOptions<KafkaHostOptions>()
             .Configure(options => HostJsonReader.BindKafka(hostJson, builder.Configuration, options))
             .ValidateOnStart();
@@ -47,6 +53,9 @@ public static class FunctionApp
         builder.Services.AddSingleton(manifest);
         builder.Services.AddSingleton(registry);
         builder.Services.AddSingleton<KafkaFunctionInvoker>();
+        builder.Services.AddSingleton<TimerFunctionInvoker>();
+        builder.Services.AddSingleton<HttpFunctionInvoker>();
+        builder.Services.TryAddSingleton(TimeProvider.System);
 
         var customHandler = CustomHandlerOptions.IsRequested(builder.Configuration);
         if (customHandler) CustomHandlerTransport.AddServices(builder);
@@ -57,8 +66,8 @@ public static class FunctionApp
         // Resolve validated options now: a bad host.json value must stop start-up in both modes, and the
         // Functions host reads none of these for us in custom-handler mode.
         _ = app.Services.GetRequiredService<IOptions<KafkaHostOptions>>().Value;
-        if (customHandler) CustomHandlerTransport.MapEndpoints(app);
-        else StandaloneTransport.MapEndpoints(app);
+        if (customHandler) CustomHandlerTransport.MapEndpoints(app, manifest, registry, routes);
+        else StandaloneTransport.MapEndpoints(app, manifest, registry, routes);
         return app;
     }
 }

@@ -4,7 +4,7 @@ namespace NginxPulse.Functions.Storage;
 
 /// <summary>
 /// A server-wide advisory lock (GET_LOCK) held on one connection, so that only one replica at a time runs
-/// schema changes. Names are scoped by database so independent schemas on one server do not wait for each other.
+/// schema changes or a timer function. Names are scoped by database so independent schemas on one server do not wait for each other.
 /// </summary>
 public sealed class MySqlNamedLock : IAsyncDisposable
 {
@@ -17,16 +17,19 @@ public sealed class MySqlNamedLock : IAsyncDisposable
         _name = name;
     }
 
-    public static async Task<MySqlNamedLock> AcquireAsync(MySqlConnection connection, string purpose, TimeSpan timeout, CancellationToken ct)
+    public static async Task<MySqlNamedLock> AcquireAsync(MySqlConnection connection, string purpose, TimeSpan timeout, CancellationToken ct) =>
+        await TryAcquireAsync(connection, purpose, timeout, ct)
+        ?? throw new TimeoutException($"Could not acquire the MySQL lock '{LockName(connection.Database, purpose)}' within {timeout.TotalSeconds:0} s; another replica may be stuck holding it.");
+
+    /// <summary>The lock, or null when another session still holds it after <paramref name="timeout"/> (zero: don't wait).</summary>
+    public static async Task<MySqlNamedLock?> TryAcquireAsync(MySqlConnection connection, string purpose, TimeSpan timeout, CancellationToken ct)
     {
         var name = LockName(connection.Database, purpose);
         await using var cmd = new MySqlCommand("SELECT GET_LOCK(@name, @timeout)", connection);
         cmd.Parameters.AddWithValue("@name", name);
         cmd.Parameters.AddWithValue("@timeout", (int)Math.Ceiling(timeout.TotalSeconds));
         var result = await cmd.ExecuteScalarAsync(ct);
-        if (result is null or DBNull || Convert.ToInt64(result) != 1)
-            throw new TimeoutException($"Could not acquire the MySQL lock '{name}' within {timeout.TotalSeconds:0} s; another replica may be stuck holding it.");
-        return new MySqlNamedLock(connection, name);
+        return result is null or DBNull || Convert.ToInt64(result) != 1 ? null : new MySqlNamedLock(connection, name);
     }
 
     public async ValueTask DisposeAsync()

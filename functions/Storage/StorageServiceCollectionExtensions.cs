@@ -24,6 +24,7 @@ public static class StorageServiceCollectionExtensions
         services.TryAddSingleton<RollupVerifier>();
         services.TryAddSingleton<AccessLogStore>();
         services.TryAddSingleton<IAccessLogStore>(sp => sp.GetRequiredService<AccessLogStore>());
+        services.TryAddSingleton<Hosting.Timers.ITimerCoordinator, MySqlTimerCoordinator>();
         services.TryAddSingleton<StorageInitializer>();
         services.AddHostedService(sp => sp.GetRequiredService<StorageInitializer>());
         return services;

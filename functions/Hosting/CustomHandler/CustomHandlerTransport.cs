@@ -4,12 +4,14 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using NginxPulse.Functions.Hosting.Http;
+using NginxPulse.Functions.Hosting.Manifest;
 
 namespace NginxPulse.Functions.Hosting.CustomHandler;
 
 /// <summary>
-/// Running under the Functions host: it owns the triggers and calls this process over HTTP on
-/// 127.0.0.1:FUNCTIONS_CUSTOMHANDLER_PORT (contract 2, 3).
+/// Running under the Functions host: it owns the triggers (Kafka, timers, HTTP keys) and calls this process over
+/// HTTP on 127.0.0.1:FUNCTIONS_CUSTOMHANDLER_PORT (contract 2, 3).
 /// </summary>
 public static class CustomHandlerTransport
 {
@@ -20,6 +22,9 @@ public static class CustomHandlerTransport
             .ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<CustomHandlerOptions>, CustomHandlerOptionsValidator>();
         builder.Services.AddSingleton<KafkaInvocationEndpoint>();
+        builder.Services.AddSingleton<TimerInvocationEndpoint>();
+        builder.Services.AddSingleton<HttpInvocationEndpoint>();
+        builder.Services.AddSingleton<InvocationDispatcher>();
         builder.Services.AddOptions<KestrelServerOptions>().Configure<IOptions<CustomHandlerOptions>>((kestrel, handler) =>
         {
             // Only the IPv4 loopback the host calls; an explicit Listen also overrides ASPNETCORE_URLS,
@@ -31,12 +36,14 @@ public static class CustomHandlerTransport
         });
     }
 
-    public static void MapEndpoints(WebApplication app)
+    public static void MapEndpoints(WebApplication app, FunctionManifest manifest, FunctionRegistry registry, HttpRouteOptions routes)
     {
         // The host polls GET / until anything answers, then pings it now and then: keep it trivial.
         app.MapGet("/", () => InvocationReply.Create(StatusCodes.Status200OK));
         app.MapGet("/healthz", () => InvocationReply.Create(StatusCodes.Status200OK));
-        app.MapPost("/{functionName}", (string functionName, HttpRequest request, KafkaInvocationEndpoint endpoint, CancellationToken ct) =>
-            endpoint.HandleAsync(functionName, request, ct));
+        app.MapPost("/{functionName}", (string functionName, HttpRequest request, InvocationDispatcher dispatcher, CancellationToken ct) =>
+            dispatcher.HandleAsync(functionName, request, ct));
+        // Requests the host forwards as they came (enableForwardingHttpRequest); it has checked the keys.
+        HttpFunctionRoutes.Map(app, manifest, registry, routes, checkKeys: false);
     }
 }

@@ -17,6 +17,8 @@ public sealed record InvocationReply(
     private static readonly JsonSerializerOptions Json = new() { DefaultIgnoreCondition = JsonIgnoreCondition.Never };
     private static readonly IReadOnlyDictionary<string, object?> NoOutputs = new Dictionary<string, object?>();
 
-    public static IResult Create(int statusCode, params string[] logs) =>
-        Results.Json(new InvocationReply(NoOutputs, logs, null), Json, "application/json; charset=utf-8", statusCode);
+    public static IResult Create(int statusCode, params string[] logs) => Create(statusCode, NoOutputs, logs);
+
+    public static IResult Create(int statusCode, IReadOnlyDictionary<string, object?> outputs, params string[] logs) =>
+        Results.Json(new InvocationReply(outputs, logs, null), Json, "application/json; charset=utf-8", statusCode);
 }

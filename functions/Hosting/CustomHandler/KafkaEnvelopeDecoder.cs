@@ -8,49 +8,22 @@ namespace NginxPulse.Functions.Hosting.CustomHandler;
 /// <summary>
 /// Decodes the Functions host's <c>{Data, Metadata}</c> body for a kafkaTrigger with dataType string
 /// (contract 3.4). Data.&lt;binding&gt; is a JSON string holding a JSON array of strings, each one
-/// KafkaEventData JSON. Layers of string encoding are peeled off until an array or object appears, so the
+/// KafkaEventData JSON. Layers of string encoding are peeled off (<see cref="InvocationEnvelope.Unwrap"/>), so the
 /// doubly encoded host form, a singly encoded form and plain arrays of objects all decode the same way.
 /// Positions come from the event JSON in Data, never from Metadata (which is stringified and culture-formatted).
 /// </summary>
 public static class KafkaEnvelopeDecoder
 {
-    // Far more than the host ever uses (two); a bound keeps a pathological body from looping for long.
-    private const int MaxEncodingLayers = 8;
-
     public static KafkaBatch Decode(JsonElement body, string bindingName, string consumerGroup)
     {
-        if (body.ValueKind != JsonValueKind.Object || !TryGetProperty(body, "Data", out var data) || data.ValueKind != JsonValueKind.Object)
-            throw new MalformedEnvelopeException("the body has no 'Data' object");
-        if (!TryGetProperty(data, bindingName, out var trigger))
-            throw new MalformedEnvelopeException($"Data has no '{bindingName}' property (the trigger binding name in function.json)");
-        var events = Unwrap(trigger, $"Data.{bindingName}");
+        var events = InvocationEnvelope.Input(body, bindingName);
         var messages = events.ValueKind switch
         {
-            JsonValueKind.Array => events.EnumerateArray().Select((item, i) => ReadEvent(Unwrap(item, $"Data.{bindingName}[{i}]"), i)).ToArray(),
+            JsonValueKind.Array => events.EnumerateArray().Select((item, i) => ReadEvent(InvocationEnvelope.Unwrap(item, $"Data.{bindingName}[{i}]"), i)).ToArray(),
             JsonValueKind.Object => [ReadEvent(events, 0)],
             _ => throw new MalformedEnvelopeException($"Data.{bindingName} is {events.ValueKind}, expected an array of Kafka events"),
         };
         return new KafkaBatch(consumerGroup, messages);
-    }
-
-    private static JsonElement Unwrap(JsonElement value, string where)
-    {
-        for (var layer = 0; value.ValueKind == JsonValueKind.String; layer++)
-        {
-            var text = value.GetString()!;
-            var trimmed = text.AsSpan().TrimStart();
-            if (layer == MaxEncodingLayers || trimmed.IsEmpty || trimmed[0] is not ('{' or '[' or '"')) break;
-            try
-            {
-                using var inner = JsonDocument.Parse(text);
-                value = inner.RootElement.Clone();
-            }
-            catch (JsonException ex)
-            {
-                throw new MalformedEnvelopeException($"{where} holds text that is not JSON: {ex.Message}");
-            }
-        }
-        return value;
     }
 
     private static KafkaMessage ReadEvent(JsonElement item, int index)
@@ -62,8 +35,8 @@ public static class KafkaEnvelopeDecoder
         var partition = (int)RequiredNumber(item, "Partition", where);
         var offset = RequiredNumber(item, "Offset", where);
         var timestamp = ReadTimestamp(item, where);
-        var key = TryGetProperty(item, "Key", out var k) ? ScalarText(k) : null;
-        var value = TryGetProperty(item, "Value", out var v) ? v : default;
+        var key = InvocationEnvelope.TryGetProperty(item, "Key", out var k) ? ScalarText(k) : null;
+        var value = InvocationEnvelope.TryGetProperty(item, "Value", out var v) ? v : default;
         var bytes = value.ValueKind switch
         {
             JsonValueKind.String => Encoding.UTF8.GetBytes(value.GetString()!),
@@ -82,13 +55,13 @@ public static class KafkaEnvelopeDecoder
     }
 
     private static string RequiredString(JsonElement item, string name, string where) =>
-        TryGetProperty(item, name, out var value) && value.ValueKind == JsonValueKind.String
+        InvocationEnvelope.TryGetProperty(item, name, out var value) && value.ValueKind == JsonValueKind.String
             ? value.GetString()!
             : throw new MalformedEnvelopeException($"{where}: '{name}' is missing or not a string");
 
     private static long RequiredNumber(JsonElement item, string name, string where)
     {
-        if (TryGetProperty(item, name, out var value))
+        if (InvocationEnvelope.TryGetProperty(item, name, out var value))
         {
             if (value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out var number)) return number;
             if (value.ValueKind == JsonValueKind.String && long.TryParse(value.GetString(), NumberStyles.Integer, CultureInfo.InvariantCulture, out number)) return number;
@@ -103,18 +76,4 @@ public static class KafkaEnvelopeDecoder
         JsonValueKind.String => value.GetString(),
         _ => value.GetRawText(),
     };
-
-    private static bool TryGetProperty(JsonElement element, string name, out JsonElement value)
-    {
-        if (element.TryGetProperty(name, out value)) return true;
-        foreach (var property in element.EnumerateObject())
-        {
-            if (string.Equals(property.Name, name, StringComparison.OrdinalIgnoreCase))
-            {
-                value = property.Value;
-                return true;
-            }
-        }
-        return false;
-    }
 }

@@ -15,27 +15,16 @@ namespace NginxPulse.Functions.Hosting.CustomHandler;
 ///      dataType), not bad log data, and it hits every batch alike. Answering 200 would make the host commit
 ///      and so silently drop every batch until someone noticed; a non-2xx keeps the data in Kafka, shows up as
 ///      failed invocations and lag, and the batches are processed once the deployment is fixed.
-/// 404: no kafka function of that name.
 /// </summary>
 public sealed partial class KafkaInvocationEndpoint(
-    FunctionManifest manifest,
-    FunctionRegistry registry,
     KafkaFunctionInvoker invoker,
     ILogger<KafkaInvocationEndpoint> logger)
 {
     private const int PayloadExcerptLength = 2000;
 
-    public async Task<IResult> HandleAsync(string functionName, HttpRequest request, CancellationToken ct)
+    public async Task<IResult> HandleAsync(FunctionDefinition function, FunctionRegistration registration, HttpRequest request, CancellationToken ct)
     {
-        var invocationId = request.Headers["X-Azure-Functions-InvocationId"].ToString();
-        using var scope = logger.BeginScope(new Dictionary<string, object> { ["Function"] = functionName, ["InvocationId"] = invocationId });
-        if (manifest.Find(functionName) is not { Trigger: KafkaTriggerBinding trigger } function
-            || !registry.TryGet(function.Name, out var registration))
-        {
-            LogUnknownFunction(functionName);
-            return InvocationReply.Create(StatusCodes.Status404NotFound, $"no kafkaTrigger function named '{functionName}'");
-        }
-
+        var trigger = (KafkaTriggerBinding)function.Trigger;
         using var body = new MemoryStream();
         await request.Body.CopyToAsync(body, ct);
         Kafka.KafkaBatch batch;
@@ -71,9 +60,6 @@ public sealed partial class KafkaInvocationEndpoint(
         var length = (int)Math.Min(body.Length, PayloadExcerptLength);
         return Encoding.UTF8.GetString(body.GetBuffer(), 0, length);
     }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Invocation for unknown function {Function}")]
-    private partial void LogUnknownFunction(string function);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Invocation body for {Function} cannot be decoded ({BodyBytes} bytes); answering 400 so the batch stays in Kafka. Excerpt: {Excerpt}")]
     private partial void LogMalformed(Exception ex, string function, long bodyBytes, string excerpt);
