@@ -10,6 +10,8 @@ namespace NginxPulse.Functions.Reports.Queries;
 public sealed class ReportFilter
 {
     private readonly List<KeyValuePair<string, object>> _values = [];
+    private readonly string _scope;
+    private readonly bool _hasWholeHours;
 
     public ReportFilter(ReportParameters parameters)
     {
@@ -28,7 +30,16 @@ public sealed class ReportFilter
             scope += " AND host = @host";
         }
 
+        _scope = scope;
         RollupWhere = "minute_utc >= @from AND minute_utc < @to" + scope;
+        var fromHour = FloorHour(parameters.FromUtc) == parameters.FromUtc ? parameters.FromUtc : FloorHour(parameters.FromUtc).AddHours(1);
+        var toHour = FloorHour(parameters.ToUtc);
+        _hasWholeHours = fromHour < toHour;
+        if (_hasWholeHours)
+        {
+            Add("@from_hour", fromHour);
+            Add("@to_hour", toHour);
+        }
         var raw = "time_utc >= @from AND time_utc < @to" + scope;
         if (parameters.PathPrefix is { } prefix)
         {
@@ -69,12 +80,31 @@ public sealed class ReportFilter
         ? $"WITH m ({RollupSql.MinuteColumns}) AS ({RollupSql.SelectMinutes(RawWhere)})"
         : $"WITH m AS (SELECT {RollupSql.MinuteColumns} FROM rollup_minute WHERE {RollupWhere})";
 
-    /// <summary>A CTE <c>l</c> with rollup_latency_minute's columns, from the rollups or the matching raw rows.</summary>
-    public string LatencyCte => Parameters.NeedsRawRows
-        ? $"WITH l ({RollupSql.LatencyColumns}) AS ({RollupSql.SelectLatency(RawWhere)})"
-        : $"WITH l AS (SELECT {RollupSql.LatencyColumns} FROM rollup_latency_minute WHERE {RollupWhere})";
+    /// <summary>
+    /// A CTE <c>l</c> with rollup_latency_minute's columns, from the matching raw rows when a filter needs them, else
+    /// from the rollups: the whole hours inside the range from rollup_latency_hour (their rows carry the hour as
+    /// minute_utc) and the partial hours at either end from rollup_latency_minute.
+    /// </summary>
+    /// <param name="hoursAreWhole">False when a consumer must see real minutes, e.g. steps that cut hours in two.</param>
+    public string LatencyCte(bool hoursAreWhole = true)
+    {
+        if (Parameters.NeedsRawRows)
+            return $"WITH l ({RollupSql.LatencyColumns}) AS ({RollupSql.SelectLatency(RawWhere)})";
+        if (!hoursAreWhole || !_hasWholeHours)
+            return $"WITH l AS (SELECT {RollupSql.LatencyColumns} FROM rollup_latency_minute WHERE {RollupWhere})";
+        return $"""
+            WITH l AS (
+              SELECT hour_utc AS minute_utc, vhost, host, bucket, count FROM rollup_latency_hour
+              WHERE hour_utc >= @from_hour AND hour_utc < @to_hour{_scope}
+              UNION ALL
+              SELECT {RollupSql.LatencyColumns} FROM rollup_latency_minute
+              WHERE ((minute_utc >= @from AND minute_utc < @from_hour) OR (minute_utc >= @to_hour AND minute_utc < @to)){_scope})
+            """;
+    }
 
     public void Add(string name, object value) => _values.Add(new(name, value));
+
+    private static DateTime FloorHour(DateTime t) => new(t.Ticks - t.Ticks % TimeSpan.TicksPerHour, DateTimeKind.Utc);
 
     private static string EscapeLike(string text) => text.Replace("!", "!!").Replace("%", "!%").Replace("_", "!_");
 }

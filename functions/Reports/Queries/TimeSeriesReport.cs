@@ -34,7 +34,9 @@ public sealed class TimeSeriesReport(ReportDatabase database) : IReport
             var b = Convert.ToInt32(row.GetValue(0));
             for (var c = 0; c < 8; c++) counts[b, c] = Convert.ToInt64(row.GetValue(c + 1));
         }, ct);
-        await database.ReadAsync($"{filter.LatencyCte} SELECT {Bucket} AS b, bucket, SUM(count) FROM l GROUP BY b, bucket", filter,
+        // Hour rows fit a bucket only when buckets start and end on whole hours.
+        var hoursAreWhole = parameters.Step.Ticks % TimeSpan.TicksPerHour == 0 && parameters.FromUtc.Ticks % TimeSpan.TicksPerHour == 0;
+        await database.ReadAsync($"{filter.LatencyCte(hoursAreWhole)} SELECT {Bucket} AS b, bucket, SUM(count) FROM l GROUP BY b, bucket", filter,
             row => latency[Convert.ToInt32(row.GetValue(0))].Add(Convert.ToInt32(row.GetValue(1)), Convert.ToInt64(row.GetValue(2))), ct);
 
         var rows = new List<object?[]>(buckets);

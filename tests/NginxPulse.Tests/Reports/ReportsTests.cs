@@ -20,6 +20,25 @@ public sealed class ReportsTests(ReportsHarness harness) : IClassFixture<Reports
             Row(json, 0));
     }
 
+    [Theory]
+    [InlineData("2026-11-21T13:30:00Z", "2026-11-21T15:30:00Z")]   // a whole hour from the hourly histograms, halves from minutes
+    [InlineData("2026-11-21T13:59:00Z", "2026-11-21T15:01:00Z")]
+    [InlineData("2026-11-21T14:00:00Z", "2026-11-21T16:00:00Z")]
+    public async Task Summary_percentiles_are_the_same_whichever_histograms_cover_the_range(string from, string to)
+    {
+        var json = await harness.JsonAsync("summary", ("from", from), ("to", to));
+
+        Assert.Equal("requests=10 latencyCount=9 p50Ms=10 p95Ms=31 p99Ms=31", Row(json, 0, "requests", "latencyCount", "p50Ms", "p95Ms", "p99Ms"));
+    }
+
+    [Fact]
+    public async Task Timeseries_in_whole_hours_reads_the_hourly_histograms()
+    {
+        var json = await harness.JsonAsync("timeseries", ("to", "2026-11-21T16:00:00Z"), ("step", "1h"));
+
+        Assert.Equal(["requests=10 p50Ms=10 p95Ms=31", "requests=0 p50Ms=null p95Ms=null"], Rows(json, "requests", "p50Ms", "p95Ms"));
+    }
+
     [Fact]
     public async Task Summary_filtered_by_vhost_still_reads_the_rollups()
     {
