@@ -102,6 +102,28 @@ public sealed class ReportFilter
             """;
     }
 
+    /// <summary>
+    /// One value: the distinct clients of the range. From raw rows when a filter needs them; else the hourly client
+    /// sets (visitor_hour) of the whole hours unioned with the raw rows of the partial hours at either end.
+    /// </summary>
+    public string VisitorsSql
+    {
+        get
+        {
+            const string client = "COALESCE(client_ip, remote_addr)";
+            if (Parameters.NeedsRawRows || !_hasWholeHours)
+                return $"SELECT COUNT(DISTINCT {client}) FROM access_log WHERE {RawWhere}";
+            return $"""
+                SELECT COUNT(DISTINCT c) FROM (
+                  SELECT client AS c FROM visitor_hour WHERE hour_utc >= @from_hour AND hour_utc < @to_hour{_scope}
+                  UNION ALL
+                  SELECT {client} FROM access_log
+                  WHERE ((time_utc >= @from AND time_utc < @from_hour) OR (time_utc >= @to_hour AND time_utc < @to)){_scope}
+                ) v
+                """;
+        }
+    }
+
     public void Add(string name, object value) => _values.Add(new(name, value));
 
     private static DateTime FloorHour(DateTime t) => new(t.Ticks - t.Ticks % TimeSpan.TicksPerHour, DateTimeKind.Utc);

@@ -4,8 +4,8 @@ namespace NginxPulse.Functions.Reports.Queries;
 
 /// <summary>
 /// Totals over the range: requests, distinct visitors (client address), bytes sent, the status mix, bots and
-/// latency percentiles. Counts and percentiles come from the rollups unless a path/status filter needs raw rows;
-/// visitors always count distinct clients in the raw rows (no rollup can merge distinct sets).
+/// latency percentiles. Everything comes from the rollups (visitors from the hourly client sets, plus raw rows for
+/// the partial hours at the ends of the range) unless a path/status filter needs raw rows.
 /// </summary>
 public sealed class SummaryReport(ReportDatabase database) : IReport
 {
@@ -36,9 +36,7 @@ public sealed class SummaryReport(ReportDatabase database) : IReport
         }, ct);
 
         long visitors = 0;
-        await database.ReadAsync(
-            $"SELECT COUNT(DISTINCT COALESCE(client_ip, remote_addr)) FROM access_log WHERE {filter.RawWhere}",
-            filter, row => visitors = Convert.ToInt64(row.GetValue(0)), ct);
+        await database.ReadAsync(filter.VisitorsSql, filter, row => visitors = Convert.ToInt64(row.GetValue(0)), ct);
 
         var latency = new LatencyPercentiles();
         await database.ReadAsync($"{filter.LatencyCte()} SELECT bucket, SUM(count) FROM l GROUP BY bucket", filter,
