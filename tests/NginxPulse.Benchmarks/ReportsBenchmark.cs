@@ -19,7 +19,7 @@ namespace NginxPulse.Benchmarks;
 internal sealed class ReportsBenchmark(string server, int rows, int runs)
 {
     private const int Chunk = 500_000;
-    private const int RawRuns = 3;
+    private const int RawRuns = 2;
     private static readonly DateTime Start = new(2026, 11, 20, 0, 0, 0, DateTimeKind.Utc);
     private static readonly (string Name, string Value)[] Day = [("from", "2026-11-20T00:00:00Z"), ("to", "2026-11-21T00:00:00Z")];
 
