@@ -1,13 +1,13 @@
 // Drives the dashboard in headless Chromium and prints what it saw as one JSON object on stdout; the calling xunit
 // test (DashboardBrowserTests) asserts on it. Exit code 0 when the scenario ran to the end, 1 otherwise.
-//   node dashboard.mjs DASHBOARD_URL API_KEY OUTDIR main|server-error
+//   node dashboard.mjs DASHBOARD_URL API_KEY OUTDIR main|server-error|alerts
 import { chromium } from "playwright-core";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 
 const [url, key, outdir, scenario = "main"] = process.argv.slice(2);
 if (!url || !key || !outdir) {
-  console.error("usage: node dashboard.mjs DASHBOARD_URL API_KEY OUTDIR [main|server-error]");
+  console.error("usage: node dashboard.mjs DASHBOARD_URL API_KEY OUTDIR [main|server-error|alerts]");
   process.exit(2);
 }
 mkdirSync(outdir, { recursive: true });
@@ -35,7 +35,14 @@ try {
   await page.waitForFunction(() => document.body.dataset.state === "needs-key");
   result.needsKey = { keyFormVisible: await page.locator("#key-form").isVisible(), error: await text("#error") };
 
-  if (scenario === "server-error") {
+  if (scenario === "alerts") {
+    await reload(async () => { await page.fill("#key", key); await page.click("#key-form button[type=submit]"); });
+    result.alerts = await page.evaluate(() => ({
+      status: document.getElementById("alerts-status").textContent,
+      rows: [...document.getElementById("alerts-table").tBodies[0].rows].map((r) => [...r.cells].map((c) => c.textContent + (c.className ? `[${c.className}]` : ""))),
+    }));
+    await page.screenshot({ path: join(outdir, "dashboard-alerts.png"), fullPage: true });
+  } else if (scenario === "server-error") {
     await reload(async () => { await page.fill("#key", key); await page.click("#key-form button[type=submit]"); });
     result.state = await page.evaluate(() => document.body.dataset.state);
     result.error = await text("#error");

@@ -37,9 +37,10 @@ function filters() {
   return query;
 }
 
-async function getJson(path, extra) {
+/** GET path under /api/ with the key; the report filters are added unless filtered is false. */
+async function getJson(path, extra, filtered = true) {
   const url = new URL(path, API);
-  for (const [name, value] of filters()) url.searchParams.set(name, value);
+  if (filtered) for (const [name, value] of filters()) url.searchParams.set(name, value);
   for (const [name, value] of Object.entries(extra || {})) url.searchParams.set(name, value);
   const response = await fetch(url, { headers: { "x-functions-key": apiKey() }, cache: "no-store" });
   let body = null;
@@ -195,7 +196,7 @@ function showError(message) {
 
 async function loadAlerts() {
   try {
-    const body = await getJson("alerts/states");
+    const body = await getJson("alerts/states", {}, false);
     const states = (body && body.states) || [];
     $("alerts-status").textContent = states.length ? "" : "no alert rules";
     fillTable("alerts-table", states, (s) => [s.rule, s.scope, [s.state, "state-" + s.state], s.since, s.value, s.threshold]);

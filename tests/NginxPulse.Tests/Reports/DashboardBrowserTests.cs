@@ -65,6 +65,31 @@ public sealed class DashboardBrowserTests(ReportsApp app, BrowserScenario browse
         }
     }
 
+    [Fact]
+    public async Task Current_alert_states_are_listed_with_their_state()
+    {
+        app.Alerts.StatesJson = """
+            {"states":[
+              {"rule":"error-rate","scope":"vhost:www.example.com","state":"firing","since":"2026-11-21T14:03:00Z","value":0.4,"threshold":"> 0.05","severity":"critical","silencedUntil":null},
+              {"rule":"p95-latency","scope":"all","state":"ok","since":"2026-11-21T13:00:00Z","value":31,"threshold":"> 500","severity":"warning","silencedUntil":null}]}
+            """;
+        try
+        {
+            var (exitCode, result, raw) = await browser.RunScriptAsync("dashboard.mjs", DashboardUrl, ReportsApp.ApiKey, browser.OutputDirectory, "alerts");
+
+            Assert.True(exitCode == 0, raw);
+            var alerts = result.GetProperty("alerts");
+            Assert.Equal("", alerts.GetProperty("status").GetString());
+            Assert.Equal(
+                """[["error-rate","vhost:www.example.com","firing[state-firing]","2026-11-21T14:03:00Z","0.4","> 0.05"],["p95-latency","all","ok[state-ok]","2026-11-21T13:00:00Z","31","> 500"]]""",
+                alerts.GetProperty("rows").GetRawText());
+        }
+        finally
+        {
+            app.Alerts.StatesJson = null;
+        }
+    }
+
     private static string[] Strings(JsonElement element, string property) =>
         element.GetProperty(property).EnumerateArray().Select(e => e.GetString()!).ToArray();
 }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using NginxPulse.Functions.Dashboard;
+using NginxPulse.Functions.Hosting;
 using NginxPulse.Functions.Reports;
 using NginxPulse.Functions.Storage;
 using NginxPulse.Tests.Hosting;
@@ -10,7 +11,7 @@ namespace NginxPulse.Tests.Reports;
 
 /// <summary>
 /// The real app, standalone on a loopback port, with the Reports and Dashboard functions (their real function.json),
-/// an API key setting and a database holding <see cref="KnownTraffic"/>.
+/// an API key setting, a database holding <see cref="KnownTraffic"/> and a stand-in for the alert states.
 /// </summary>
 public sealed class ReportsApp : IAsyncLifetime
 {
@@ -23,6 +24,8 @@ public sealed class ReportsApp : IAsyncLifetime
 
     public Uri Address => _app.Address;
 
+    public AlertStatesStub Alerts { get; } = new();
+
     public HttpClient Http => _app.Http;
 
     public async Task InitializeAsync()
@@ -31,6 +34,7 @@ public sealed class ReportsApp : IAsyncLifetime
         await KnownTraffic.StoreAsync(Database.NewStore());
         foreach (var function in new[] { ReportsFunction.FunctionName, DashboardFunction.FunctionName })
             _root.WithFunction(function, File.ReadAllText(Path.Combine(AppContext.BaseDirectory, function, "function.json")));
+        _root.WithFunction(AlertStatesStub.FunctionName, AlertStatesStub.FunctionJson);
         var builder = RunningApp.CreateBuilder(_root.Path, customHandler: false, new Dictionary<string, string>
         {
             [StorageOptions.ConnectionSettingName] = Database.ConnectionString,
@@ -39,6 +43,8 @@ public sealed class ReportsApp : IAsyncLifetime
         builder.Services.AddNginxPulseStorage(builder.Configuration);
         builder.Services.AddReports(builder.Configuration);
         builder.Services.AddDashboard();
+        builder.Services.AddSingleton(Alerts);
+        builder.Services.AddHttpFunction<AlertStatesStub>(AlertStatesStub.FunctionName);
         _app = await RunningApp.StartAsync(builder);
     }
 
