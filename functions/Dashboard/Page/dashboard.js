@@ -10,6 +10,8 @@ const STATUS_CLASSES = [
   ["status5xx", "s5xx", "5xx"], ["statusOther", "sother", "other"], ["status1xx", "sother", "1xx"],
 ];
 const PERCENTILES = [["p50Ms", "p50"], ["p95Ms", "p95"], ["p99Ms", "p99"]];
+// Whole-hour steps for long presets: the server answers those from its hourly histograms.
+const PRESET_STEPS = { "24h": "1h", "7d": "3h" };
 
 const $ = (id) => document.getElementById(id);
 let refreshTimer = null;
@@ -243,9 +245,10 @@ async function load() {
   }
   $("status").textContent = "loading…";
   const limit = { limit: "10" };
+  const step = PRESET_STEPS[$("range").value] ? { step: PRESET_STEPS[$("range").value] } : {};
   try {
     const [summary, series, bandwidth, statuses, paths, errors, slowest, clients, referrers, agents] = await Promise.all([
-      getJson("reports/summary"), getJson("reports/timeseries"), getJson("reports/bandwidth95"), getJson("reports/statuses"),
+      getJson("reports/summary"), getJson("reports/timeseries", step), getJson("reports/bandwidth95"), getJson("reports/statuses"),
       getJson("reports/paths", limit), getJson("reports/errors", limit), getJson("reports/slowest", limit),
       getJson("reports/clients", limit), getJson("reports/referrers", limit), getJson("reports/useragents", limit),
     ]);

@@ -94,6 +94,16 @@ public sealed class ReportsTests(ReportsHarness harness) : IClassFixture<Reports
     }
 
     [Fact]
+    public async Task Timeseries_buckets_are_aligned_to_the_clock_and_the_first_may_be_partial()
+    {
+        var json = await harness.JsonAsync("timeseries", ("from", "2026-11-21T14:07:00Z"), ("to", "2026-11-21T15:30:00Z"), ("step", "1h"));
+
+        // 14:07..15:00: the 14:07, 14:12:30, 14:20 and 14:59:59 requests (request times 1, 25, 2, 0 ms).
+        Assert.Equal(["time=2026-11-21T14:00:00.000Z requests=4 p50Ms=1 p95Ms=25", "time=2026-11-21T15:00:00.000Z requests=0 p50Ms=null p95Ms=null"],
+            Rows(json, "time", "requests", "p50Ms", "p95Ms"));
+    }
+
+    [Fact]
     public async Task Timeseries_with_a_path_filter_counts_only_matching_raw_rows_per_step()
     {
         var json = await harness.JsonAsync("timeseries", ("to", "2026-11-21T14:15:00Z"), ("step", "5m"), ("path", "/api/orders"));
