@@ -2,10 +2,14 @@
 CONFIGURATION ?= Release
 export CONFIGURATION
 
-.PHONY: build up down test demo
+.PHONY: build functions-app up down test demo
 
 build:
 	dotnet build NginxPulse.sln -c $(CONFIGURATION)
+
+# The Functions script root for `func start --script-root .local/functions-app` and the container images.
+functions-app:
+	infra/functions/assemble
 
 up:
 	infra/local/up

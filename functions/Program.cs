@@ -1,10 +1,12 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using NginxPulse.Functions.Alerts;
 using NginxPulse.Functions.Cli;
 using NginxPulse.Functions.Dashboard;
 using NginxPulse.Functions.Hosting;
 using NginxPulse.Functions.Hosting.Standalone;
 using NginxPulse.Functions.IngestAccessLogs;
+using NginxPulse.Functions.MaintainStorage;
 using NginxPulse.Functions.Reports;
 using NginxPulse.Functions.Storage;
 
@@ -21,12 +23,17 @@ public static class Program
             return await CheckFormatCommand.RunAsync(args[1..], Console.Out, cancel.Token);
         }
 
+        if (args is ["default-settings"])
+            return await DefaultSettingsCommand.RunAsync(AppContext.BaseDirectory, Console.Out, Console.Error);
+
         try
         {
             var builder = FunctionApp.CreateBuilder(args);
             builder.Services.AddSingleton(TimeProvider.System);
             builder.Services.AddNginxPulseStorage(builder.Configuration);
             builder.Services.AddIngestAccessLogs(builder.Configuration);
+            builder.Services.AddAlerts(builder.Configuration);
+            builder.Services.AddMaintainStorage(builder.Configuration);
             builder.Services.AddReports(builder.Configuration);
             builder.Services.AddDashboard();
             await using var app = FunctionApp.Build(builder);

@@ -20,6 +20,15 @@ public sealed partial class KafkaFunctionInvoker(IServiceScopeFactory scopes, IL
         return elapsed;
     }
 
+    /// <summary>Tells the function that its stored offsets of these partitions are stale (past the partitions' end).</summary>
+    public async Task ForgetStoredOffsetsAsync(
+        FunctionRegistration function, string consumerGroup, string topic, IReadOnlyCollection<int> partitions, CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        if (scope.ServiceProvider.GetRequiredService(function.ImplementationType) is IKafkaOffsetSource source)
+            await source.ForgetNextOffsetsAsync(consumerGroup, topic, partitions, ct);
+    }
+
     /// <summary>Asks the function for offsets it stored with its data, when it keeps any.</summary>
     public async Task<IReadOnlyDictionary<int, long>?> GetStoredOffsetsAsync(
         FunctionRegistration function, string consumerGroup, string topic, CancellationToken ct)

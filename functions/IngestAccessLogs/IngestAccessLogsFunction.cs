@@ -28,4 +28,7 @@ public sealed class IngestAccessLogsFunction(AccessLogPipeline pipeline, IAccess
 
     public Task<IReadOnlyDictionary<int, long>> GetNextOffsetsAsync(string consumerGroup, string topic, CancellationToken ct) =>
         store.GetNextOffsetsAsync(consumerGroup, topic, ct);
+
+    public Task ForgetNextOffsetsAsync(string consumerGroup, string topic, IReadOnlyCollection<int> partitions, CancellationToken ct) =>
+        store.ForgetNextOffsetsAsync(consumerGroup, topic, partitions, ct);
 }

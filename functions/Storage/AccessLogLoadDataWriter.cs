@@ -23,16 +23,16 @@ internal sealed class AccessLogLoadDataWriter
         "referer", "user_agent", "x_forwarded_for", "ssl_protocol", "flags", "source_file", "source_offset",
     ];
 
+    // The bytes LOAD DATA would read as the end of a field or line, the escape itself, and NUL.
+    private static readonly SearchValues<byte> NeedEscape = SearchValues.Create("\\\t\n\r\0"u8);
+
     public async Task<int> InsertAsync(MySqlConnection connection, MySqlTransaction transaction, IReadOnlyList<AccessRecord> records, CancellationToken ct)
     {
         if (records.Count == 0) return 0;
         var file = Path.Combine(Path.GetTempPath(), $"nginxpulse-batch-{Guid.NewGuid():N}.tsv");
         try
         {
-            var buffer = new ArrayBufferWriter<byte>(records.Count * 512);
-            foreach (var r in records) WriteRow(buffer, r);
-            await File.WriteAllBytesAsync(file, buffer.WrittenMemory.ToArray(), ct);
-
+            await WriteFileAsync(file, records, ct);
             return await Loader(connection, file).LoadAsync(ct);
         }
         finally
@@ -41,7 +41,7 @@ internal sealed class AccessLogLoadDataWriter
         }
     }
 
-    /// <summary>LOAD DATA LOCAL INFILE ... IGNORE of a file written with <see cref="WriteRow"/>.</summary>
+    /// <summary>LOAD DATA LOCAL INFILE ... IGNORE of a file written with <see cref="WriteFileAsync"/>.</summary>
     internal static MySqlBulkLoader Loader(MySqlConnection connection, string file)
     {
         var loader = new MySqlBulkLoader(connection)
@@ -54,60 +54,94 @@ internal sealed class AccessLogLoadDataWriter
         return loader;
     }
 
-    internal static void WriteRow(ArrayBufferWriter<byte> o, AccessRecord r)
+    /// <summary>Writes the records as a new file in LOAD DATA's escaped, tab-separated format.</summary>
+    internal static async Task WriteFileAsync(string path, IReadOnlyList<AccessRecord> records, CancellationToken ct)
     {
-        Ascii(o, r.TimeUtc.ToString("yyyy-MM-dd HH:mm:ss.fff", System.Globalization.CultureInfo.InvariantCulture));
-        Tab(o); Escaped(o, r.Id);
-        Text(o, r.Vhost); Text(o, r.Host); Text(o, r.RemoteAddr); Text(o, r.ClientIp); Text(o, r.RemoteUser);
-        Text(o, r.Method); Text(o, r.Path); Text(o, r.Query); Text(o, r.Protocol); Text(o, r.RawRequest);
-        Number(o, r.Status); Number(o, r.BodyBytes); Number(o, r.BytesSent); Number(o, r.RequestLength);
-        Number(o, r.RequestTimeMs); Number(o, r.UpstreamTimeMs);
-        Text(o, r.Referer); Text(o, r.UserAgent); Text(o, r.XForwardedFor); Text(o, r.SslProtocol);
-        Number(o, (int)r.Flags); Text(o, r.SourceFile); Number(o, r.SourceOffset);
-        o.GetSpan(1)[0] = (byte)'\n';
-        o.Advance(1);
-    }
-
-    private static void Tab(ArrayBufferWriter<byte> o)
-    {
-        o.GetSpan(1)[0] = (byte)'\t';
-        o.Advance(1);
-    }
-
-    private static void Null(ArrayBufferWriter<byte> o) => Ascii(o, "\\N");
-
-    private static void Ascii(ArrayBufferWriter<byte> o, string s)
-    {
-        var n = Encoding.ASCII.GetBytes(s, o.GetSpan(s.Length));
-        o.Advance(n);
-    }
-
-    private static void Number(ArrayBufferWriter<byte> o, long? value)
-    {
-        Tab(o);
-        if (value is not { } v) { Null(o); return; }
-        Utf8Formatter.TryFormat(v, o.GetSpan(20), out var n);
-        o.Advance(n);
-    }
-
-    private static void Text(ArrayBufferWriter<byte> o, string? value)
-    {
-        Tab(o);
-        if (value is null) { Null(o); return; }
-        var max = Encoding.UTF8.GetMaxByteCount(value.Length);
-        var rented = ArrayPool<byte>.Shared.Rent(max);
+        // A pooled buffer: batches of similar size reuse the same memory instead of allocating megabytes each time.
+        var rows = new RowBuffer(records.Count * 512);
         try
         {
-            var n = Encoding.UTF8.GetBytes(value, rented);
-            Escaped(o, rented.AsSpan(0, n));
+            foreach (var r in records) WriteRow(ref rows, r);
+            using var handle = File.OpenHandle(path, FileMode.CreateNew, FileAccess.Write);
+            await RandomAccess.WriteAsync(handle, rows.Written, 0, ct);
         }
-        finally { ArrayPool<byte>.Shared.Return(rented); }
+        finally
+        {
+            rows.Dispose();
+        }
+    }
+
+    private static void WriteRow(ref RowBuffer o, AccessRecord r)
+    {
+        Time(ref o, r.TimeUtc);
+        o.Byte((byte)'\t'); Escaped(ref o, r.Id);
+        Text(ref o, r.Vhost); Text(ref o, r.Host); Text(ref o, r.RemoteAddr); Text(ref o, r.ClientIp); Text(ref o, r.RemoteUser);
+        Text(ref o, r.Method); Text(ref o, r.Path); Text(ref o, r.Query); Text(ref o, r.Protocol); Text(ref o, r.RawRequest);
+        Number(ref o, r.Status); Number(ref o, r.BodyBytes); Number(ref o, r.BytesSent); Number(ref o, r.RequestLength);
+        Number(ref o, r.RequestTimeMs); Number(ref o, r.UpstreamTimeMs);
+        Text(ref o, r.Referer); Text(ref o, r.UserAgent); Text(ref o, r.XForwardedFor); Text(ref o, r.SslProtocol);
+        Number(ref o, (int)r.Flags); Text(ref o, r.SourceFile); Number(ref o, r.SourceOffset);
+        o.Byte((byte)'\n');
+    }
+
+    // yyyy-MM-dd HH:mm:ss.fff, digit by digit: the format-string path allocates and parses the pattern every row.
+    private static void Time(ref RowBuffer o, DateTime t)
+    {
+        o.Reserve(23);
+        var s = o.Free;
+        Digits(s[..4], t.Year); s[4] = (byte)'-';
+        Digits(s.Slice(5, 2), t.Month); s[7] = (byte)'-';
+        Digits(s.Slice(8, 2), t.Day); s[10] = (byte)' ';
+        Digits(s.Slice(11, 2), t.Hour); s[13] = (byte)':';
+        Digits(s.Slice(14, 2), t.Minute); s[16] = (byte)':';
+        Digits(s.Slice(17, 2), t.Second); s[19] = (byte)'.';
+        Digits(s.Slice(20, 3), t.Millisecond);
+        o.Advance(23);
+    }
+
+    private static void Digits(Span<byte> into, int value)
+    {
+        for (var i = into.Length - 1; i >= 0; i--, value /= 10) into[i] = (byte)('0' + value % 10);
+    }
+
+    private static void Number(ref RowBuffer o, long? value)
+    {
+        o.Reserve(21);
+        o.Byte((byte)'\t');
+        if (value is not { } v) { Null(ref o); return; }
+        Utf8Formatter.TryFormat(v, o.Free, out var n);
+        o.Advance(n);
+    }
+
+    private static void Null(ref RowBuffer o)
+    {
+        o.Byte((byte)'\\');
+        o.Byte((byte)'N');
+    }
+
+    private static void Text(ref RowBuffer o, string? value)
+    {
+        o.Reserve(1 + 2 * Encoding.UTF8.GetMaxByteCount(value?.Length ?? 1));
+        o.Byte((byte)'\t');
+        if (value is null) { Null(ref o); return; }
+        // Encode in place; only the rare value holding a byte to escape is copied out and written again escaped.
+        var free = o.Free;
+        var n = Encoding.UTF8.GetBytes(value, free);
+        if (free[..n].IndexOfAny(NeedEscape) < 0) { o.Advance(n); return; }
+        var copy = ArrayPool<byte>.Shared.Rent(n);
+        try
+        {
+            free[..n].CopyTo(copy);
+            Escaped(ref o, copy.AsSpan(0, n));
+        }
+        finally { ArrayPool<byte>.Shared.Return(copy); }
     }
 
     // LOAD DATA's escapes for the bytes that would end a field or line, the escape itself and NUL.
-    private static void Escaped(ArrayBufferWriter<byte> o, ReadOnlySpan<byte> bytes)
+    private static void Escaped(ref RowBuffer o, ReadOnlySpan<byte> bytes)
     {
-        var span = o.GetSpan(bytes.Length * 2);
+        o.Reserve(bytes.Length * 2);
+        var span = o.Free;
         var w = 0;
         foreach (var b in bytes)
         {
@@ -122,5 +156,37 @@ internal sealed class AccessLogLoadDataWriter
             }
         }
         o.Advance(w);
+    }
+
+    /// <summary>A growable byte buffer rented from the shared pool; callers reserve before they write.</summary>
+    private struct RowBuffer : IDisposable
+    {
+        private byte[] _bytes;
+        private int _length;
+
+        public RowBuffer(int capacity) => _bytes = ArrayPool<byte>.Shared.Rent(capacity);
+
+        public readonly ReadOnlyMemory<byte> Written => _bytes.AsMemory(0, _length);
+
+        public readonly Span<byte> Free => _bytes.AsSpan(_length);
+
+        public void Reserve(int bytes)
+        {
+            if (_bytes.Length - _length >= bytes) return;
+            var larger = ArrayPool<byte>.Shared.Rent(Math.Max(_bytes.Length * 2, _length + bytes));
+            _bytes.AsSpan(0, _length).CopyTo(larger);
+            ArrayPool<byte>.Shared.Return(_bytes);
+            _bytes = larger;
+        }
+
+        public void Advance(int bytes) => _length += bytes;
+
+        public void Byte(byte b)
+        {
+            Reserve(1);
+            _bytes[_length++] = b;
+        }
+
+        public void Dispose() => ArrayPool<byte>.Shared.Return(_bytes);
     }
 }

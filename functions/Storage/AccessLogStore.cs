@@ -70,6 +70,12 @@ public sealed class AccessLogStore : IAccessLogStore
         return await _offsets.ReadAsync(connection, consumerGroup, topic, ct);
     }
 
+    public async Task ForgetNextOffsetsAsync(string consumerGroup, string topic, IReadOnlyCollection<int> partitions, CancellationToken ct)
+    {
+        await using var connection = await _connections.OpenAsync(ct);
+        await _offsets.DeleteAsync(connection, consumerGroup, topic, partitions, ct);
+    }
+
     private async Task<StoreOutcome> StoreOnceAsync(string group, IReadOnlyList<IngestItem> items, CancellationToken ct)
     {
         await using var connection = await _connections.OpenAsync(ct);
@@ -89,24 +95,48 @@ public sealed class AccessLogStore : IAccessLogStore
         }
 
         var records = fresh.Where(i => i.Record is not null).Select(i => i.Record!).ToList();
-        var inserted = await _rows.InsertAsync(connection, transaction, records, ct);
+        // Built on another core while the server loads the rows, since in the usual case (every row new) they are
+        // needed right after; otherwise they are dropped.
+        var increments = Task.Run(() =>
+        {
+            var batch = new StatementBatch(connection, transaction);
+            _rollups.AppendIncrements(batch, RollupDelta.From(records));
+            return batch;
+        }, ct);
+        int inserted;
+        try
+        {
+            inserted = await _rows.InsertAsync(connection, transaction, records, ct);
+        }
+        finally
+        {
+            // Never leave it running unobserved past a failed load.
+            await ((Task)increments).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
         var deadLetters = fresh.Where(i => i.DeadLetter is not null).Select(i => i.DeadLetter!).ToList();
         var deadInserted = await _deadLetters.InsertAsync(connection, transaction, deadLetters, ct);
 
         // Increments are exact only if every record was new; a partial repeat cannot tell which rows counted, so the
-        // touched minutes are rebuilt from the raw rows. With nothing new, the rollups are already right.
+        // touched minutes are rebuilt from the raw rows. With nothing new, the rollups are already right. Rollups and
+        // offsets travel as one command: one round trip.
+        StatementBatch writes;
         var recomputed = false;
         if (inserted == records.Count)
-            await _rollups.ApplyIncrementsAsync(connection, transaction, RollupDelta.From(records), ct);
-        else if (inserted > 0)
+            writes = await increments;
+        else
         {
-            await _rollups.RecomputeMinutesAsync(connection, transaction, records.Select(r => RollupDelta.MinuteOf(r.TimeUtc)), ct);
-            recomputed = true;
+            writes = new StatementBatch(connection, transaction);
+            if (inserted > 0)
+            {
+                _rollups.AppendRecompute(writes, records.Select(r => RollupDelta.MinuteOf(r.TimeUtc)));
+                recomputed = true;
+            }
         }
 
         var next = fresh.GroupBy(i => new TopicPartition(i.Position.Topic, i.Position.Partition))
             .ToDictionary(g => g.Key, g => g.Max(i => i.Position.Offset) + 1);
-        await _offsets.AdvanceAsync(connection, transaction, group, next, ct);
+        _offsets.AppendAdvance(writes, group, next);
+        await writes.ExecuteAsync(ct);
         await transaction.CommitAsync(ct);
         return new StoreOutcome(alreadyStored, inserted, records.Count - inserted, deadInserted, recomputed);
     }

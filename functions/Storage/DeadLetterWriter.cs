@@ -38,7 +38,15 @@ internal sealed class DeadLetterWriter
     {
         if (deadLetters.Count == 0) return 0;
         var rows = deadLetters.Select(ToRow).ToList();
-        return (int)await Insert.ExecuteAsync(connection, transaction, rows, RowsPerStatement, ct);
+        long inserted = 0;
+        // One command per chunk, so no single packet outgrows max_allowed_packet.
+        for (var start = 0; start < rows.Count; start += RowsPerStatement)
+        {
+            var batch = new StatementBatch(connection, transaction);
+            Insert.AppendTo(batch, rows, start, Math.Min(RowsPerStatement, rows.Count - start));
+            inserted += await batch.ExecuteAsync(ct);
+        }
+        return (int)inserted;
     }
 
     private static Row ToRow(DeadLetter d)

@@ -23,4 +23,7 @@ public interface IAccessLogStore
 
     /// <summary>The next offset to read per partition of a topic, as committed with the data.</summary>
     Task<IReadOnlyDictionary<int, long>> GetNextOffsetsAsync(string consumerGroup, string topic, CancellationToken ct);
+
+    /// <summary>Deletes the stored next offsets of these partitions (the topic was recreated).</summary>
+    Task ForgetNextOffsetsAsync(string consumerGroup, string topic, IReadOnlyCollection<int> partitions, CancellationToken ct);
 }

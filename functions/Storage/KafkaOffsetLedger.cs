@@ -1,4 +1,3 @@
-using System.Text;
 using MySql.Data.MySqlClient;
 
 namespace NginxPulse.Functions.Storage;
@@ -9,62 +8,58 @@ internal sealed class KafkaOffsetLedger
     public readonly record struct TopicPartition(string Topic, int Partition);
 
     /// <summary>
-    /// Locks this group's rows for the given partitions (creating missing ones at 0) and returns their next offsets.
-    /// The lock makes a second consumer of the same partition (rebalance overlap) wait and then see our offsets.
+    /// Locks this group's rows for the given partitions (creating missing ones at 0) and returns their next offsets,
+    /// in one round trip. The lock makes a second consumer of the same partition (rebalance overlap) wait and then
+    /// see our offsets.
     /// </summary>
     public async Task<Dictionary<TopicPartition, long>> LockAsync(MySqlConnection connection, MySqlTransaction transaction,
         string group, IReadOnlyList<TopicPartition> partitions, CancellationToken ct)
     {
-        await using (var insert = new MySqlCommand { Connection = connection, Transaction = transaction })
-        {
-            var sql = new StringBuilder("INSERT INTO kafka_offsets (consumer_group, topic, `partition`, next_offset, updated_utc) VALUES ");
-            insert.Parameters.AddWithValue("@group", group);
-            for (var i = 0; i < partitions.Count; i++)
-            {
-                sql.Append(i == 0 ? "" : ",").Append($"(@group, @t{i}, @p{i}, 0, UTC_TIMESTAMP(3))");
-                insert.Parameters.AddWithValue($"@t{i}", partitions[i].Topic);
-                insert.Parameters.AddWithValue($"@p{i}", partitions[i].Partition);
-            }
-            sql.Append(" ON DUPLICATE KEY UPDATE next_offset = next_offset");
-            insert.CommandText = sql.ToString();
-            await insert.ExecuteNonQueryAsync(ct);
-        }
-
-        await using var select = new MySqlCommand { Connection = connection, Transaction = transaction };
-        select.Parameters.AddWithValue("@group", group);
-        var where = new StringBuilder();
+        var batch = new StatementBatch(connection, transaction);
+        batch.Sql("INSERT INTO kafka_offsets (consumer_group, topic, `partition`, next_offset, updated_utc) VALUES ");
         for (var i = 0; i < partitions.Count; i++)
         {
-            where.Append(i == 0 ? "" : " OR ").Append($"(topic = @t{i} AND `partition` = @p{i})");
-            select.Parameters.AddWithValue($"@t{i}", partitions[i].Topic);
-            select.Parameters.AddWithValue($"@p{i}", partitions[i].Partition);
+            batch.Sql(i == 0 ? "(" : ",(").Value(group).Sql(',').Value(partitions[i].Topic).Sql(',').Value(partitions[i].Partition)
+                .Sql(", 0, UTC_TIMESTAMP(3))");
         }
-        select.CommandText = $"SELECT topic, `partition`, next_offset FROM kafka_offsets WHERE consumer_group = @group AND ({where}) FOR UPDATE";
+        batch.Sql(" ON DUPLICATE KEY UPDATE next_offset = next_offset").End();
+
+        batch.Sql("SELECT topic, `partition`, next_offset FROM kafka_offsets WHERE consumer_group = ").Value(group).Sql(" AND (");
+        for (var i = 0; i < partitions.Count; i++)
+            batch.Sql(i == 0 ? "(topic = " : " OR (topic = ").Value(partitions[i].Topic).Sql(" AND `partition` = ").Value(partitions[i].Partition).Sql(')');
+        batch.Sql(") FOR UPDATE").End();
+
         var offsets = new Dictionary<TopicPartition, long>();
-        await using var reader = await select.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
-            offsets[new TopicPartition(reader.GetString(0), reader.GetInt32(1))] = reader.GetInt64(2);
+        await batch.ReadAsync(reader => offsets[new TopicPartition(reader.GetString(0), reader.GetInt32(1))] = reader.GetInt64(2), ct);
         return offsets;
     }
 
-    /// <summary>Moves each partition's next offset forward (never back: a rewound consumer must not reopen stored offsets).</summary>
-    public async Task AdvanceAsync(MySqlConnection connection, MySqlTransaction transaction, string group,
-        IReadOnlyDictionary<TopicPartition, long> nextOffsets, CancellationToken ct)
+    /// <summary>
+    /// Appends the statement that moves each partition's next offset forward (never back: a rewound consumer must not
+    /// reopen stored offsets).
+    /// </summary>
+    public void AppendAdvance(StatementBatch batch, string group, IReadOnlyDictionary<TopicPartition, long> nextOffsets)
     {
-        await using var cmd = new MySqlCommand { Connection = connection, Transaction = transaction };
-        var sql = new StringBuilder("INSERT INTO kafka_offsets (consumer_group, topic, `partition`, next_offset, updated_utc) VALUES ");
-        cmd.Parameters.AddWithValue("@group", group);
-        var i = 0;
+        batch.Sql("INSERT INTO kafka_offsets (consumer_group, topic, `partition`, next_offset, updated_utc) VALUES ");
+        var first = true;
         foreach (var (tp, next) in nextOffsets)
         {
-            sql.Append(i == 0 ? "" : ",").Append($"(@group, @t{i}, @p{i}, @n{i}, UTC_TIMESTAMP(3))");
-            cmd.Parameters.AddWithValue($"@t{i}", tp.Topic);
-            cmd.Parameters.AddWithValue($"@p{i}", tp.Partition);
-            cmd.Parameters.AddWithValue($"@n{i}", next);
-            i++;
+            batch.Sql(first ? "(" : ",(").Value(group).Sql(',').Value(tp.Topic).Sql(',').Value(tp.Partition).Sql(',').Value(next)
+                .Sql(", UTC_TIMESTAMP(3))");
+            first = false;
         }
-        sql.Append(" ON DUPLICATE KEY UPDATE next_offset = GREATEST(next_offset, VALUES(next_offset)), updated_utc = VALUES(updated_utc)");
-        cmd.CommandText = sql.ToString();
+        batch.Sql(" ON DUPLICATE KEY UPDATE next_offset = GREATEST(next_offset, VALUES(next_offset)), updated_utc = VALUES(updated_utc)").End();
+    }
+
+    public async Task DeleteAsync(MySqlConnection connection, string group, string topic, IReadOnlyCollection<int> partitions, CancellationToken ct)
+    {
+        if (partitions.Count == 0) return;
+        var names = partitions.Select((_, i) => $"@p{i}").ToArray();
+        await using var cmd = new MySqlCommand(
+            $"DELETE FROM kafka_offsets WHERE consumer_group = @group AND topic = @topic AND `partition` IN ({string.Join(", ", names)})", connection);
+        cmd.Parameters.AddWithValue("@group", group);
+        cmd.Parameters.AddWithValue("@topic", topic);
+        foreach (var (partition, i) in partitions.Select((p, i) => (p, i))) cmd.Parameters.AddWithValue(names[i], partition);
         await cmd.ExecuteNonQueryAsync(ct);
     }
 

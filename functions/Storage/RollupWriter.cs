@@ -1,12 +1,12 @@
-using System.Text;
-using MySql.Data.MySqlClient;
+using System.Globalization;
 
 namespace NginxPulse.Functions.Storage;
 
 /// <summary>Keeps rollup_minute and rollup_latency_minute in step with access_log, inside the batch transaction.</summary>
 internal sealed class RollupWriter
 {
-    private const int RowsPerStatement = 500;
+    // Rows per upsert statement: a few hundred kilobytes of text at most, however many keys a batch touches.
+    private const int RowsPerStatement = 1000;
 
     private static readonly MultiRowInsert<KeyValuePair<RollupKey, RollupCounts>> MinuteUpsert = new("rollup_minute",
     [
@@ -42,47 +42,51 @@ internal sealed class RollupWriter
     ],
     "ON DUPLICATE KEY UPDATE count = count + VALUES(count)");
 
-    /// <summary>Adds a batch's increments. Only valid when every record of the batch was new.</summary>
-    public async Task ApplyIncrementsAsync(MySqlConnection connection, MySqlTransaction transaction, RollupDelta delta, CancellationToken ct)
+    /// <summary>Appends the upserts that add a batch's increments. Only valid when every record of the batch was new.</summary>
+    public void AppendIncrements(StatementBatch batch, RollupDelta delta)
     {
         // Key order is the primary-key order, so concurrent batches lock shared rows in the same order and rarely deadlock.
-        var minutes = delta.Minutes.OrderBy(kv => kv.Key.MinuteUtc).ThenBy(kv => kv.Key.Vhost, StringComparer.Ordinal)
-            .ThenBy(kv => kv.Key.Host, StringComparer.Ordinal).ToList();
-        var latency = delta.Latency.OrderBy(kv => kv.Key.MinuteUtc).ThenBy(kv => kv.Key.Vhost, StringComparer.Ordinal)
-            .ThenBy(kv => kv.Key.Host, StringComparer.Ordinal).ThenBy(kv => kv.Key.Bucket).ToList();
-        await MinuteUpsert.ExecuteAsync(connection, transaction, minutes, RowsPerStatement, ct);
-        await LatencyUpsert.ExecuteAsync(connection, transaction, latency, RowsPerStatement, ct);
+        var minutes = delta.Minutes.ToList();
+        minutes.Sort((a, b) => Compare(a.Key.MinuteUtc, a.Key.Vhost, a.Key.Host, b.Key.MinuteUtc, b.Key.Vhost, b.Key.Host));
+        var latency = delta.Latency.ToList();
+        latency.Sort((a, b) =>
+        {
+            var c = Compare(a.Key.MinuteUtc, a.Key.Vhost, a.Key.Host, b.Key.MinuteUtc, b.Key.Vhost, b.Key.Host);
+            return c != 0 ? c : a.Key.Bucket.CompareTo(b.Key.Bucket);
+        });
+        MinuteUpsert.AppendTo(batch, minutes, RowsPerStatement);
+        LatencyUpsert.AppendTo(batch, latency, RowsPerStatement);
+    }
+
+    private static int Compare(DateTime minuteA, string vhostA, string hostA, DateTime minuteB, string vhostB, string hostB)
+    {
+        var c = minuteA.CompareTo(minuteB);
+        if (c == 0) c = string.CompareOrdinal(vhostA, vhostB);
+        return c != 0 ? c : string.CompareOrdinal(hostA, hostB);
     }
 
     /// <summary>
-    /// Replaces every rollup row of the given minutes (all vhosts and hosts) with a recomputation from access_log.
-    /// Under REPEATABLE READ the DELETE takes next-key locks on those minutes and INSERT ... SELECT reads access_log
-    /// with shared locks (a current read, not the snapshot), so a concurrent batch either finishes before this reads
-    /// or waits until it commits: its rows are counted exactly once either way.
+    /// Appends the statements that replace every rollup row of the given minutes (all vhosts and hosts) with a
+    /// recomputation from access_log. Under REPEATABLE READ the DELETE takes next-key locks on those minutes and
+    /// INSERT ... SELECT reads access_log with shared locks (a current read, not the snapshot), so a concurrent batch
+    /// either finishes before this reads or waits until it commits: its rows are counted exactly once either way.
     /// </summary>
-    public async Task RecomputeMinutesAsync(MySqlConnection connection, MySqlTransaction transaction, IEnumerable<DateTime> minutes, CancellationToken ct)
+    public void AppendRecompute(StatementBatch batch, IEnumerable<DateTime> minutes)
     {
         var ranges = MinuteRanges(minutes);
         if (ranges.Count == 0) return;
-        await using var cmd = new MySqlCommand { Connection = connection, Transaction = transaction };
-        var rollupWhere = new StringBuilder();
-        var rawWhere = new StringBuilder();
-        for (var i = 0; i < ranges.Count; i++)
-        {
-            var sep = i == 0 ? "" : " OR ";
-            rollupWhere.Append(sep).Append($"(minute_utc >= @from{i} AND minute_utc < @to{i})");
-            rawWhere.Append(sep).Append($"(time_utc >= @from{i} AND time_utc < @to{i})");
-            cmd.Parameters.AddWithValue($"@from{i}", ranges[i].From);
-            cmd.Parameters.AddWithValue($"@to{i}", ranges[i].To);
-        }
-        cmd.CommandText = $"""
-            DELETE FROM rollup_minute WHERE {rollupWhere};
-            DELETE FROM rollup_latency_minute WHERE {rollupWhere};
-            INSERT INTO rollup_minute ({RollupSql.MinuteColumns}) {RollupSql.SelectMinutes(rawWhere.ToString())};
-            INSERT INTO rollup_latency_minute ({RollupSql.LatencyColumns}) {RollupSql.SelectLatency(rawWhere.ToString())};
-            """;
-        await cmd.ExecuteNonQueryAsync(ct);
+        var rollupWhere = InRanges("minute_utc", ranges);
+        var rawWhere = InRanges("time_utc", ranges);
+        batch.Sql($"DELETE FROM rollup_minute WHERE {rollupWhere}").End();
+        batch.Sql($"DELETE FROM rollup_latency_minute WHERE {rollupWhere}").End();
+        batch.Sql($"INSERT INTO rollup_minute ({RollupSql.MinuteColumns}) {RollupSql.SelectMinutes(rawWhere)}").End();
+        batch.Sql($"INSERT INTO rollup_latency_minute ({RollupSql.LatencyColumns}) {RollupSql.SelectLatency(rawWhere)}").End();
     }
+
+    // Times formatted from DateTime values: literals with nothing to inject.
+    private static string InRanges(string column, List<(DateTime From, DateTime To)> ranges) =>
+        string.Join(" OR ", ranges.Select(r => string.Create(CultureInfo.InvariantCulture,
+            $"({column} >= '{r.From:yyyy-MM-dd HH:mm:ss}' AND {column} < '{r.To:yyyy-MM-dd HH:mm:ss}')")));
 
     /// <summary>Distinct minutes merged into contiguous [From, To) ranges, to keep the statements short.</summary>
     internal static List<(DateTime From, DateTime To)> MinuteRanges(IEnumerable<DateTime> minutes)

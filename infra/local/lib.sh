@@ -16,7 +16,13 @@ NP_KAFKA_EXE="$NP_KAFKA_APP/NginxPulse.KafkaMock"
 NP_FUNCTIONS_DIR="$NP_LOCAL/functions"
 NP_FUNCTIONS_PID="$NP_FUNCTIONS_DIR/pid"
 NP_FUNCTIONS_LOG="$NP_FUNCTIONS_DIR/log"
-NP_FUNCTIONS_APP="$NP_FUNCTIONS_DIR/app"
+NP_FUNCTIONS_APP="$NP_LOCAL/functions-app"
+NP_SHIPPER_DIR="$NP_LOCAL/shipper"
+NP_SHIPPER_PID="$NP_SHIPPER_DIR/pid"
+NP_SHIPPER_LOG="$NP_SHIPPER_DIR/log"
+NP_SHIPPER_APP="$NP_SHIPPER_DIR/app"
+NP_NGINX_DIR="$NP_LOCAL/nginx"
+NP_NGINX_SERVER="$NP_ROOT/infra/local/nginx/nginx-server"
 
 # The pid in pid file $1 when that process still runs and its command line matches $2 (not a pid the kernel has
 # since given to another process).
@@ -35,6 +41,9 @@ np_kafka_running() { np_kafka_pid >/dev/null; }
 
 # The function app started by infra/local/demo.
 np_functions_pid() { np_live_pid "$NP_FUNCTIONS_PID" 'NginxPulse\.Functions'; }
+
+# The shipper started by infra/local/demo.
+np_shipper_pid() { np_live_pid "$NP_SHIPPER_PID" 'NginxPulse\.Shipper'; }
 
 np_mysql_running() { "$NP_MARIADB" status "$NP_MYSQL_DIR" 2>/dev/null; }
 

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Diagnostics;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -10,8 +9,11 @@ using NginxPulse.Tests.Support;
 namespace NginxPulse.Benchmarks;
 
 /// <summary>
-/// AccessLogStore (batches through the full exactly-once transaction) against one LOAD DATA LOCAL INFILE of the
-/// same rows into an identical fresh table: the upper bound for getting rows into MariaDB.
+/// AccessLogStore (batches through the full exactly-once transaction) against two peers measured in the same run,
+/// each loading the same rows into an identical fresh table: one LOAD DATA LOCAL INFILE of all rows (the upper bound
+/// for getting rows into MariaDB) and LOAD DATA LOCAL INFILE per batch of the same size, one commit each (the cost
+/// of the rows alone at that batch size, without offsets or rollups). The peers' files are written before the
+/// clock starts; the store's time includes writing its own.
 /// </summary>
 internal sealed class StoreBenchmark
 {
@@ -33,45 +35,93 @@ internal sealed class StoreBenchmark
         var builder = new AccessRecordBuilder(start, seed: 7, linesPerMinute: 20_000, hosts: ["web-01", "web-02", "web-03"]);
         var records = builder.Build(0, _records).Select(AccessRecordLimits.Normalize).ToList();
         var items = AccessRecordBuilder.Items(records, firstOffset: 0);
-        var lastDay = DateOnly.FromDateTime(records.Max(r => r.TimeUtc));
+        var days = (DateOnly.FromDateTime(start), DateOnly.FromDateTime(records.Max(r => r.TimeUtc)));
         Console.WriteLine($"{_records} records, {records.Min(r => r.TimeUtc):u} .. {records.Max(r => r.TimeUtc):u}, batches of {_batchSize}");
 
-        var storeDb = await CreateDatabaseAsync("bench_store", DateOnly.FromDateTime(start), lastDay, ct);
-        var loadDb = await CreateDatabaseAsync("bench_load", DateOnly.FromDateTime(start), lastDay, ct);
+        var databases = new List<string>();
+        var files = new List<string>();
         try
         {
-            var store = new AccessLogStore(Factory(storeDb), Options.Create(new StorageOptions { ConnectionString = storeDb }), NullLogger<AccessLogStore>.Instance);
-            var sw = Stopwatch.StartNew();
-            for (var i = 0; i < items.Count; i += _batchSize)
-                await store.StoreAsync("bench", items.GetRange(i, Math.Min(_batchSize, items.Count - i)), ct);
-            var storeSeconds = sw.Elapsed.TotalSeconds;
-
-            var file = Path.Combine(Path.GetTempPath(), $"nginxpulse-bench-{Environment.ProcessId}.tsv");
-            try
+            async Task<string> Database(string prefix)
             {
-                sw.Restart();
-                await WriteFileAsync(file, records, ct);
-                var writeSeconds = sw.Elapsed.TotalSeconds;
-                sw.Restart();
-                var loaded = await LoadAsync(loadDb, file, ct);
-                var loadSeconds = sw.Elapsed.TotalSeconds;
-
-                var same = await ChecksumAsync(storeDb, ct) == await ChecksumAsync(loadDb, ct);
-                var ours = _records / storeSeconds;
-                var theirs = _records / loadSeconds;
-                Console.WriteLine($"AccessLogStore     : {storeSeconds,7:0.000} s  {ours,10:N0} rows/s  (records + dead letters + rollups + offsets, one transaction per batch)");
-                Console.WriteLine($"LOAD DATA LOCAL    : {loadSeconds,7:0.000} s  {theirs,10:N0} rows/s  ({loaded} rows, one statement; writing the file took {writeSeconds:0.000} s more)");
-                Console.WriteLine($"ratio store / load : {ours / theirs:P0}   identical rows: {same}");
-                if (!same) throw new InvalidOperationException("The two tables differ: the comparison is invalid.");
+                var cs = await CreateDatabaseAsync(prefix, days.Item1, days.Item2, ct);
+                databases.Add(cs);
+                return cs;
             }
-            finally { File.Delete(file); }
+
+            // JIT (up to tier-1 code) and connection pool warm-up on other lines, so the store is not charged for the
+            // start of a process that in production runs for days.
+            var warmDb = await Database("bench_warm");
+            var warm = NewStore(warmDb);
+            var warmBuilder = new AccessRecordBuilder(start, seed: 8, fileIdentity: "inode:warm-up", linesPerMinute: 20_000, hosts: ["web-01", "web-02", "web-03"]);
+            var warmItems = AccessRecordBuilder.Items(warmBuilder.Build(0, Math.Max(_records / 2, 3 * _batchSize)), firstOffset: 0);
+            for (var i = 0; i < warmItems.Count; i += _batchSize)
+                await warm.StoreAsync("warm", Batch(warmItems, i), ct);
+
+            var sw = Stopwatch.StartNew();
+            var bulkFile = await WriteFileAsync(records, files, ct);
+            var bulkWriteSeconds = sw.Elapsed.TotalSeconds;
+            var batchFiles = new List<string>();
+            for (var i = 0; i < records.Count; i += _batchSize)
+                batchFiles.Add(await WriteFileAsync(records.GetRange(i, Math.Min(_batchSize, records.Count - i)), files, ct));
+
+            // The machine is shared: the one-statement peer runs before and after the store (their mean counts), and
+            // the per-batch peer alternates with the store batch by batch, so all three see the same load.
+            var cpu = await CpuClock.ForServerAsync(Factory(_server), ct);
+            var bulkBefore = await TimeBulkLoadAsync(await Database("bench_bulk_before"), bulkFile, cpu, ct);
+            var storeDb = await Database("bench_store");
+            var batchedDb = await Database("bench_batched");
+            var store = NewStore(storeDb);
+            double storeSeconds = 0, batchedSeconds = 0;
+            var storeCpu = new CpuTime(0, 0);
+            var batchedCpu = new CpuTime(0, 0);
+            var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
+            for (var i = 0; i < items.Count; i += _batchSize)
+            {
+                var c = cpu.Now();
+                sw.Restart();
+                await store.StoreAsync("bench", Batch(items, i), ct);
+                storeSeconds += sw.Elapsed.TotalSeconds;
+                storeCpu += cpu.Now() - c;
+                c = cpu.Now();
+                sw.Restart();
+                await LoadAsync(batchedDb, batchFiles[i / _batchSize], ct);
+                batchedSeconds += sw.Elapsed.TotalSeconds;
+                batchedCpu += cpu.Now() - c;
+            }
+            // Includes the peer's allocations, which are negligible next to the store's (one small command per batch).
+            var allocatedPerRow = (GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore) / (double)_records;
+            var bulkDb = await Database("bench_bulk_after");
+            var bulkAfter = await TimeBulkLoadAsync(bulkDb, bulkFile, cpu, ct);
+            var bulkSeconds = (bulkBefore.Seconds + bulkAfter.Seconds) / 2;
+            var bulkCpu = (bulkBefore.Cpu + bulkAfter.Cpu) * 0.5;
+
+            var checksum = await ChecksumAsync(storeDb, ct);
+            var same = checksum == await ChecksumAsync(bulkDb, ct) && checksum == await ChecksumAsync(batchedDb, ct);
+            var ours = _records / storeSeconds;
+            var bulk = _records / bulkSeconds;
+            var batched = _records / batchedSeconds;
+            Console.WriteLine($"AccessLogStore        : {storeSeconds,7:0.000} s  {ours,10:N0} rows/s  {allocatedPerRow,6:N0} B allocated/row  (records + dead letters + rollups + offsets, one transaction per batch, file writing included)");
+            Console.WriteLine($"LOAD DATA, one        : {bulkSeconds,7:0.000} s  {bulk,10:N0} rows/s  (one statement, {bulkBefore.Seconds:0.000} s before and {bulkAfter.Seconds:0.000} s after the store; writing its file took {bulkWriteSeconds:0.000} s more)");
+            Console.WriteLine($"LOAD DATA, per batch  : {batchedSeconds,7:0.000} s  {batched,10:N0} rows/s  ({batchFiles.Count} statements of {_batchSize} rows, one commit each)");
+            Console.WriteLine($"ratio store / one LOAD DATA       : {ours / bulk:P0}");
+            Console.WriteLine($"ratio store / LOAD DATA per batch : {ours / batched:P0}   identical rows: {same}");
+            var perThousand = 1000.0 / _records;
+            Console.WriteLine($"CPU ms per 1000 rows (client + server): store {storeCpu * perThousand}, one LOAD DATA {bulkCpu * perThousand}, LOAD DATA per batch {batchedCpu * perThousand}");
+            Console.WriteLine($"CPU ratio store / one LOAD DATA : {bulkCpu.Total / storeCpu.Total:P0}   store / LOAD DATA per batch : {batchedCpu.Total / storeCpu.Total:P0}");
+            if (!same) throw new InvalidOperationException("The tables differ: the comparison is invalid.");
         }
         finally
         {
-            await DropAsync(storeDb, ct);
-            await DropAsync(loadDb, ct);
+            foreach (var file in files) File.Delete(file);
+            foreach (var cs in databases) await DropAsync(cs, ct);
         }
     }
+
+    private List<IngestItem> Batch(List<IngestItem> items, int first) => items.GetRange(first, Math.Min(_batchSize, items.Count - first));
+
+    private static AccessLogStore NewStore(string cs) =>
+        new(Factory(cs), Options.Create(new StorageOptions { ConnectionString = cs }), NullLogger<AccessLogStore>.Instance);
 
     private async Task<string> CreateDatabaseAsync(string prefix, DateOnly from, DateOnly to, CancellationToken ct)
     {
@@ -86,17 +136,26 @@ internal sealed class StoreBenchmark
         return cs;
     }
 
+    private static async Task<(double Seconds, CpuTime Cpu)> TimeBulkLoadAsync(string cs, string file, CpuClock cpu, CancellationToken ct)
+    {
+        var c = cpu.Now();
+        var sw = Stopwatch.StartNew();
+        await LoadAsync(cs, file, ct);
+        return (sw.Elapsed.TotalSeconds, cpu.Now() - c);
+    }
+
     private static async Task<long> LoadAsync(string cs, string file, CancellationToken ct)
     {
         await using var connection = await Factory(cs).OpenAsync(ct);
         return await AccessLogLoadDataWriter.Loader(connection, file).LoadAsync(ct);
     }
 
-    private static async Task WriteFileAsync(string file, IReadOnlyList<AccessRecord> records, CancellationToken ct)
+    private static async Task<string> WriteFileAsync(IReadOnlyList<AccessRecord> records, List<string> files, CancellationToken ct)
     {
-        var buffer = new ArrayBufferWriter<byte>(records.Count * 512);
-        foreach (var r in records) AccessLogLoadDataWriter.WriteRow(buffer, r);
-        await File.WriteAllBytesAsync(file, buffer.WrittenMemory.ToArray(), ct);
+        var file = Path.Combine(Path.GetTempPath(), $"nginxpulse-bench-{Environment.ProcessId}-{files.Count}.tsv");
+        files.Add(file);
+        await AccessLogLoadDataWriter.WriteFileAsync(file, records, ct);
+        return file;
     }
 
     private static async Task<string> ChecksumAsync(string cs, CancellationToken ct)

@@ -30,7 +30,7 @@ public static class CustomHandlerTransport
             // Only the IPv4 loopback the host calls; an explicit Listen also overrides ASPNETCORE_URLS,
             // which the official container images set to http://+:80.
             kestrel.Listen(IPAddress.Loopback, handler.Value.Port);
-            // The host sends a whole batch in one body (1000 escaped nginx lines and more): a 413 would fail
+            // The host sends a whole batch in one body (maxBatchSize escaped nginx lines: megabytes): a 413 would fail
             // the same batch forever, and the only caller is the host on loopback.
             kestrel.Limits.MaxRequestBodySize = null;
         });

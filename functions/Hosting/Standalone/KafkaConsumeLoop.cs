@@ -52,6 +52,7 @@ internal sealed class KafkaConsumeLoop : IDisposable
         committer = new OffsetCommitter(consumer, Name, logger);
         seeker = new StoredOffsetSeeker(
             ct => invoker.GetStoredOffsetsAsync(settings.Registration, settings.Trigger.ConsumerGroup, settings.Trigger.Topic, ct),
+            (partitions, ct) => invoker.ForgetStoredOffsetsAsync(settings.Registration, settings.Trigger.ConsumerGroup, settings.Trigger.Topic, partitions, ct),
             Name, logger);
     }
 

@@ -23,6 +23,9 @@ internal static partial class KafkaListenerLog
     [LoggerMessage(Level = LogLevel.Information, Message = "{Function}: partition {Partition} starts at stored offset {StoredOffset} (Kafka committed {CommittedOffset})")]
     public static partial void SeekToStored(ILogger logger, string function, int partition, long storedOffset, string committedOffset);
 
+    [LoggerMessage(Level = LogLevel.Error, Message = "{Function}: partition {Partition} ends at offset {HighWatermark} but offset {StoredOffset} is stored with the data: the topic was recreated or truncated. Forgetting the stored offset so new messages are not taken for redeliveries (record ids still keep repeats out)")]
+    public static partial void StoredOffsetPastEnd(ILogger logger, string function, int partition, long storedOffset, long highWatermark);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Function}: reading stored offsets failed; starting from Kafka's committed offsets (redelivered messages are no-ops)")]
     public static partial void StoredOffsetsFailed(ILogger logger, Exception ex, string function);
 

@@ -22,7 +22,7 @@ public sealed class Bandwidth95Report(ReportDatabase database) : IReport
         filter.Add("@sample_minutes", (long)Sample.TotalMinutes);
         var bytes = new long[parameters.Buckets(Sample)];
         await database.ReadAsync(
-            $"{filter.MinutesCte} SELECT TIMESTAMPDIFF(MINUTE, @from, minute_utc) DIV @sample_minutes AS b, SUM(bytes) FROM m GROUP BY b",
+            $"{filter.MinutesCte} SELECT GREATEST(0, TIMESTAMPDIFF(MINUTE, @from, minute_utc) DIV @sample_minutes) AS b, SUM(bytes) FROM m GROUP BY b",
             filter, row => bytes[Convert.ToInt32(row.GetValue(0))] = Convert.ToInt64(row.GetValue(1)), ct);
 
         var total = bytes.Sum();

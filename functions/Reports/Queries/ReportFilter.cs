@@ -35,6 +35,8 @@ public sealed class ReportFilter
         var fromHour = FloorHour(parameters.FromUtc) == parameters.FromUtc ? parameters.FromUtc : FloorHour(parameters.FromUtc).AddHours(1);
         var toHour = FloorHour(parameters.ToUtc);
         _hasWholeHours = fromHour < toHour;
+        // A compacted hour (rollup_hour / rollup_latency_hour) counts when it overlaps the range.
+        Add("@from_minus_hour", parameters.FromUtc.AddHours(-1));
         if (_hasWholeHours)
         {
             Add("@from_hour", fromHour);
@@ -73,32 +75,46 @@ public sealed class ReportFilter
     public ReportSource MinuteSource => Parameters.NeedsRawRows ? ReportSource.Raw : ReportSource.Rollup;
 
     /// <summary>
-    /// A CTE <c>m</c> with rollup_minute's columns: the stored rollups, or with path/status filters the same
-    /// aggregation recomputed from the matching raw rows (<see cref="RollupSql"/>, so both count alike).
+    /// A CTE <c>m</c> with rollup_minute's columns: the stored minutes plus the hours MaintainStorage compacted into
+    /// rollup_hour (their hour as minute_utc; an hour counts when it overlaps the range), or with path/status filters
+    /// the same aggregation recomputed from the matching raw rows (<see cref="RollupSql"/>, so both count alike).
     /// </summary>
     public string MinutesCte => Parameters.NeedsRawRows
         ? $"WITH m ({RollupSql.MinuteColumns}) AS ({RollupSql.SelectMinutes(RawWhere)})"
-        : $"WITH m AS (SELECT {RollupSql.MinuteColumns} FROM rollup_minute WHERE {RollupWhere})";
+        : $"""
+            WITH m AS (
+              SELECT {RollupSql.MinuteColumns} FROM rollup_minute WHERE {RollupWhere}
+              UNION ALL
+              SELECT {RollupSql.MinuteColumns.Replace("minute_utc", "hour_utc", StringComparison.Ordinal)} FROM rollup_hour
+              WHERE hour_utc > @from_minus_hour AND hour_utc < @to{_scope})
+            """;
 
     /// <summary>
-    /// A CTE <c>l</c> with rollup_latency_minute's columns, from the matching raw rows when a filter needs them, else
-    /// from the rollups: the whole hours inside the range from rollup_latency_hour (their rows carry the hour as
-    /// minute_utc) and the partial hours at either end from rollup_latency_minute.
+    /// A CTE <c>l</c> with rollup_latency_minute's columns. From the matching raw rows when a filter needs them; else
+    /// the compacted hours overlapping the range (rollup_latency_hour), plus either the stored minutes, or — when
+    /// <paramref name="hoursAreWhole"/> allows — the whole hours inside the range from rollup_latency_minute_by_hour
+    /// (their hour as minute_utc) and only the partial hours at either end from the minutes.
     /// </summary>
     /// <param name="hoursAreWhole">False when a consumer must see real minutes, e.g. steps that cut hours in two.</param>
     public string LatencyCte(bool hoursAreWhole = true)
     {
         if (Parameters.NeedsRawRows)
             return $"WITH l ({RollupSql.LatencyColumns}) AS ({RollupSql.SelectLatency(RawWhere)})";
+        var compacted = $"""
+            SELECT {RollupSql.LatencyColumns.Replace("minute_utc", "hour_utc", StringComparison.Ordinal)} FROM rollup_latency_hour
+              WHERE hour_utc > @from_minus_hour AND hour_utc < @to{_scope}
+            """;
         if (!hoursAreWhole || !_hasWholeHours)
-            return $"WITH l AS (SELECT {RollupSql.LatencyColumns} FROM rollup_latency_minute WHERE {RollupWhere})";
+            return $"WITH l AS (SELECT {RollupSql.LatencyColumns} FROM rollup_latency_minute WHERE {RollupWhere} UNION ALL {compacted})";
         return $"""
             WITH l AS (
-              SELECT hour_utc AS minute_utc, vhost, host, bucket, count FROM rollup_latency_hour
+              SELECT hour_utc AS minute_utc, vhost, host, bucket, count FROM rollup_latency_minute_by_hour
               WHERE hour_utc >= @from_hour AND hour_utc < @to_hour{_scope}
               UNION ALL
               SELECT {RollupSql.LatencyColumns} FROM rollup_latency_minute
-              WHERE ((minute_utc >= @from AND minute_utc < @from_hour) OR (minute_utc >= @to_hour AND minute_utc < @to)){_scope})
+              WHERE ((minute_utc >= @from AND minute_utc < @from_hour) OR (minute_utc >= @to_hour AND minute_utc < @to)){_scope}
+              UNION ALL
+              {compacted})
             """;
     }
 

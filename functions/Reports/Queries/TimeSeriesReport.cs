@@ -13,7 +13,8 @@ public sealed class TimeSeriesReport(ReportDatabase database) : IReport
     private static readonly string[] Columns =
         ["time", "requests", "bytes", "status1xx", "status2xx", "status3xx", "status4xx", "status5xx", "statusOther", "p50Ms", "p95Ms", "p99Ms"];
 
-    private const string Bucket = "TIMESTAMPDIFF(MINUTE, @origin, minute_utc) DIV @step_minutes";
+    // A compacted hour that began before the first bucket belongs to it.
+    private const string Bucket = "GREATEST(0, TIMESTAMPDIFF(MINUTE, @origin, minute_utc) DIV @step_minutes)";
 
     public string Name => "timeseries";
 

@@ -36,6 +36,21 @@ internal class RecordingFunction(string name = "IngestAccessLogs") : IKafkaFunct
 /// <summary>A recording function that also keeps offsets with its "data" (offset-as-id).</summary>
 internal sealed class OffsetStoringFunction(IReadOnlyDictionary<int, long> stored) : RecordingFunction, IKafkaOffsetSource
 {
+    private readonly ConcurrentDictionary<int, long> offsets = new(stored);
+
+    /// <summary>Partitions whose stored offsets the consumer declared stale.</summary>
+    public ConcurrentQueue<int> Forgotten { get; } = new();
+
     public Task<IReadOnlyDictionary<int, long>> GetNextOffsetsAsync(string consumerGroup, string topic, CancellationToken ct) =>
-        Task.FromResult(stored);
+        Task.FromResult<IReadOnlyDictionary<int, long>>(new Dictionary<int, long>(offsets));
+
+    public Task ForgetNextOffsetsAsync(string consumerGroup, string topic, IReadOnlyCollection<int> partitions, CancellationToken ct)
+    {
+        foreach (var partition in partitions)
+        {
+            offsets.TryRemove(partition, out _);
+            Forgotten.Enqueue(partition);
+        }
+        return Task.CompletedTask;
+    }
 }

@@ -122,6 +122,26 @@ public sealed class StandaloneKafkaTests : IDisposable
     }
 
     [Fact]
+    public async Task A_stored_offset_past_the_end_of_a_recreated_topic_is_forgotten_and_nothing_is_skipped()
+    {
+        await broker.ProducePerPartitionAsync(100);
+        // Offsets stored for an earlier incarnation of the topic: partition 0 far past its end, partition 1 within it.
+        var function = new OffsetStoringFunction(new Dictionary<int, long> { [0] = 5000, [1] = 40 });
+        var expected = Enumerable.Range(0, 100).Select(o => new KafkaPosition(broker.Topic, 0, o))
+            .Concat(Enumerable.Range(40, 60).Select(o => new KafkaPosition(broker.Topic, 1, o)))
+            .Concat(Enumerable.Range(0, 100).Select(o => new KafkaPosition(broker.Topic, 2, o)))
+            .ToArray();
+
+        await using (await StartAsync(function))
+        {
+            await Eventually.TrueAsync(() => function.SucceededMessageCount >= expected.Length, Timeout, $"{expected.Length} messages handled");
+        }
+
+        Assert.Equal(Sorted(expected), Sorted(function.SucceededPositions));
+        Assert.Equal([0], function.Forgotten.Distinct());
+    }
+
+    [Fact]
     public async Task A_replica_stuck_retrying_stays_in_the_group_and_drops_revoked_partitions_from_its_batch()
     {
         var produced = await broker.ProduceAsync(0, 300);

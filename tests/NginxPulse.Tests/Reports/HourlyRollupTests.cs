@@ -6,7 +6,7 @@ using Xunit;
 namespace NginxPulse.Tests.Reports;
 
 /// <summary>
-/// rollup_latency_hour (migration 0020) stays the sum of its minutes, and visitor_hour (0021) the set of each hour's
+/// rollup_latency_minute_by_hour (migration 0020) stays the sum of its minutes, and visitor_hour (0021) the set of each hour's
 /// clients, however the store writes them.
 /// </summary>
 public sealed class HourlyRollupTests : IAsyncLifetime
@@ -38,15 +38,15 @@ public sealed class HourlyRollupTests : IAsyncLifetime
             """;
         Assert.Equal(0, await _db.ScalarAsync($"""
             SELECT COUNT(*) FROM ({fromMinutes}) m
-            LEFT JOIN rollup_latency_hour r ON r.hour_utc = m.h AND r.vhost = m.vhost AND r.host = m.host AND r.bucket = m.bucket
+            LEFT JOIN rollup_latency_minute_by_hour r ON r.hour_utc = m.h AND r.vhost = m.vhost AND r.host = m.host AND r.bucket = m.bucket
             WHERE r.count IS NULL OR r.count <> m.c
             """));
         Assert.Equal(0, await _db.ScalarAsync($"""
-            SELECT COUNT(*) FROM rollup_latency_hour r
+            SELECT COUNT(*) FROM rollup_latency_minute_by_hour r
             LEFT JOIN ({fromMinutes}) m ON r.hour_utc = m.h AND r.vhost = m.vhost AND r.host = m.host AND r.bucket = m.bucket
             WHERE r.count <> COALESCE(m.c, 0)
             """));
-        Assert.Equal(2, await _db.ScalarAsync("SELECT COUNT(DISTINCT hour_utc) FROM rollup_latency_hour WHERE count > 0"));
+        Assert.Equal(2, await _db.ScalarAsync("SELECT COUNT(DISTINCT hour_utc) FROM rollup_latency_minute_by_hour WHERE count > 0"));
 
         const string rawSets = """
             SELECT DISTINCT CAST(DATE_FORMAT(time_utc, '%Y-%m-%d %H:00:00') AS DATETIME) AS h, vhost, host, COALESCE(client_ip, remote_addr) AS c
@@ -69,7 +69,7 @@ public sealed class HourlyRollupTests : IAsyncLifetime
             await db.Migrator.MigrateAsync(CancellationToken.None);
             await db.ExecuteAsync("DELETE FROM schema_migrations WHERE version = 20");
             await db.ExecuteAsync("DROP TRIGGER rollup_latency_minute_to_hour_insert");
-            await db.ExecuteAsync("DROP TABLE rollup_latency_hour");
+            await db.ExecuteAsync("DROP TABLE rollup_latency_minute_by_hour");
             await db.ExecuteAsync("DELETE FROM schema_migrations WHERE version = 21");
             await db.ExecuteAsync("DROP TRIGGER access_log_to_visitor_hour");
             await db.ExecuteAsync("DROP TABLE visitor_hour");
@@ -78,7 +78,7 @@ public sealed class HourlyRollupTests : IAsyncLifetime
 
             await db.Migrator.MigrateAsync(CancellationToken.None);
 
-            Assert.Equal(5, await db.ScalarAsync("SELECT count FROM rollup_latency_hour WHERE hour_utc = '2026-11-21 14:00:00' AND bucket = 7"));
+            Assert.Equal(5, await db.ScalarAsync("SELECT count FROM rollup_latency_minute_by_hour WHERE hour_utc = '2026-11-21 14:00:00' AND bucket = 7"));
             Assert.Equal(6, await db.ScalarAsync("SELECT COUNT(DISTINCT client) FROM visitor_hour"));
         }
     }

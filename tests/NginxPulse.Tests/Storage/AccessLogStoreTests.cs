@@ -39,6 +39,21 @@ public sealed class AccessLogStoreTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task After_a_topic_is_recreated_forgotten_offsets_let_new_messages_at_low_offsets_in_and_record_ids_keep_repeats_out()
+    {
+        await _store.StoreAsync(Group, AccessRecordBuilder.Items(_builder.Build(0, 300), firstOffset: 0), CancellationToken.None);
+
+        await _store.ForgetNextOffsetsAsync(Group, "nginx-access", [0], CancellationToken.None);
+        // The recreated topic carries the same 300 lines again (a re-shipment) and 100 new ones from offset 0.
+        var outcome = await _store.StoreAsync(Group, AccessRecordBuilder.Items(_builder.Build(0, 400), firstOffset: 0), CancellationToken.None);
+
+        Assert.Equal((100, 300), (outcome.RecordsInserted, outcome.RecordsDuplicate));
+        Assert.Equal(400, await _db.ScalarAsync("SELECT COUNT(*) FROM access_log"));
+        Assert.Empty(await _db.VerifyRollupsAsync());
+        Assert.Equal(400, (await _store.GetNextOffsetsAsync(Group, "nginx-access", CancellationToken.None))[0]);
+    }
+
+    [Fact]
     public async Task The_same_batch_stored_twice_is_a_no_op_the_second_time()
     {
         var items = AccessRecordBuilder.Items(_builder.Build(0, 400), firstOffset: 0);
@@ -186,6 +201,58 @@ public sealed class AccessLogStoreTests : IAsyncLifetime
         Assert.Equal(1, await _db.ScalarAsync($"SELECT COUNT(*) FROM dead_letter WHERE raw_truncated = 1 AND CHAR_LENGTH(raw) = {DeadLetterWriter.RawLimit} AND CHAR_LENGTH(reason) = 512"));
         // The caller's record is not modified: a retried batch is capped again from the original.
         Assert.Equal(5001, record.Path.Length);
+        Assert.Empty(await _db.VerifyRollupsAsync());
+    }
+
+    [Fact]
+    public async Task Text_and_ids_holding_load_data_separators_escapes_nul_and_emoji_are_stored_byte_for_byte()
+    {
+        var record = _builder.Build(3);
+        // Every byte LOAD DATA treats specially, inside the id as well as the text.
+        record.Id = [0, 9, 10, 13, 92, 78, 0x27, 0x22, 0xFF, 1, 2, 3, 4, 5, 6, 7];
+        record.Path = "/tab\there/nl\nhere/cr\rhere/backslash\\here/nul\0here";
+        record.Query = "\\N";          // the text \N, not LOAD DATA's NULL
+        record.UserAgent = "ünïcödé 😀 \u2028";
+        record.Referer = "";
+        var items = AccessRecordBuilder.Items([record, _builder.Build(4)], firstOffset: 0);
+
+        var outcome = await _store.StoreAsync(Group, items, CancellationToken.None);
+
+        Assert.Equal(2, outcome.RecordsInserted);
+        await using var connection = await _db.Connections.OpenAsync(CancellationToken.None);
+        await using var cmd = new MySqlCommand("SELECT id, path, query, user_agent, referer FROM access_log WHERE id = @id", connection);
+        cmd.Parameters.AddWithValue("@id", record.Id);
+        await using var reader = await cmd.ExecuteReaderAsync();
+        Assert.True(await reader.ReadAsync());
+        Assert.Equal(record.Id, (byte[])reader.GetValue(0));
+        Assert.Equal(record.Path, reader.GetString(1));
+        Assert.Equal(record.Query, reader.GetString(2));
+        Assert.Equal(record.UserAgent, reader.GetString(3));
+        Assert.Equal("", reader.GetString(4));
+    }
+
+    [Fact]
+    public async Task A_batch_touching_more_rollup_keys_than_one_statement_holds_stays_exact_when_redelivered_and_reshipped()
+    {
+        // 6000 lines over 60 minutes, 4 vhosts and 2 hosts: thousands of latency rows, several upsert statements.
+        var builder = new AccessRecordBuilder(Start, minutes: 60, seed: 3);
+        var items = AccessRecordBuilder.Items(builder.Build(0, 6000), firstOffset: 0);
+
+        var first = await _store.StoreAsync(Group, items, CancellationToken.None);
+        Assert.True(await _db.ScalarAsync("SELECT COUNT(*) FROM rollup_latency_minute") > 2000);
+        Assert.Empty(await _db.VerifyRollupsAsync());
+        var stored = await _db.SnapshotAsync();
+
+        var redelivered = await _store.StoreAsync(Group, items, CancellationToken.None);
+        var reshipped = await _store.StoreAsync(Group, AccessRecordBuilder.Items(builder.Build(0, 6000), firstOffset: 6000), CancellationToken.None);
+        Assert.Equal(stored, await _db.SnapshotAsync());
+        var mixed = await _store.StoreAsync(Group, AccessRecordBuilder.Items(builder.Build(3000, 6000), firstOffset: 12_000), CancellationToken.None);
+
+        Assert.Equal(new StoreOutcome(0, 6000, 0, 0, false), first);
+        Assert.Equal(new StoreOutcome(6000, 0, 0, 0, false), redelivered);
+        Assert.Equal(new StoreOutcome(0, 0, 6000, 0, false), reshipped);
+        Assert.Equal(new StoreOutcome(0, 3000, 3000, 0, true), mixed);
+        Assert.Equal(9000, await _db.ScalarAsync("SELECT SUM(requests) FROM rollup_minute"));
         Assert.Empty(await _db.VerifyRollupsAsync());
     }
 

@@ -1,0 +1,46 @@
+using Microsoft.Extensions.Logging;
+using MySql.Data.MySqlClient;
+using NginxPulse.Functions.Storage;
+
+namespace NginxPulse.Functions.MaintainStorage;
+
+/// <summary>Deletes old rows in small batches so no purge holds long locks against ingest.</summary>
+public sealed class RetentionPurger
+{
+    private const int BatchSize = 5000;
+
+    private readonly MySqlConnectionFactory _connections;
+    private readonly ILogger<RetentionPurger> _logger;
+
+    public RetentionPurger(MySqlConnectionFactory connections, ILogger<RetentionPurger> logger)
+    {
+        _connections = connections;
+        _logger = logger;
+    }
+
+    public Task<long> PurgeDeadLettersAsync(DateTime before, CancellationToken ct) =>
+        PurgeAsync("dead_letter", "received_utc < @before", before, ct);
+
+    /// <summary>Only delivered rows: an undelivered notification is kept however old it is.</summary>
+    public Task<long> PurgeDeliveredOutboxAsync(DateTime before, CancellationToken ct) =>
+        PurgeAsync("alert_outbox", "delivered_utc IS NOT NULL AND delivered_utc < @before", before, ct);
+
+    public Task<long> PurgeAlertHistoryAsync(DateTime before, CancellationToken ct) =>
+        PurgeAsync("alert_history", "at_utc < @before", before, ct);
+
+    private async Task<long> PurgeAsync(string table, string where, DateTime before, CancellationToken ct)
+    {
+        long total = 0;
+        await using var connection = await _connections.OpenAsync(ct);
+        while (true)
+        {
+            await using var cmd = new MySqlCommand($"DELETE FROM {table} WHERE {where} LIMIT {BatchSize}", connection);
+            cmd.Parameters.AddWithValue("@before", before);
+            var deleted = await cmd.ExecuteNonQueryAsync(ct);
+            total += deleted;
+            if (deleted < BatchSize) break;
+        }
+        _logger.LogInformation("Purged {Rows} rows older than {Before:o} from {Table}", total, before, table);
+        return total;
+    }
+}

@@ -1,0 +1,35 @@
+using System.Text.Json;
+using NginxPulse.Shipper.Events;
+using NginxPulse.Shipper.Configuration;
+
+namespace NginxPulse.Shipper.Files;
+
+/// <summary>An input as it runs: its globs and what it puts into each event, with the constant JSON pre-encoded.</summary>
+public sealed class Input
+{
+    public Input(InputOptions options, string defaultTopic)
+    {
+        Name = options.DisplayName;
+        Glob = new PathGlob(options.Paths, options.Exclude);
+        Topic = options.Topic ?? defaultTopic;
+        StartAt = options.StartAt;
+        LineEncodings.TryParse(options.Encoding, out var encoding);
+        Encoding = encoding;
+        MaxLineBytes = options.MaxLineBytes;
+        Tags = options.Tags.Select(t => JsonEncodedText.Encode(t, EventJson.Encoder)).ToArray();
+        Fields = options.Fields.Select(f => (JsonEncodedText.Encode(f.Key, EventJson.Encoder), JsonEncodedText.Encode(f.Value, EventJson.Encoder))).ToArray();
+        Signature = JsonSerializer.Serialize(options);
+    }
+
+    public string Name { get; }
+    public PathGlob Glob { get; }
+    public string Topic { get; }
+    public StartPosition StartAt { get; }
+    public LineEncoding Encoding { get; }
+    public int MaxLineBytes { get; }
+    public JsonEncodedText[] Tags { get; }
+    public (JsonEncodedText Name, JsonEncodedText Value)[] Fields { get; }
+
+    /// <summary>Equal for two inputs configured alike; a reload keeps an input whose signature did not change.</summary>
+    public string Signature { get; }
+}
