@@ -1,9 +1,9 @@
-using System.Buffers;
 using System.Diagnostics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using MySql.Data.MySqlClient;
 using NginxPulse.Functions.Hosting;
+using NginxPulse.Functions.Parsing;
 using NginxPulse.Functions.Reports;
 using NginxPulse.Functions.Storage;
 using NginxPulse.Tests.Support;
@@ -84,9 +84,9 @@ internal sealed class ReportsBenchmark(string server, int rows, int runs)
             for (long first = 0; first < rows; first += Chunk)
             {
                 var count = (int)Math.Min(Chunk, rows - first);
-                var buffer = new ArrayBufferWriter<byte>(count * 512);
-                for (var i = 0; i < count; i++) AccessLogLoadDataWriter.WriteRow(buffer, AccessRecordLimits.Normalize(builder.Build(first + i)));
-                await File.WriteAllBytesAsync(file, buffer.WrittenMemory.ToArray(), ct);
+                var records = new List<AccessRecord>(count);
+                for (var i = 0; i < count; i++) records.Add(AccessRecordLimits.Normalize(builder.Build(first + i)));
+                await AccessLogLoadDataWriter.WriteFileAsync(file, records, ct);
                 await using var connection = await BenchmarkDatabase.Factory(db).OpenAsync(ct);
                 await AccessLogLoadDataWriter.Loader(connection, file).LoadAsync(ct);
             }
