@@ -89,6 +89,7 @@ internal sealed class ReportsBenchmark(string server, int rows, int runs)
                 await AccessLogLoadDataWriter.WriteFileAsync(file, records, ct);
                 await using var connection = await BenchmarkDatabase.Factory(db).OpenAsync(ct);
                 await AccessLogLoadDataWriter.Loader(connection, file).LoadAsync(ct);
+                File.Delete(file);
             }
         }
         finally { File.Delete(file); }
