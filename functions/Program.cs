@@ -2,10 +2,12 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using NginxPulse.Functions.Alerts;
 using NginxPulse.Functions.Cli;
+using NginxPulse.Functions.Dashboard;
 using NginxPulse.Functions.Hosting;
 using NginxPulse.Functions.Hosting.Standalone;
 using NginxPulse.Functions.IngestAccessLogs;
 using NginxPulse.Functions.MaintainStorage;
+using NginxPulse.Functions.Reports;
 using NginxPulse.Functions.Storage;
 
 namespace NginxPulse.Functions;
@@ -32,6 +34,8 @@ public static class Program
             builder.Services.AddIngestAccessLogs(builder.Configuration);
             builder.Services.AddAlerts(builder.Configuration);
             builder.Services.AddMaintainStorage(builder.Configuration);
+            builder.Services.AddReports(builder.Configuration);
+            builder.Services.AddDashboard();
             await using var app = FunctionApp.Build(builder);
             // Resolved before running: RunAsync disposes the container when the host stops.
             var fatal = app.Services.GetService<FatalErrorMonitor>();

@@ -4,27 +4,29 @@ using NginxPulse.Tests.Support;
 // Measurements, not tests (never run by CI):
 //   dotnet run -c Release --project tests/NginxPulse.Benchmarks -- parse [--runs N] FILE...
 //   dotnet run -c Release --project tests/NginxPulse.Benchmarks -- store [records=200000] [batch=1000]
-//     (uses the MariaDB in MYSQL_CONNECTION, or starts and stops a private one with infra/local/mariadb)
+//   dotnet run -c Release --project tests/NginxPulse.Benchmarks -- reports [rows=10000000] [runs=20]
+//     (store and reports use the MariaDB in MYSQL_CONNECTION, or start and stop a private one with infra/local/mariadb)
 //   dotnet run -c Release --project tests/NginxPulse.Benchmarks -- ship [--lines N] [--runs N] [--tail-rate L] [--tail-seconds S]
-//     (the shipper against kcat and rsyslog imfile+omkafka on one local broker; see docs-drafts/shipper-bench.md)
+//     (the shipper against kcat and rsyslog imfile+omkafka on one local broker)
 return args.FirstOrDefault() switch
 {
     "parse" => await ParseBenchmark.RunAsync(args[1..]),
-    "store" => await RunStoreAsync(args[1..]),
+    "store" => await WithServerAsync(server => new StoreBenchmark(server, IntArg(args, 1, 200_000), IntArg(args, 2, 1000)).RunAsync(CancellationToken.None)),
+    "reports" => await WithServerAsync(server => new ReportsBenchmark(server, IntArg(args, 1, 10_000_000), IntArg(args, 2, 20)).RunAsync(CancellationToken.None)),
     "ship" => await NginxPulse.Benchmarks.Ship.ShipBenchmark.RunAsync(args[1..]),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: NginxPulse.Benchmarks parse [--runs N] FILE... | store [records=200000] [batch=1000] | ship [--lines N] [--runs N] ...");
+    Console.Error.WriteLine("usage: NginxPulse.Benchmarks parse [--runs N] FILE... | store [records=200000] [batch=1000] | reports [rows=10000000] [runs=20] | ship [--lines N] [--runs N] ...");
     return 2;
 }
 
-static async Task<int> RunStoreAsync(string[] args)
+static int IntArg(string[] args, int index, int fallback) => args.Length > index ? int.Parse(args[index]) : fallback;
+
+static async Task<int> WithServerAsync(Func<string, Task> benchmark)
 {
-    var records = args.Length > 0 ? int.Parse(args[0]) : 200_000;
-    var batch = args.Length > 1 ? int.Parse(args[1]) : 1000;
     var server = Environment.GetEnvironmentVariable("MYSQL_CONNECTION");
     string? privateDir = null;
     if (string.IsNullOrWhiteSpace(server))
@@ -35,7 +37,7 @@ static async Task<int> RunStoreAsync(string[] args)
     }
     try
     {
-        await new StoreBenchmark(server, records, batch).RunAsync(CancellationToken.None);
+        await benchmark(server);
         return 0;
     }
     finally

@@ -1,0 +1,19 @@
+namespace NginxPulse.Functions.Reports;
+
+/// <summary>Bounds every report request so no caller can ask the database for unbounded work. Section <c>Reports</c>.</summary>
+public sealed class ReportsOptions
+{
+    public const string Section = "Reports";
+
+    /// <summary>The widest from..to span a report accepts; a wider one is rejected with 400 naming <c>from</c>.</summary>
+    public TimeSpan MaxRange { get; set; } = TimeSpan.FromDays(31);
+
+    /// <summary>The largest <c>limit</c> (rows of a top list or a page of raw lines).</summary>
+    public int MaxLimit { get; set; } = 1000;
+
+    /// <summary>The most buckets a time series may have (span / step).</summary>
+    public int MaxBuckets { get; set; } = 1440;
+
+    /// <summary>How long one report query may run before it is cancelled.</summary>
+    public TimeSpan QueryTimeout { get; set; } = TimeSpan.FromSeconds(30);
+}

@@ -1,0 +1,31 @@
+using Microsoft.Extensions.Options;
+using NginxPulse.Functions.Hosting;
+using NginxPulse.Functions.Reports.Parameters;
+using NginxPulse.Functions.Reports.Queries;
+
+namespace NginxPulse.Functions.Reports;
+
+public static class ReportsServiceCollectionExtensions
+{
+    /// <summary>The Reports function, its reports and the "Reports" bounds (validated at start-up).</summary>
+    public static IServiceCollection AddReports(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<ReportsOptions>().Bind(configuration.GetSection(ReportsOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ReportsOptions>, ReportsOptionsValidator>();
+        services.AddSingleton<ReportParameterParser>();
+        services.AddSingleton<ReportDatabase>();
+        services.AddSingleton<IReport, SummaryReport>();
+        services.AddSingleton<IReport, TimeSeriesReport>();
+        services.AddSingleton<IReport>(sp => TopListReport.Paths(sp.GetRequiredService<ReportDatabase>()));
+        services.AddSingleton<IReport>(sp => TopListReport.Clients(sp.GetRequiredService<ReportDatabase>()));
+        services.AddSingleton<IReport>(sp => TopListReport.Referrers(sp.GetRequiredService<ReportDatabase>()));
+        services.AddSingleton<IReport>(sp => TopListReport.UserAgents(sp.GetRequiredService<ReportDatabase>()));
+        services.AddSingleton<IReport, StatusesReport>();
+        services.AddSingleton<IReport, SlowestReport>();
+        services.AddSingleton<IReport, ErrorsReport>();
+        services.AddSingleton<IReport, Bandwidth95Report>();
+        services.AddSingleton<IReport, LinesReport>();
+        services.AddHttpFunction<ReportsFunction>(ReportsFunction.FunctionName);
+        return services;
+    }
+}

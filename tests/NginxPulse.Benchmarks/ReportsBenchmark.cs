@@ -1,0 +1,150 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using MySql.Data.MySqlClient;
+using NginxPulse.Functions.Hosting;
+using NginxPulse.Functions.Parsing;
+using NginxPulse.Functions.Reports;
+using NginxPulse.Functions.Storage;
+using NginxPulse.Tests.Support;
+
+namespace NginxPulse.Benchmarks;
+
+/// <summary>
+/// Every report over 24 hours of stored traffic (default 10 million rows), called through the Reports function as
+/// the transports call it (parameters, queries, JSON). The rows go in with LOAD DATA in chunks; the rollups are then
+/// computed with INSERT ... SELECT from the same <see cref="RollupSql"/> the store uses to recompute minutes, so they
+/// are what ingest would have written. The peer: one COUNT(*) scan of the same 24 hours of raw rows.
+/// </summary>
+internal sealed class ReportsBenchmark(string server, int rows, int runs)
+{
+    private const int Chunk = 500_000;
+    private const int RawRuns = 2;
+    private static readonly DateTime Start = new(2026, 11, 20, 0, 0, 0, DateTimeKind.Utc);
+    private static readonly (string Name, string Value)[] Day = [("from", "2026-11-20T00:00:00Z"), ("to", "2026-11-21T00:00:00Z")];
+
+    public async Task RunAsync(CancellationToken ct)
+    {
+        var db = await BenchmarkDatabase.CreateAsync(server, "bench_reports", DateOnly.FromDateTime(Start), DateOnly.FromDateTime(Start.AddDays(1)), ct);
+        try
+        {
+            await LoadAsync(db, ct);
+            await using var services = Services(db);
+            var peer = await TimeAsync(RawRuns, () => CountDayAsync(db, ct));
+            Console.WriteLine($"{"report",-34} {"p50 ms",9} {"p95 ms",9} {"runs",5}  {"p50 / peer",10}  source");
+            Console.WriteLine($"{"peer: COUNT(*) of the day's rows",-34} {peer.P50,9:0.0} {peer.P95,9:0.0} {RawRuns,5}  {1,10:P0}  raw");
+            foreach (var (label, report, query) in Cases())
+            {
+                string? source = null;
+                async Task Call()
+                {
+                    var response = await CallAsync(services, report, [.. Day, .. query], ct);
+                    if (response.StatusCode != 200) throw new InvalidOperationException($"{label}: {response.StatusCode} {response.Body}");
+                    source ??= response.Body.Contains("\"source\":\"rollup\"", StringComparison.Ordinal) ? "rollup" : "raw";
+                }
+                await Call();   // warm-up: plans, pool, buffer pool
+                var n = source == "rollup" ? runs : RawRuns;
+                var t = await TimeAsync(n, Call);
+                Console.WriteLine($"{label,-34} {t.P50,9:0.0} {t.P95,9:0.0} {n,5}  {t.P50 / peer.P50,10:P0}  {source}");
+            }
+        }
+        finally
+        {
+            await BenchmarkDatabase.DropAsync(server, db, ct);
+        }
+    }
+
+    private static IEnumerable<(string Label, string Report, (string, string)[] Query)> Cases() =>
+    [
+        ("summary", "summary", []),
+        ("summary vhost=www.example.com", "summary", [("vhost", "www.example.com")]),
+        ("timeseries (15 min steps)", "timeseries", []),
+        ("timeseries step=1m", "timeseries", [("step", "1m")]),
+        ("bandwidth95", "bandwidth95", []),
+        ("summary status=5xx", "summary", [("status", "5xx")]),
+        ("timeseries path=/api", "timeseries", [("path", "/api")]),
+        ("paths", "paths", []),
+        ("clients", "clients", []),
+        ("referrers", "referrers", []),
+        ("useragents", "useragents", []),
+        ("statuses", "statuses", []),
+        ("slowest", "slowest", []),
+        ("errors", "errors", []),
+        ("lines limit=100", "lines", []),
+        ("lines status=503 limit=100", "lines", [("status", "503")]),
+    ];
+
+    private async Task LoadAsync(string db, CancellationToken ct)
+    {
+        var builder = new AccessRecordBuilder(Start, seed: 11, linesPerMinute: Math.Max(1, rows / 1440), hosts: ["web-01", "web-02", "web-03"]);
+        var file = Path.Combine(Path.GetTempPath(), $"nginxpulse-bench-reports-{Environment.ProcessId}.tsv");
+        var sw = Stopwatch.StartNew();
+        try
+        {
+            for (long first = 0; first < rows; first += Chunk)
+            {
+                var count = (int)Math.Min(Chunk, rows - first);
+                var records = new List<AccessRecord>(count);
+                for (var i = 0; i < count; i++) records.Add(AccessRecordLimits.Normalize(builder.Build(first + i)));
+                await AccessLogLoadDataWriter.WriteFileAsync(file, records, ct);
+                await using var connection = await BenchmarkDatabase.Factory(db).OpenAsync(ct);
+                await AccessLogLoadDataWriter.Loader(connection, file).LoadAsync(ct);
+                File.Delete(file);
+            }
+        }
+        finally { File.Delete(file); }
+        Console.WriteLine($"loaded {rows:N0} rows in {sw.Elapsed.TotalSeconds:0} s");
+
+        sw.Restart();
+        for (var hour = 0; hour < 24; hour++)
+        {
+            var where = $"time_utc >= '{Start.AddHours(hour):yyyy-MM-dd HH:mm:ss}' AND time_utc < '{Start.AddHours(hour + 1):yyyy-MM-dd HH:mm:ss}'";
+            await BenchmarkDatabase.ExecuteAsync(db, $"INSERT INTO rollup_minute ({RollupSql.MinuteColumns}) {RollupSql.SelectMinutes(where)}", ct);
+            await BenchmarkDatabase.ExecuteAsync(db, $"INSERT INTO rollup_latency_minute ({RollupSql.LatencyColumns}) {RollupSql.SelectLatency(where)}", ct);
+        }
+        await BenchmarkDatabase.ExecuteAsync(db, "ANALYZE TABLE access_log, rollup_minute, rollup_latency_minute", ct);
+        Console.WriteLine($"computed the rollups with INSERT ... SELECT in {sw.Elapsed.TotalSeconds:0} s");
+    }
+
+    private static ServiceProvider Services(string db)
+    {
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddSingleton(BenchmarkDatabase.Factory(db));
+        services.AddSingleton(TimeProvider.System);
+        services.AddReports(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Reports:QueryTimeout"] = "00:10:00" }).Build());
+        return services.BuildServiceProvider();
+    }
+
+    private static async Task<HttpFunctionResponse> CallAsync(IServiceProvider services, string report, (string Name, string Value)[] query, CancellationToken ct)
+    {
+        using var scope = services.CreateScope();
+        return await scope.ServiceProvider.GetRequiredService<ReportsFunction>().HandleAsync(new HttpFunctionRequest
+        {
+            Method = "GET",
+            Path = "/api/reports/" + report,
+            RouteValues = new Dictionary<string, string> { ["report"] = report },
+            Query = query.ToDictionary(q => q.Name, q => q.Value, StringComparer.OrdinalIgnoreCase),
+        }, ct);
+    }
+
+    private static async Task CountDayAsync(string db, CancellationToken ct)
+    {
+        await using var connection = await BenchmarkDatabase.Factory(db).OpenAsync(ct);
+        await using var cmd = new MySqlCommand("SELECT COUNT(*) FROM access_log WHERE time_utc >= '2026-11-20' AND time_utc < '2026-11-21'", connection) { CommandTimeout = 600 };
+        await cmd.ExecuteScalarAsync(ct);
+    }
+
+    private static async Task<(double P50, double P95)> TimeAsync(int n, Func<Task> action)
+    {
+        var times = new double[n];
+        for (var i = 0; i < n; i++)
+        {
+            var sw = Stopwatch.StartNew();
+            await action();
+            times[i] = sw.Elapsed.TotalMilliseconds;
+        }
+        Array.Sort(times);
+        return (times[(int)Math.Ceiling(0.5 * n) - 1], times[(int)Math.Ceiling(0.95 * n) - 1]);
+    }
+}

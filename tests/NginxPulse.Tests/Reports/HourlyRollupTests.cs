@@ -1,0 +1,85 @@
+using NginxPulse.Functions.Storage;
+using NginxPulse.Tests.Storage;
+using NginxPulse.Tests.Support;
+using Xunit;
+
+namespace NginxPulse.Tests.Reports;
+
+/// <summary>
+/// rollup_latency_minute_by_hour (migration 0020) stays the sum of its minutes, and visitor_hour (0021) the set of each hour's
+/// clients, however the store writes them.
+/// </summary>
+public sealed class HourlyRollupTests : IAsyncLifetime
+{
+    private TestDatabase _db = null!;
+
+    public async Task InitializeAsync() => _db = await TestDatabase.CreateAsync();
+
+    public async Task DisposeAsync() => await _db.DisposeAsync();
+
+    [Fact]
+    public async Task Hourly_histograms_and_client_sets_match_the_raw_rows_after_increments_and_reshipped_lines()
+    {
+        var store = _db.NewStore();
+        var builder = new AccessRecordBuilder(new DateTime(2026, 11, 21, 13, 40, 0, DateTimeKind.Utc), minutes: 50, seed: 3);
+        var records = builder.Build(0, 3000);
+        for (var i = 0; i < records.Count; i += 500)
+            await store.StoreAsync("g", AccessRecordBuilder.Items(records.GetRange(i, 500), firstOffset: i), CancellationToken.None);
+        // Lines shipped again at new offsets, mixed with new ones: the store recomputes the minutes they touch.
+        var mixed = records.GetRange(1000, 700).Concat(builder.Build(3000, 200)).ToList();
+        var outcome = await store.StoreAsync("g", AccessRecordBuilder.Items(mixed, firstOffset: 5000), CancellationToken.None);
+        await store.StoreAsync("g", AccessRecordBuilder.Items(builder.Build(3200, 200), firstOffset: 6000), CancellationToken.None);
+
+        Assert.True(outcome.RollupsRecomputed);
+        Assert.Empty(await _db.VerifyRollupsAsync());
+        var fromMinutes = $"""
+            SELECT CAST(DATE_FORMAT(minute_utc, '%Y-%m-%d %H:00:00') AS DATETIME) AS h, vhost, host, bucket, SUM(count) AS c
+            FROM rollup_latency_minute GROUP BY h, vhost, host, bucket
+            """;
+        Assert.Equal(0, await _db.ScalarAsync($"""
+            SELECT COUNT(*) FROM ({fromMinutes}) m
+            LEFT JOIN rollup_latency_minute_by_hour r ON r.hour_utc = m.h AND r.vhost = m.vhost AND r.host = m.host AND r.bucket = m.bucket
+            WHERE r.count IS NULL OR r.count <> m.c
+            """));
+        Assert.Equal(0, await _db.ScalarAsync($"""
+            SELECT COUNT(*) FROM rollup_latency_minute_by_hour r
+            LEFT JOIN ({fromMinutes}) m ON r.hour_utc = m.h AND r.vhost = m.vhost AND r.host = m.host AND r.bucket = m.bucket
+            WHERE r.count <> COALESCE(m.c, 0)
+            """));
+        Assert.Equal(2, await _db.ScalarAsync("SELECT COUNT(DISTINCT hour_utc) FROM rollup_latency_minute_by_hour WHERE count > 0"));
+
+        const string rawSets = """
+            SELECT DISTINCT CAST(DATE_FORMAT(time_utc, '%Y-%m-%d %H:00:00') AS DATETIME) AS h, vhost, host, COALESCE(client_ip, remote_addr) AS c
+            FROM access_log
+            """;
+        Assert.Equal(await _db.ScalarAsync($"SELECT COUNT(*) FROM ({rawSets}) r"), await _db.ScalarAsync("SELECT COUNT(*) FROM visitor_hour"));
+        Assert.Equal(0, await _db.ScalarAsync($"""
+            SELECT COUNT(*) FROM ({rawSets}) r
+            LEFT JOIN visitor_hour v ON v.hour_utc = r.h AND v.vhost = r.vhost AND v.host = r.host AND v.client = r.c
+            WHERE v.client IS NULL
+            """));
+    }
+
+    [Fact]
+    public async Task The_migration_fills_the_hours_of_minutes_stored_before_it()
+    {
+        var db = await TestDatabase.CreateAsync(migrate: false);
+        await using (db)
+        {
+            await db.Migrator.MigrateAsync(CancellationToken.None);
+            await db.ExecuteAsync("DELETE FROM schema_migrations WHERE version = 20");
+            await db.ExecuteAsync("DROP TRIGGER rollup_latency_minute_to_hour_insert");
+            await db.ExecuteAsync("DROP TABLE rollup_latency_minute_by_hour");
+            await db.ExecuteAsync("DELETE FROM schema_migrations WHERE version = 21");
+            await db.ExecuteAsync("DROP TRIGGER access_log_to_visitor_hour");
+            await db.ExecuteAsync("DROP TABLE visitor_hour");
+            await db.ExecuteAsync("INSERT INTO rollup_latency_minute VALUES ('2026-11-21 14:05:00', 'v', 'h', 7, 3), ('2026-11-21 14:59:00', 'v', 'h', 7, 2)");
+            await KnownTraffic.StoreAsync(db.NewStore());
+
+            await db.Migrator.MigrateAsync(CancellationToken.None);
+
+            Assert.Equal(5, await db.ScalarAsync("SELECT count FROM rollup_latency_minute_by_hour WHERE hour_utc = '2026-11-21 14:00:00' AND bucket = 7"));
+            Assert.Equal(6, await db.ScalarAsync("SELECT COUNT(DISTINCT client) FROM visitor_hour"));
+        }
+    }
+}

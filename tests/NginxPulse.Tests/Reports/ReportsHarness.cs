@@ -1,0 +1,67 @@
+using System.Text.Json;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using NginxPulse.Functions.Hosting;
+using NginxPulse.Functions.Reports;
+using NginxPulse.Tests.Storage;
+using Xunit;
+
+namespace NginxPulse.Tests.Reports;
+
+/// <summary>
+/// One database holding <see cref="KnownTraffic"/>, shared read-only by a test class, and the Reports function wired
+/// as the app wires it (AddReports), called directly with requests as the transports build them.
+/// </summary>
+public sealed class ReportsHarness : IAsyncLifetime
+{
+    private ServiceProvider _services = null!;
+
+    public TestDatabase Database { get; private set; } = null!;
+
+    /// <summary>"now" for relative times: 15:00, the end of the known traffic's hour.</summary>
+    public static readonly DateTime Now = KnownTraffic.Start.AddHours(1);
+
+    public async Task InitializeAsync()
+    {
+        Database = await TestDatabase.CreateAsync();
+        await KnownTraffic.StoreAsync(Database.NewStore());
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddSingleton(Database.Connections);
+        services.AddSingleton<TimeProvider>(new FixedTime(Now));
+        services.AddReports(new ConfigurationBuilder().Build());
+        _services = services.BuildServiceProvider(validateScopes: true);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _services.DisposeAsync();
+        await Database.DisposeAsync();
+    }
+
+    /// <summary>GET /api/reports/{report}?{query}; the query is raw (already URL-decoded values, as the transports pass them).</summary>
+    public async Task<HttpFunctionResponse> CallAsync(string report, params (string Name, string Value)[] query)
+    {
+        using var scope = _services.CreateScope();
+        var function = scope.ServiceProvider.GetRequiredService<ReportsFunction>();
+        return await function.HandleAsync(new HttpFunctionRequest
+        {
+            Method = "GET",
+            Path = "/api/reports/" + report,
+            RouteValues = new Dictionary<string, string> { ["report"] = report },
+            Query = query.ToDictionary(q => q.Name, q => q.Value, StringComparer.OrdinalIgnoreCase),
+        }, CancellationToken.None);
+    }
+
+    /// <summary>The rows of a JSON report that answered 200, over the known traffic's hour unless from/to are given.</summary>
+    public async Task<JsonElement> JsonAsync(string report, params (string Name, string Value)[] query)
+    {
+        var all = query.ToList();
+        if (!all.Any(q => q.Name == "from")) all.Add(("from", "2026-11-21T14:00:00Z"));
+        if (!all.Any(q => q.Name == "to")) all.Add(("to", "2026-11-21T15:00:00Z"));
+        var response = await CallAsync(report, [.. all]);
+        Assert.True(response.StatusCode == 200, $"{report}: {response.StatusCode} {response.Body}");
+        Assert.StartsWith("application/json", response.ContentType);
+        return JsonDocument.Parse(response.Body).RootElement.Clone();
+    }
+}
