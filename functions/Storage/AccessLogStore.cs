@@ -20,6 +20,7 @@ public sealed class AccessLogStore : IAccessLogStore
     private readonly AccessLogLoadDataWriter _rows = new();
     private readonly DeadLetterWriter _deadLetters = new();
     private readonly RollupWriter _rollups = new();
+    private readonly VisitorWriter _visitors = new();
 
     public AccessLogStore(MySqlConnectionFactory connections, IOptions<StorageOptions> options, ILogger<AccessLogStore> logger)
     {
@@ -133,6 +134,7 @@ public sealed class AccessLogStore : IAccessLogStore
             }
         }
 
+        if (inserted > 0) _visitors.AppendTo(writes, records);
         var next = fresh.GroupBy(i => new TopicPartition(i.Position.Topic, i.Position.Partition))
             .ToDictionary(g => g.Key, g => g.Max(i => i.Position.Offset) + 1);
         _offsets.AppendAdvance(writes, group, next);
