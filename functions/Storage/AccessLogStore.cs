@@ -134,12 +134,13 @@ public sealed class AccessLogStore : IAccessLogStore
             }
         }
 
-        if (inserted > 0) _visitors.AppendTo(writes, records);
+        var visitors = inserted > 0 ? _visitors.AppendTo(writes, records) : [];
         var next = fresh.GroupBy(i => new TopicPartition(i.Position.Topic, i.Position.Partition))
             .ToDictionary(g => g.Key, g => g.Max(i => i.Position.Offset) + 1);
         _offsets.AppendAdvance(writes, group, next);
         await writes.ExecuteAsync(ct);
         await transaction.CommitAsync(ct);
+        _visitors.Committed(visitors);
         return new StoreOutcome(alreadyStored, inserted, records.Count - inserted, deadInserted, recomputed);
     }
 }
