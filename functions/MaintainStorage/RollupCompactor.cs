@@ -65,6 +65,8 @@ public sealed class RollupCompactor
             ON DUPLICATE KEY UPDATE count = count + VALUES(count)
             """);
         await ExecuteAsync($"DELETE FROM rollup_latency_minute WHERE {range}");
+        // Those minutes now live in rollup_latency_hour; the store keeps this table for minutes still stored.
+        await ExecuteAsync("DELETE FROM rollup_latency_minute_by_hour WHERE hour_utc >= @from AND hour_utc < @to");
         var moved = await ExecuteAsync($"DELETE FROM rollup_minute WHERE {range}");
         await transaction.CommitAsync(ct);
         _logger.LogInformation("Compacted {Rows} minute rollup rows from {From:o} to {To:o} into hourly rollups", moved, from, to);

@@ -29,4 +29,11 @@ internal static class RollupSql
         FROM access_log WHERE request_time_ms IS NOT NULL AND ({where})
         GROUP BY minute_utc, vhost, host, bucket
         """;
+
+    public const string LatencyByHourColumns = "hour_utc, vhost, host, bucket, count";
+
+    /// <summary>rollup_latency_minute summed per hour: the rows of rollup_latency_minute_by_hour.</summary>
+    public static string SelectLatencyByHour(string minuteWhere) =>
+        "SELECT CAST(DATE_FORMAT(minute_utc, '%Y-%m-%d %H:00:00') AS DATETIME), vhost, host, bucket, SUM(count) " +
+        $"FROM rollup_latency_minute WHERE {minuteWhere} GROUP BY 1, vhost, host, bucket";
 }

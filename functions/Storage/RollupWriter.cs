@@ -42,6 +42,16 @@ internal sealed class RollupWriter
     ],
     "ON DUPLICATE KEY UPDATE count = count + VALUES(count)");
 
+    private static readonly MultiRowInsert<KeyValuePair<LatencyKey, long>> LatencyByHourUpsert = new("rollup_latency_minute_by_hour",
+    [
+        ("hour_utc", kv => kv.Key.MinuteUtc),
+        ("vhost", kv => kv.Key.Vhost),
+        ("host", kv => kv.Key.Host),
+        ("bucket", kv => kv.Key.Bucket),
+        ("count", kv => kv.Value),
+    ],
+    "ON DUPLICATE KEY UPDATE count = count + VALUES(count)");
+
     /// <summary>Appends the upserts that add a batch's increments. Only valid when every record of the batch was new.</summary>
     public void AppendIncrements(StatementBatch batch, RollupDelta delta)
     {
@@ -56,7 +66,20 @@ internal sealed class RollupWriter
         });
         MinuteUpsert.AppendTo(batch, minutes, RowsPerStatement);
         LatencyUpsert.AppendTo(batch, latency, RowsPerStatement);
+        // The same histogram counts per hour (keyed by the hour's first minute), in the same key order.
+        var byHour = latency
+            .GroupBy(kv => kv.Key with { MinuteUtc = HourOf(kv.Key.MinuteUtc) })
+            .Select(g => new KeyValuePair<LatencyKey, long>(g.Key, g.Sum(kv => kv.Value)))
+            .ToList();
+        byHour.Sort((a, b) =>
+        {
+            var c = Compare(a.Key.MinuteUtc, a.Key.Vhost, a.Key.Host, b.Key.MinuteUtc, b.Key.Vhost, b.Key.Host);
+            return c != 0 ? c : a.Key.Bucket.CompareTo(b.Key.Bucket);
+        });
+        LatencyByHourUpsert.AppendTo(batch, byHour, RowsPerStatement);
     }
+
+    private static DateTime HourOf(DateTime minute) => new(minute.Ticks - minute.Ticks % TimeSpan.TicksPerHour, DateTimeKind.Utc);
 
     private static int Compare(DateTime minuteA, string vhostA, string hostA, DateTime minuteB, string vhostB, string hostB)
     {
@@ -81,6 +104,15 @@ internal sealed class RollupWriter
         batch.Sql($"DELETE FROM rollup_latency_minute WHERE {rollupWhere}").End();
         batch.Sql($"INSERT INTO rollup_minute ({RollupSql.MinuteColumns}) {RollupSql.SelectMinutes(rawWhere)}").End();
         batch.Sql($"INSERT INTO rollup_latency_minute ({RollupSql.LatencyColumns}) {RollupSql.SelectLatency(rawWhere)}").End();
+        // The hours around those minutes, rebuilt from their minute rows (the rows just recomputed and the others).
+        var hours = ranges.SelectMany(r => Hours(r.From, r.To)).Distinct().Order().Select(h => (h, h.AddHours(1))).ToList();
+        batch.Sql($"DELETE FROM rollup_latency_minute_by_hour WHERE {InRanges("hour_utc", hours)}").End();
+        batch.Sql($"INSERT INTO rollup_latency_minute_by_hour ({RollupSql.LatencyByHourColumns}) {RollupSql.SelectLatencyByHour(InRanges("minute_utc", hours))}").End();
+    }
+
+    private static IEnumerable<DateTime> Hours(DateTime from, DateTime to)
+    {
+        for (var h = HourOf(from); h < to; h = h.AddHours(1)) yield return h;
     }
 
     // Times formatted from DateTime values: literals with nothing to inject.
