@@ -59,11 +59,7 @@ internal sealed class RollupWriter
         var minutes = delta.Minutes.ToList();
         minutes.Sort((a, b) => Compare(a.Key.MinuteUtc, a.Key.Vhost, a.Key.Host, b.Key.MinuteUtc, b.Key.Vhost, b.Key.Host));
         var latency = delta.Latency.ToList();
-        latency.Sort((a, b) =>
-        {
-            var c = Compare(a.Key.MinuteUtc, a.Key.Vhost, a.Key.Host, b.Key.MinuteUtc, b.Key.Vhost, b.Key.Host);
-            return c != 0 ? c : a.Key.Bucket.CompareTo(b.Key.Bucket);
-        });
+        latency.Sort(CompareLatency);
         MinuteUpsert.AppendTo(batch, minutes, RowsPerStatement);
         LatencyUpsert.AppendTo(batch, latency, RowsPerStatement);
         // The same histogram counts per hour (keyed by the hour's first minute), in the same key order.
@@ -71,15 +67,17 @@ internal sealed class RollupWriter
             .GroupBy(kv => kv.Key with { MinuteUtc = HourOf(kv.Key.MinuteUtc) })
             .Select(g => new KeyValuePair<LatencyKey, long>(g.Key, g.Sum(kv => kv.Value)))
             .ToList();
-        byHour.Sort((a, b) =>
-        {
-            var c = Compare(a.Key.MinuteUtc, a.Key.Vhost, a.Key.Host, b.Key.MinuteUtc, b.Key.Vhost, b.Key.Host);
-            return c != 0 ? c : a.Key.Bucket.CompareTo(b.Key.Bucket);
-        });
+        byHour.Sort(CompareLatency);
         LatencyByHourUpsert.AppendTo(batch, byHour, RowsPerStatement);
     }
 
     private static DateTime HourOf(DateTime minute) => new(minute.Ticks - minute.Ticks % TimeSpan.TicksPerHour, DateTimeKind.Utc);
+
+    private static int CompareLatency(KeyValuePair<LatencyKey, long> a, KeyValuePair<LatencyKey, long> b)
+    {
+        var c = Compare(a.Key.MinuteUtc, a.Key.Vhost, a.Key.Host, b.Key.MinuteUtc, b.Key.Vhost, b.Key.Host);
+        return c != 0 ? c : a.Key.Bucket.CompareTo(b.Key.Bucket);
+    }
 
     private static int Compare(DateTime minuteA, string vhostA, string hostA, DateTime minuteB, string vhostB, string hostB)
     {
