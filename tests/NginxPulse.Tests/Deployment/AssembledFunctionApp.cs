@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using NginxPulse.Tests.Support;
 
 namespace NginxPulse.Tests.Deployment;
@@ -21,13 +20,8 @@ public static class AssembledFunctionApp
             return ready;
         var output = Path.Combine(Path.GetTempPath(), "nginxpulse-functions-app-" + Environment.ProcessId);
         var script = Path.Combine(MariaDbScript.RepoRoot, "infra", "functions", "assemble");
-        var info = new ProcessStartInfo(script, [output]) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        using var assemble = Process.Start(info) ?? throw new InvalidOperationException($"could not run {script}");
-        var stdout = assemble.StandardOutput.ReadToEndAsync();
-        var stderr = assemble.StandardError.ReadToEndAsync();
-        await assemble.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(10));
-        if (assemble.ExitCode != 0)
-            throw new InvalidOperationException($"{script} exited with {assemble.ExitCode}:\n{await stdout}\n{await stderr}");
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(10));
+        await MariaDbScript.RunScriptAsync(script, [output], timeout.Token);
         AppDomain.CurrentDomain.ProcessExit += (_, _) =>
         {
             try { Directory.Delete(output, recursive: true); }

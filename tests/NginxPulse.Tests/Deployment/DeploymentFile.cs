@@ -49,6 +49,7 @@ public static partial class DeploymentFile
             .ToHashSet(StringComparer.OrdinalIgnoreCase);
     }
 
+    /// <summary>A %Setting% placeholder of function.json; group 1 is the setting's name.</summary>
     [GeneratedRegex("%([A-Za-z0-9_]+)%")]
-    private static partial Regex Placeholder();
+    public static partial Regex Placeholder();
 }

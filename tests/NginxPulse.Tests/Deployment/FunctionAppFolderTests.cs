@@ -1,6 +1,5 @@
 using System.Net.Http.Json;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using NginxPulse.Functions.Hosting.Timers;
 using NginxPulse.Tests.Storage;
 using NginxPulse.Tests.Support;
@@ -12,7 +11,7 @@ namespace NginxPulse.Tests.Deployment;
 /// The assembled script root checked against functions-contract.md: what `func start --script-root` and the
 /// container images need to find, and the handler starting the way the host starts it.
 /// </summary>
-public sealed partial class FunctionAppFolderTests
+public sealed class FunctionAppFolderTests
 {
     private static JsonElement Read(string path) => JsonDocument.Parse(File.ReadAllText(path)).RootElement;
 
@@ -87,7 +86,7 @@ public sealed partial class FunctionAppFolderTests
         // func start reads local.settings.json only, so the sample must name every placeholder itself.
         var sample = Read(Path.Combine(MariaDbScript.RepoRoot, "local.settings.sample.json")).GetProperty("Values").EnumerateObject().Select(v => v.Name).ToHashSet(StringComparer.OrdinalIgnoreCase);
 
-        var used = functions.SelectMany(f => Placeholder().Matches(f.Json.GetRawText()).Select(m => (f.Name, Setting: m.Groups[1].Value))).ToArray();
+        var used = functions.SelectMany(f => DeploymentFile.Placeholder().Matches(f.Json.GetRawText()).Select(m => (f.Name, Setting: m.Groups[1].Value))).ToArray();
 
         Assert.Contains(used, u => u.Setting == "CheckThresholdsSchedule");
         Assert.All(used, u => Assert.True(sample.Contains(u.Setting), $"{u.Name}/function.json uses %{u.Setting}%, which local.settings.sample.json does not set"));
@@ -105,7 +104,7 @@ public sealed partial class FunctionAppFolderTests
         {
             foreach (var trigger in json.GetProperty("bindings").EnumerateArray().Where(b => b.GetProperty("type").GetString() == "timerTrigger"))
             {
-                var schedule = Placeholder().Replace(trigger.GetProperty("schedule").GetString()!, m => defaults.GetProperty(m.Groups[1].Value).GetString()!);
+                var schedule = DeploymentFile.Placeholder().Replace(trigger.GetProperty("schedule").GetString()!, m => defaults.GetProperty(m.Groups[1].Value).GetString()!);
                 var parsed = TimerSchedule.Parse(schedule, TimeZoneInfo.Utc);
                 Assert.True(parsed.Next(DateTimeOffset.UtcNow) is not null, $"{name}: '{schedule}' fires");
             }
@@ -138,7 +137,4 @@ public sealed partial class FunctionAppFolderTests
 
         Assert.True(reply!.Value.TryGetProperty("Outputs", out _));
     }
-
-    [GeneratedRegex("%([A-Za-z0-9_]+)%")]
-    private static partial Regex Placeholder();
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Text.Json.Nodes;
 using NginxPulse.KafkaMock;
@@ -64,7 +63,7 @@ public sealed class WholeSystem : IAsyncDisposable
     {
         var db = await TestDatabase.CreateAsync(migrate: false);
         var system = new WholeSystem(db, MariaDbScript.FreePort(), MariaDbScript.FreePort(), appSettings ?? new Dictionary<string, string?>());
-        await system.RunScriptAsync("infra/local/nginx/nginx-server", "start", Path.Combine(system._dir, "nginx"), system.NginxUrl.Port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await RunScriptAsync("infra/local/nginx/nginx-server", "start", Path.Combine(system._dir, "nginx"), system.NginxUrl.Port.ToString(System.Globalization.CultureInfo.InvariantCulture));
         system.StartApp();
         system.StartShipper();
         await system.WaitForAppAsync();
@@ -128,15 +127,8 @@ public sealed class WholeSystem : IAsyncDisposable
         await Eventually.TrueAsync(async () => await StoredLinesAsync() >= served, timeout,
             () => $"{served} requests stored (stored {StoredLinesAsync().GetAwaiter().GetResult()}, logged {File.ReadLines(AccessLog).Count()})\n{Logs}");
 
-    private async Task RunScriptAsync(string script, params string[] args)
-    {
-        var info = new ProcessStartInfo(Path.Combine(MariaDbScript.RepoRoot, script), args) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        using var process = Process.Start(info) ?? throw new InvalidOperationException($"could not run {script}");
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.StandardOutput.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        if (process.ExitCode != 0) throw new InvalidOperationException($"{script} {string.Join(' ', args)} exited with {process.ExitCode}: {await stderr}");
-    }
+    private static Task RunScriptAsync(string script, params string[] args) =>
+        MariaDbScript.RunScriptAsync(Path.Combine(MariaDbScript.RepoRoot, script), args);
 
     public async ValueTask DisposeAsync()
     {

@@ -36,15 +36,18 @@ public static class MariaDbScript
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    private static async Task<string> RunAsync(CancellationToken ct, params string[] args)
+    private static Task<string> RunAsync(CancellationToken ct, params string[] args) => RunScriptAsync(ScriptPath, args, ct);
+
+    /// <summary>Runs a script of the repository to its end; its stdout, or an exception carrying its stderr.</summary>
+    public static async Task<string> RunScriptAsync(string path, IReadOnlyList<string> args, CancellationToken ct = default)
     {
-        var info = new ProcessStartInfo(ScriptPath, args) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        using var p = Process.Start(info) ?? throw new InvalidOperationException($"Could not run {ScriptPath}");
+        var info = new ProcessStartInfo(path, args) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        using var p = Process.Start(info) ?? throw new InvalidOperationException($"Could not run {path}");
         var stdout = p.StandardOutput.ReadToEndAsync(ct);
         var stderr = p.StandardError.ReadToEndAsync(ct);
         await p.WaitForExitAsync(ct);
         if (p.ExitCode != 0)
-            throw new InvalidOperationException($"{ScriptPath} {string.Join(' ', args)} exited with {p.ExitCode}: {await stderr}");
+            throw new InvalidOperationException($"{path} {string.Join(' ', args)} exited with {p.ExitCode}: {await stdout}\n{await stderr}");
         return await stdout;
     }
 
