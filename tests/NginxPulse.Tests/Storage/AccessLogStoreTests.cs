@@ -54,6 +54,25 @@ public sealed class AccessLogStoreTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Clients_of_a_batch_that_rolled_back_are_written_when_it_is_retried()
+    {
+        var items = AccessRecordBuilder.Items(_builder.Build(0, 300), firstOffset: 0);
+        // The batch fails at its visitor upsert (the table is away), so the whole transaction rolls back.
+        await _db.ExecuteAsync("RENAME TABLE visitor_hour TO visitor_hour_away");
+        await Assert.ThrowsAnyAsync<MySql.Data.MySqlClient.MySqlException>(() => _store.StoreAsync(Group, items, CancellationToken.None));
+        await _db.ExecuteAsync("RENAME TABLE visitor_hour_away TO visitor_hour");
+        Assert.Equal(0, await _db.ScalarAsync("SELECT COUNT(*) FROM access_log"));
+        Assert.Equal(0, await _db.ScalarAsync("SELECT COUNT(*) FROM visitor_hour"));
+
+        await _store.StoreAsync(Group, items, CancellationToken.None);
+
+        var expected = await _db.ScalarAsync(
+            "SELECT COUNT(*) FROM (SELECT DISTINCT DATE_FORMAT(time_utc, '%Y-%m-%d %H'), vhost, host, COALESCE(client_ip, remote_addr) FROM access_log) c");
+        Assert.True(expected > 0);
+        Assert.Equal(expected, await _db.ScalarAsync("SELECT COUNT(*) FROM visitor_hour"));
+    }
+
+    [Fact]
     public async Task The_same_batch_stored_twice_is_a_no_op_the_second_time()
     {
         var items = AccessRecordBuilder.Items(_builder.Build(0, 400), firstOffset: 0);
