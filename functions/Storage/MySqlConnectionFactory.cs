@@ -13,6 +13,8 @@ public sealed class MySqlConnectionFactory
     private readonly string _connectionString;
     private readonly ILogger<MySqlConnectionFactory> _logger;
 
+    public const uint DefaultCommandTimeoutSeconds = 300;
+
     public MySqlConnectionFactory(IOptions<StorageOptions> options, ILogger<MySqlConnectionFactory> logger)
     {
         _logger = logger;
@@ -28,6 +30,11 @@ public sealed class MySqlConnectionFactory
             // multi-row INSERT for whole batches); the server needs local_infile=ON (MariaDB's default, not MySQL 8's)..
             AllowLoadLocalInfile = true,
         };
+        // MySql.Data's 30 s default fails a 10000-row batch whose LOAD DATA or rollup recompute waits on a busy
+        // server; the batch would then be retried forever. A connection string that sets its own timeout keeps it.
+        if (!options.Value.ConnectionString.Contains("command timeout", StringComparison.OrdinalIgnoreCase)
+            && !options.Value.ConnectionString.Contains("commandtimeout", StringComparison.OrdinalIgnoreCase))
+            builder.DefaultCommandTimeout = DefaultCommandTimeoutSeconds;
         // TLS (SslMode, certificates) is deliberately left as configured: loopback uses None, production may not.
         _connectionString = builder.ConnectionString;
         DatabaseName = builder.Database;
