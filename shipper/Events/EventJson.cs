@@ -1,88 +1,162 @@
 using System.Buffers;
+using System.Buffers.Text;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Unicode;
 using NginxPulse.Shipper.Configuration;
+using NginxPulse.Shipper.Files;
 
 namespace NginxPulse.Shipper.Events;
 
 /// <summary>
 /// Writes the version-1 event envelope the ingest function reads (functions/Events/EventDecoder.cs):
-/// {"v":1,"readTime":..,"host":..,"file":..,"fileId":..,"offset":..,"line"|"lineBase64":..,"tags":[..],"fields":{..},"truncated":..}.
-/// One instance per reader; the JSON is built in a reused buffer straight from the line's bytes (no string round trip).
+/// {"v":1,"host":..,"file":..,"fileId":..,"tags":[..],"fields":{..},"offset":..,"readTime":..,"truncated":..,"line"|"lineBase64":..}.
+/// One instance per reader. Everything a file's events share is encoded once into a prefix; per line only the
+/// offset, the read time and the line itself are written, and a plain ASCII line (the usual nginx line) is escaped
+/// by a vectorised scan instead of the general encoder.
 /// </summary>
 public sealed class EventJson
 {
     public static readonly JavaScriptEncoder Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
 
-    private static readonly JsonEncodedText V = JsonEncodedText.Encode("v");
-    private static readonly JsonEncodedText ReadTime = JsonEncodedText.Encode("readTime");
-    private static readonly JsonEncodedText Host = JsonEncodedText.Encode("host");
-    private static readonly JsonEncodedText File = JsonEncodedText.Encode("file");
-    private static readonly JsonEncodedText FileId = JsonEncodedText.Encode("fileId");
-    private static readonly JsonEncodedText Offset = JsonEncodedText.Encode("offset");
-    private static readonly JsonEncodedText Line = JsonEncodedText.Encode("line");
-    private static readonly JsonEncodedText LineBase64 = JsonEncodedText.Encode("lineBase64");
-    private static readonly JsonEncodedText Tags = JsonEncodedText.Encode("tags");
-    private static readonly JsonEncodedText Fields = JsonEncodedText.Encode("fields");
-    private static readonly JsonEncodedText Truncated = JsonEncodedText.Encode("truncated");
+    // Bytes of an ASCII line that cannot be copied into a JSON string as they are.
+    private static readonly SearchValues<byte> NeedsEscaping = SearchValues.Create([.. Enumerable.Range(0, 0x20).Select(b => (byte)b), (byte)'"', (byte)'\\', 0x7F]);
 
+    private readonly JsonEncodedText host;
+    private readonly JsonEncodedText fileId;
     private readonly ArrayBufferWriter<byte> buffer = new(1024);
     private readonly Utf8JsonWriter writer;
+    private byte[] prefix = [];
+    private string? prefixPath;
+    private Input? prefixInput;
+    private long timeMilliseconds = -1;
+    private readonly byte[] time = new byte[24];
 
-    public EventJson()
+    public EventJson(JsonEncodedText host, JsonEncodedText fileId)
     {
+        this.host = host;
+        this.fileId = fileId;
         writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = Encoder, SkipValidation = true });
     }
 
-    public byte[] Write(in EventSource source, long offset, ReadOnlySpan<byte> line, bool truncated, DateTime readTimeUtc)
+    public byte[] Write(string path, Input input, long offset, ReadOnlySpan<byte> line, bool truncated, DateTime readTimeUtc)
+    {
+        if (!ReferenceEquals(path, prefixPath) || !ReferenceEquals(input, prefixInput)) EncodePrefix(path, input);
+        buffer.ResetWrittenCount();
+        Append(prefix);
+        Utf8Formatter.TryFormat(offset, buffer.GetSpan(20), out var digits);
+        buffer.Advance(digits);
+        Append(",\"readTime\":\""u8);
+        Append(ReadTime(readTimeUtc));
+        Append(truncated ? "\",\"truncated\":true,"u8 : "\",\"truncated\":false,"u8);
+        WriteLine(input.Encoding, line, truncated);
+        Append("}"u8);
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    private void EncodePrefix(string path, Input input)
     {
         buffer.ResetWrittenCount();
         writer.Reset(buffer);
         writer.WriteStartObject();
-        writer.WriteNumber(V, 1);
-        Span<byte> time = stackalloc byte[32];
-        readTimeUtc.TryFormat(time, out var timeLength, "yyyy-MM-dd'T'HH:mm:ss.fff'Z'");
-        writer.WriteString(ReadTime, time[..timeLength]);
-        writer.WriteString(Host, source.Host);
-        writer.WriteString(File, source.Path);
-        writer.WriteString(FileId, source.FileId);
-        writer.WriteNumber(Offset, offset);
-        WriteLine(source.Input.Encoding, line, truncated);
-        writer.WriteStartArray(Tags);
-        foreach (var tag in source.Input.Tags) writer.WriteStringValue(tag);
+        writer.WriteNumber("v"u8, 1);
+        writer.WriteString("host"u8, host);
+        writer.WriteString("file"u8, JsonEncodedText.Encode(path, Encoder));
+        writer.WriteString("fileId"u8, fileId);
+        writer.WriteStartArray("tags"u8);
+        foreach (var tag in input.Tags) writer.WriteStringValue(tag);
         writer.WriteEndArray();
-        writer.WriteStartObject(Fields);
-        foreach (var (name, value) in source.Input.Fields) writer.WriteString(name, value);
-        writer.WriteEndObject();
-        writer.WriteBoolean(Truncated, truncated);
+        writer.WriteStartObject("fields"u8);
+        foreach (var (name, value) in input.Fields) writer.WriteString(name, value);
         writer.WriteEndObject();
         writer.Flush();
-        return buffer.WrittenSpan.ToArray();
+        Append(",\"offset\":"u8);
+        prefix = buffer.WrittenSpan.ToArray();
+        prefixPath = path;
+        prefixInput = input;
+    }
+
+    // Lines are read far faster than the clock's millisecond advances: format each millisecond once.
+    private ReadOnlySpan<byte> ReadTime(DateTime readTimeUtc)
+    {
+        var milliseconds = readTimeUtc.Ticks / TimeSpan.TicksPerMillisecond;
+        if (milliseconds != timeMilliseconds)
+        {
+            readTimeUtc.TryFormat(time, out _, "yyyy-MM-dd'T'HH:mm:ss.fff'Z'");
+            timeMilliseconds = milliseconds;
+        }
+        return time;
     }
 
     private void WriteLine(LineEncoding encoding, ReadOnlySpan<byte> line, bool truncated)
     {
+        if (encoding == LineEncoding.Utf8 && Ascii.IsValid(line))
+        {
+            Append("\"line\":\""u8);
+            AppendEscapedAscii(line);
+            Append("\""u8);
+            return;
+        }
         if (encoding == LineEncoding.Latin1)
         {
             var chars = ArrayPool<char>.Shared.Rent(line.Length);
             try
             {
                 var n = Encoding.Latin1.GetChars(line, chars);
-                writer.WriteString(Line, chars.AsSpan(0, n));
+                Append("\"line\":"u8);
+                writer.Reset(buffer);
+                writer.WriteStringValue(chars.AsSpan(0, n));
+                writer.Flush();
             }
             finally { ArrayPool<char>.Shared.Return(chars); }
             return;
         }
-        if (Utf8.IsValid(line)) { writer.WriteString(Line, line); return; }
+        if (Utf8.IsValid(line)) { WriteUtf8(line); return; }
         // A cut can split a multi-byte character; drop the partial character rather than fall back to base64.
         if (truncated)
             for (var drop = 1; drop <= 3 && drop < line.Length; drop++)
-                if (Utf8.IsValid(line[..^drop])) { writer.WriteString(Line, line[..^drop]); return; }
-        writer.WriteBase64String(LineBase64, line);
+                if (Utf8.IsValid(line[..^drop])) { WriteUtf8(line[..^drop]); return; }
+        Append("\"lineBase64\":\""u8);
+        var encoded = buffer.GetSpan(Base64.GetMaxEncodedToUtf8Length(line.Length));
+        Base64.EncodeToUtf8(line, encoded, out _, out var written);
+        buffer.Advance(written);
+        Append("\""u8);
     }
-}
 
-/// <summary>Where a line comes from: what every event of one file shares, pre-encoded.</summary>
-public readonly record struct EventSource(JsonEncodedText Host, JsonEncodedText Path, JsonEncodedText FileId, Files.Input Input);
+    private void WriteUtf8(ReadOnlySpan<byte> line)
+    {
+        Append("\"line\":"u8);
+        writer.Reset(buffer);
+        writer.WriteStringValue(line);
+        writer.Flush();
+    }
+
+    private void AppendEscapedAscii(ReadOnlySpan<byte> line)
+    {
+        while (true)
+        {
+            var special = line.IndexOfAny(NeedsEscaping);
+            if (special < 0) { Append(line); return; }
+            Append(line[..special]);
+            var b = line[special];
+            switch (b)
+            {
+                case (byte)'"': Append("\\\""u8); break;
+                case (byte)'\\': Append("\\\\"u8); break;
+                default:
+                    var escape = buffer.GetSpan(6);
+                    "\\u00"u8.CopyTo(escape);
+                    escape[4] = HexDigit(b >> 4);
+                    escape[5] = HexDigit(b & 0xF);
+                    buffer.Advance(6);
+                    break;
+            }
+            line = line[(special + 1)..];
+        }
+    }
+
+    private static byte HexDigit(int value) => (byte)(value < 10 ? '0' + value : 'A' + value - 10);
+
+    private void Append(ReadOnlySpan<byte> bytes) => buffer.Write(bytes);
+}

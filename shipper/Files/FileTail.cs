@@ -28,11 +28,8 @@ public sealed class FileTail : IAsyncDisposable
     private readonly TailContext context;
     private readonly bool stopAtEndOfFile;
     private readonly CancellationTokenSource stop;
-    private readonly EventJson json = new();
-    private readonly JsonEncodedText fileId;
+    private readonly EventJson json;
     private volatile Input input;
-    private JsonEncodedText encodedPath;
-    private string encodedPathSource = "";
     private byte[] buffer = ArrayPool<byte>.Shared.Rent(ReadChunk);
     private int filled;          // bytes in buffer[0..filled) not yet shipped
     private long bufferStart;    // file offset of buffer[0]
@@ -53,7 +50,7 @@ public sealed class FileTail : IAsyncDisposable
         this.context = context;
         this.stopAtEndOfFile = stopAtEndOfFile;
         stop = CancellationTokenSource.CreateLinkedTokenSource(shutdown);
-        fileId = JsonEncodedText.Encode(identity.Id, EventJson.Encoder);
+        json = new EventJson(context.Host, JsonEncodedText.Encode(identity.Id, EventJson.Encoder));
         bufferStart = readOffset = state.ResumeOffset;
         state.IsOpen = true;
     }
@@ -247,12 +244,7 @@ public sealed class FileTail : IAsyncDisposable
     private async ValueTask ShipAsync(int index, int length, long offset, long end, bool truncated, CancellationToken cancellationToken)
     {
         var owner = input;
-        if (!ReferenceEquals(encodedPathSource, state.Path))
-        {
-            encodedPathSource = state.Path;
-            encodedPath = JsonEncodedText.Encode(encodedPathSource, EventJson.Encoder);
-        }
-        var value = json.Write(new EventSource(context.Host, encodedPath, fileId, owner), offset, buffer.AsSpan(index, length), truncated, DateTime.UtcNow);
+        var value = json.Write(state.Path, owner, offset, buffer.AsSpan(index, length), truncated, DateTime.UtcNow);
         context.Metrics.LineRead(end - offset, truncated);
         await context.Producer.SendAsync(owner.Topic, value, state.Acks, end, cancellationToken);
         state.ResumeOffset = end;
