@@ -40,7 +40,8 @@ public sealed class EventJson
         writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = Encoder, SkipValidation = true });
     }
 
-    public byte[] Write(string path, Input input, long offset, ReadOnlySpan<byte> line, bool truncated, DateTime readTimeUtc)
+    /// <summary>The event, valid until the next call.</summary>
+    public ReadOnlyMemory<byte> Write(string path, Input input, long offset, ReadOnlySpan<byte> line, bool truncated, DateTime readTimeUtc)
     {
         if (!ReferenceEquals(path, prefixPath) || !ReferenceEquals(input, prefixInput)) EncodePrefix(path, input);
         buffer.ResetWrittenCount();
@@ -52,7 +53,7 @@ public sealed class EventJson
         Append(truncated ? "\",\"truncated\":true,"u8 : "\",\"truncated\":false,"u8);
         WriteLine(input.Encoding, line, truncated);
         Append("}"u8);
-        return buffer.WrittenSpan.ToArray();
+        return buffer.WrittenMemory;
     }
 
     private void EncodePrefix(string path, Input input)

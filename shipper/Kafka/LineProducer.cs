@@ -2,6 +2,7 @@ using System.Text;
 using Confluent.Kafka;
 using Microsoft.Extensions.Logging;
 using NginxPulse.Shipper.Configuration;
+using NginxPulse.Shipper.Kafka.Native;
 using NginxPulse.Shipper.Metrics;
 using NginxPulse.Shipper.Registry;
 
@@ -12,11 +13,13 @@ namespace NginxPulse.Shipper.Kafka;
 /// acknowledgement completes the line's slot in its file's <see cref="AckTracker"/>; a failed delivery is produced
 /// again after a pause (the idempotent producer and the ingest id make a repeat harmless).
 /// </summary>
-public sealed class LineProducer : IDisposable
+public sealed class LineProducer : IDisposable, IProducerEvents
 {
     private static readonly TimeSpan RetryPause = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan TopicLookupTimeout = TimeSpan.FromSeconds(2);
 
-    private readonly IProducer<byte[], byte[]> producer;
+    private readonly NativeProducer producer;
+    private readonly InFlightLines inFlight = new();
     private readonly InFlightBudget budget;
     private readonly ShipperMetrics metrics;
     private readonly KafkaHealth health;
@@ -34,19 +37,15 @@ public sealed class LineProducer : IDisposable
         this.fatal = fatal;
         this.logger = logger;
         Key = Encoding.UTF8.GetBytes(options.Host);
-        KafkaNativeLibrary.Register();
         try
         {
-            producer = new ProducerBuilder<byte[], byte[]>(ProducerSettings.For(options))
-                .SetErrorHandler((_, e) => OnError(e))
-                .SetLogHandler((_, m) => logger.Log(LogLevelOf(m.Level), "librdkafka {Facility}: {Message}", m.Facility, m.Message))
-                .Build();
+            producer = new NativeProducer(ProducerSettings.For(options), this);
         }
         catch (DllNotFoundException e)
         {
             throw new ShipperConfigurationException($"cannot load librdkafka.so.1 ({e.Message}); install it: apt-get install -y librdkafka1");
         }
-        catch (Exception e) when (e is KafkaException or ArgumentException or InvalidOperationException)
+        catch (ArgumentException e)
         {
             throw new ShipperConfigurationException($"Kafka settings rejected by librdkafka: {e.Message}");
         }
@@ -61,18 +60,12 @@ public sealed class LineProducer : IDisposable
     /// </summary>
     private void LearnTopics(IReadOnlyList<string> topics)
     {
-        try
+        foreach (var topic in topics)
         {
-            using var admin = new DependentAdminClientBuilder(producer.Handle).Build();
-            foreach (var topic in topics)
-            {
-                if (disposed.IsCancellationRequested) return;
-                admin.GetMetadata(topic, TimeSpan.FromSeconds(2));
-            }
-        }
-        catch (Exception e) when (e is KafkaException or ObjectDisposedException or InvalidOperationException)
-        {
-            logger.LogDebug("Topic metadata not available at start-up ({Reason}); it is fetched with the first message", e.Message);
+            if (disposed.IsCancellationRequested) return;
+            var error = producer.LearnTopic(topic, TopicLookupTimeout);
+            if (error != ErrorCode.NoError)
+                logger.LogDebug("Metadata of topic {Topic} not available at start-up ({Reason}); it is fetched with the first message", topic, error);
         }
     }
 
@@ -81,66 +74,74 @@ public sealed class LineProducer : IDisposable
 
     public InFlightBudget Budget => budget;
 
-    public async ValueTask SendAsync(string topic, byte[] value, AckTracker tracker, long end, CancellationToken cancellationToken)
+    /// <param name="value">the event; librdkafka copies it before this returns, so the caller may reuse its buffer</param>
+    public async ValueTask SendAsync(string topic, ReadOnlyMemory<byte> value, AckTracker tracker, long end, CancellationToken cancellationToken)
     {
         await budget.AcquireAsync(value.Length, cancellationToken);
-        var line = new PendingLine(this, topic, new Message<byte[], byte[]> { Key = Key, Value = value }, tracker, tracker.Add(end));
+        var slot = inFlight.Add(tracker, tracker.Add(end));
         // Past this point the line holds a slot in its file's tracker: it must be produced, or the file's
         // acknowledged offset could never pass it. librdkafka's queue is sized above the budget, so this is rare.
-        while (!TryProduce(line)) await Task.Delay(10, CancellationToken.None);
+        while (!TryProduce(topic, value.Span, slot)) await Task.Delay(10, CancellationToken.None);
     }
 
     /// <summary>Waits until every produced line is acknowledged or the timeout passes; returns the lines still out.</summary>
     public int Flush(TimeSpan timeout) => producer.Flush(timeout);
 
-    private bool TryProduce(PendingLine line)
+    /// <summary>False when librdkafka's queue is full; any other refusal is handled like a failed delivery.</summary>
+    private bool TryProduce(string topic, ReadOnlySpan<byte> value, int slot)
     {
-        try
-        {
-            producer.Produce(line.Topic, line.Message, line.OnDelivered);
-            return true;
-        }
-        catch (ProduceException<byte[], byte[]> e) when (e.Error.Code == ErrorCode.Local_QueueFull)
-        {
-            return false;
-        }
+        var error = producer.Produce(topic, value, Key, slot);
+        if (error == ErrorCode.NoError) return true;
+        if (error == ErrorCode.Local_QueueFull) return false;
+        Failed(slot, error, topic, value);
+        return true;
     }
 
-    private void Delivered(PendingLine line, DeliveryReport<byte[], byte[]> report)
+    void IProducerEvents.Delivered(nint opaque, ErrorCode error, IntPtr topic, ReadOnlySpan<byte> payload)
     {
-        if (!report.Error.IsError)
+        var slot = (int)opaque;
+        if (error != ErrorCode.NoError)
         {
-            line.Tracker.Complete(line.Sequence);
-            budget.Release(line.Message.Value.Length);
-            metrics.LineAcked(line.Message.Value.Length);
-            health.Up();
+            Failed(slot, error, producer.TopicName(topic), payload);
             return;
         }
+        var (tracker, sequence) = inFlight.Remove(slot);
+        tracker.Complete(sequence);
+        budget.Release(payload.Length);
+        metrics.LineAcked(payload.Length);
+        health.Up();
+    }
+
+    private void Failed(int slot, ErrorCode error, string topic, ReadOnlySpan<byte> value)
+    {
         metrics.Error();
-        if (report.Error.IsFatal)
+        if (error == ErrorCode.Local_Fatal)
         {
-            fatal.Fail($"Kafka producer fatal error {report.Error.Code}: {report.Error.Reason}");
+            var (code, reason) = producer.FatalError();
+            fatal.Fail($"Kafka producer fatal error {code}: {reason}");
             return;
         }
-        if (report.Error.Code is ErrorCode.MsgSizeTooLarge)
+        if (error is ErrorCode.MsgSizeTooLarge)
         {
             // Retrying can never succeed; say so loudly with the line's coordinates and move on.
             logger.LogError("An event of {Bytes} bytes exceeds the broker's message size limit and is not shipped (topic {Topic}); lower the input's MaxLineBytes or raise message.max.bytes",
-                line.Message.Value.Length, line.Topic);
-            line.Tracker.Complete(line.Sequence);
-            budget.Release(line.Message.Value.Length);
+                value.Length, topic);
+            var (tracker, sequence) = inFlight.Remove(slot);
+            tracker.Complete(sequence);
+            budget.Release(value.Length);
             return;
         }
-        health.Down($"delivery failed: {report.Error.Code} {report.Error.Reason}");
-        _ = RetryAsync(line);
+        health.Down($"delivery failed: {error} {RdKafka.Describe((int)error)}");
+        // The payload is librdkafka's and goes away after this call: keep a copy for the retry.
+        _ = RetryAsync(topic, value.ToArray(), slot);
     }
 
-    private async Task RetryAsync(PendingLine line)
+    private async Task RetryAsync(string topic, byte[] value, int slot)
     {
         try
         {
             await Task.Delay(RetryPause, disposed.Token);
-            while (!TryProduce(line)) await Task.Delay(10, disposed.Token);
+            while (!TryProduce(topic, value, slot)) await Task.Delay(10, disposed.Token);
         }
         catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException)
         {
@@ -148,12 +149,21 @@ public sealed class LineProducer : IDisposable
         }
     }
 
-    private void OnError(Error e)
+    void IProducerEvents.Error(ErrorCode code, string reason, bool isFatal)
     {
-        if (e.IsFatal) { metrics.Error(); fatal.Fail($"Kafka producer fatal error {e.Code}: {e.Reason}"); return; }
+        if (isFatal) { metrics.Error(); fatal.Fail($"Kafka producer fatal error {code}: {reason}"); return; }
         // A single dropped connection (Local_Transport) is routine — brokers close idle ones — and is not an outage.
-        if (e.Code is ErrorCode.Local_AllBrokersDown or ErrorCode.Local_Resolve or ErrorCode.Local_Authentication)
-            health.Down($"{e.Code}: {e.Reason}");
+        if (code is ErrorCode.Local_AllBrokersDown or ErrorCode.Local_Resolve or ErrorCode.Local_Authentication)
+            health.Down($"{code}: {reason}");
+    }
+
+    void IProducerEvents.Log(SyslogLevel level, string facility, string message) =>
+        logger.Log(LogLevelOf(level), "librdkafka {Facility}: {Message}", facility, message);
+
+    void IProducerEvents.CallbackFailed(Exception exception)
+    {
+        metrics.Error();
+        logger.LogError(exception, "A librdkafka callback failed");
     }
 
     private static LogLevel LogLevelOf(SyslogLevel level) => level switch
@@ -171,15 +181,5 @@ public sealed class LineProducer : IDisposable
         learningTopics.Wait();
         producer.Dispose();
         disposed.Dispose();
-    }
-
-    private sealed class PendingLine(LineProducer owner, string topic, Message<byte[], byte[]> message, AckTracker tracker, long sequence)
-    {
-        public string Topic { get; } = topic;
-        public Message<byte[], byte[]> Message { get; } = message;
-        public AckTracker Tracker { get; } = tracker;
-        public long Sequence { get; } = sequence;
-
-        public void OnDelivered(DeliveryReport<byte[], byte[]> report) => owner.Delivered(this, report);
     }
 }

@@ -79,5 +79,5 @@ public sealed class EventJsonTests
     private static JsonElement Write(Input input, byte[] line, bool truncated) =>
         Parse(new EventJson(JsonEncodedText.Encode("h"), JsonEncodedText.Encode("f")).Write("/p", input, 0, line, truncated, ReadTime));
 
-    private static JsonElement Parse(byte[] json) => JsonDocument.Parse(json).RootElement.Clone();
+    private static JsonElement Parse(ReadOnlyMemory<byte> json) => JsonDocument.Parse(json).RootElement.Clone();
 }
