@@ -38,6 +38,7 @@ public sealed class FileTail : IAsyncDisposable
     private long hugeLineStart;
     private int hugeLineKept;    // the maximum when the line began (a reload may change it meanwhile)
     private DateTime lastGrowthUtc = DateTime.UtcNow;
+    private DateTime readUtc;    // when the bytes being shipped were read: the events' read time (one clock call per read, not per line)
     private DateTime? deletedSinceUtc;
     private Task? running;
 
@@ -102,7 +103,7 @@ public sealed class FileTail : IAsyncDisposable
         {
             while (true)
             {
-                if (await ReadAsync(cancellationToken)) { lastGrowthUtc = DateTime.UtcNow; continue; }
+                if (await ReadAsync(cancellationToken)) { lastGrowthUtc = readUtc; continue; }
                 var end = CheckAtEndOfFile();
                 if (end is not null) { Finish(end.Value); return; }
                 await Task.Delay(context.Options.PollInterval, cancellationToken);
@@ -189,6 +190,7 @@ public sealed class FileTail : IAsyncDisposable
         if (filled == buffer.Length) Grow(buffer.Length * 2);
         var n = RandomAccess.Read(Reading, buffer.AsSpan(filled), readOffset);
         if (n == 0) return false;
+        readUtc = DateTime.UtcNow;
         filled += n;
         readOffset += n;
         await ShipLinesAsync(max, cancellationToken);
@@ -227,6 +229,7 @@ public sealed class FileTail : IAsyncDisposable
         if (buffer.Length < max + ReadChunk) Grow(max + ReadChunk);
         var n = RandomAccess.Read(Reading, buffer.AsSpan(max, ReadChunk), readOffset);
         if (n == 0) return false;
+        readUtc = DateTime.UtcNow;
         var newline = buffer.AsSpan(max, n).IndexOf((byte)'\n');
         if (newline < 0) { readOffset += n; return true; }
         var end = readOffset + newline + 1;
@@ -244,7 +247,7 @@ public sealed class FileTail : IAsyncDisposable
     private async ValueTask ShipAsync(int index, int length, long offset, long end, bool truncated, CancellationToken cancellationToken)
     {
         var owner = input;
-        var value = json.Write(state.Path, owner, offset, buffer.AsSpan(index, length), truncated, DateTime.UtcNow);
+        var value = json.Write(state.Path, owner, offset, buffer.AsSpan(index, length), truncated, readUtc);
         context.Metrics.LineRead(end - offset, truncated);
         await context.Producer.SendAsync(owner.Topic, value, state.Acks, end, cancellationToken);
         state.ResumeOffset = end;

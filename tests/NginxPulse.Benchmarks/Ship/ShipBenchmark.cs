@@ -4,7 +4,8 @@ namespace NginxPulse.Benchmarks.Ship;
 
 /// <summary>
 /// The shipper against kcat (the librdkafka producer ceiling) and rsyslog imfile+omkafka, side by side in one run,
-/// against one local broker per round (the KafkaMock process) and the same file:
+/// against one local broker per round (the KafkaMock process) and the same file. The shipper runs with the environment
+/// of its systemd unit (<see cref="DeployedEnvironment"/>):
 /// <c>dotnet run -c Release --project tests/NginxPulse.Benchmarks -- ship [--lines N] [--runs N] [--tail-rate L] [--tail-seconds S] [--shipper-env NAME=VALUE]... [--shipper-dll PATH]</c>
 /// </summary>
 public static class ShipBenchmark
@@ -37,6 +38,8 @@ public static class ShipBenchmark
         if (!await PeerTools.EnsureAsync()) return 2;
 
         var paths = BenchPaths.Locate(shipperDll);
+        // The deployed environment first; --shipper-env adds to it or overrides it.
+        foreach (var (name, value) in DeployedEnvironment.Read(paths.RepoRoot)) shipperEnvironment.TryAdd(name, value);
         Directory.CreateDirectory(paths.Work);
         try
         {
