@@ -79,7 +79,7 @@ public sealed class KafkaOptions
     /// </summary>
     public int MaxInFlightMessages { get; set; } = 20_000;
 
-    /// <summary>Upper bound on event bytes produced but not yet acknowledged (held twice: the event and librdkafka's copy).</summary>
+    /// <summary>Upper bound on event bytes produced but not yet acknowledged (held once, in librdkafka's queue).</summary>
     public long MaxInFlightBytes { get; set; } = 8 * 1024 * 1024;
 
     /// <summary>How long shutdown waits for outstanding acknowledgements before saving the registry.</summary>

@@ -19,6 +19,9 @@ internal sealed unsafe class NativeProducer : IDisposable
     private readonly Lock topicsGate = new();
     private readonly ConcurrentDictionary<string, IntPtr> topics = new(StringComparer.Ordinal);
     private readonly Thread polling;
+    // A retry can still be producing while the agent shuts down: librdkafka's handle must not go away under it.
+    private readonly Lock producing = new();
+    private bool destroyed;
     private GCHandle self;
     private volatile bool stopping;
 
@@ -50,15 +53,20 @@ internal sealed unsafe class NativeProducer : IDisposable
     }
 
     /// <summary>Hands a copy of the message to librdkafka; returns librdkafka's error (NoError when queued).</summary>
+    /// <exception cref="ObjectDisposedException">the producer was disposed</exception>
     public ErrorCode Produce(string topic, ReadOnlySpan<byte> value, ReadOnlySpan<byte> key, nint opaque)
     {
-        var rkt = Topic(topic);
-        fixed (byte* v = value)
-        fixed (byte* k = key)
+        lock (producing)
         {
-            return RdKafka.Produce(rkt, RdKafka.UnassignedPartition, RdKafka.CopyPayload, v, (nuint)value.Length, k, (nuint)key.Length, opaque) == 0
-                ? ErrorCode.NoError
-                : (ErrorCode)RdKafka.LastError();
+            ObjectDisposedException.ThrowIf(destroyed, this);
+            var rkt = Topic(topic);
+            fixed (byte* v = value)
+            fixed (byte* k = key)
+            {
+                return RdKafka.Produce(rkt, RdKafka.UnassignedPartition, RdKafka.CopyPayload, v, (nuint)value.Length, k, (nuint)key.Length, opaque) == 0
+                    ? ErrorCode.NoError
+                    : (ErrorCode)RdKafka.LastError();
+            }
         }
     }
 
@@ -159,6 +167,7 @@ internal sealed unsafe class NativeProducer : IDisposable
     {
         stopping = true;
         polling.Join();
+        lock (producing) destroyed = true;
         lock (topicsGate)
         {
             foreach (var rkt in topics.Values) RdKafka.TopicDestroy(rkt);
