@@ -22,6 +22,8 @@ internal sealed unsafe class NativeProducer : IDisposable
     // A retry can still be producing while the agent shuts down: librdkafka's handle must not go away under it.
     private readonly Lock producing = new();
     private bool destroyed;
+    private string? producedTopicName;   // the topic of the previous message and its handle: usually the next one's
+    private IntPtr producedTopic;
     private GCHandle self;
     private volatile bool stopping;
 
@@ -59,11 +61,15 @@ internal sealed unsafe class NativeProducer : IDisposable
         lock (producing)
         {
             ObjectDisposedException.ThrowIf(destroyed, this);
-            var rkt = Topic(topic);
+            if (!ReferenceEquals(topic, producedTopicName))
+            {
+                producedTopic = Topic(topic);
+                producedTopicName = topic;
+            }
             fixed (byte* v = value)
             fixed (byte* k = key)
             {
-                return RdKafka.Produce(rkt, RdKafka.UnassignedPartition, RdKafka.CopyPayload, v, (nuint)value.Length, k, (nuint)key.Length, opaque) == 0
+                return RdKafka.Produce(producedTopic, RdKafka.UnassignedPartition, RdKafka.CopyPayload, v, (nuint)value.Length, k, (nuint)key.Length, opaque) == 0
                     ? ErrorCode.NoError
                     : (ErrorCode)RdKafka.LastError();
             }
