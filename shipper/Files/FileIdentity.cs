@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Microsoft.Win32.SafeHandles;
 
 namespace NginxPulse.Shipper.Files;
@@ -27,6 +26,6 @@ public sealed record FileIdentity(ulong Device, ulong Inode, string Fingerprint)
         var newline = buffer.AsSpan(0, read).IndexOf((byte)'\n');
         var length = newline >= 0 ? newline + 1 : read;
         if (newline < 0 && read < maxBytes) return null;
-        return Convert.ToHexStringLower(SHA256.HashData(buffer.AsSpan(0, length))[..16]);
+        return Convert.ToHexStringLower(Sha256.Hash(buffer.AsSpan(0, length))[..16]);
     }
 }
