@@ -1,6 +1,5 @@
 using Confluent.Kafka;
 using NginxPulse.KafkaMock;
-using NginxPulse.Shipper.Kafka;
 using Xunit;
 
 namespace NginxPulse.Shipper.Tests.Support;

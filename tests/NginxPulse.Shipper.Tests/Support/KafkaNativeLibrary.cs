@@ -1,11 +1,12 @@
 using System.Reflection;
 using System.Runtime.InteropServices;
 
-namespace NginxPulse.Shipper.Kafka;
+namespace NginxPulse.Shipper.Tests.Support;
 
 /// <summary>
 /// Confluent.Kafka 1.9.3 probes for "libdl" and its bundled "librdkafka" by names Debian does not ship; map them to
-/// the OS libraries (apt librdkafka1). Must run before the first Confluent.Kafka call.
+/// the OS libraries (apt librdkafka1). Must run before the first Confluent.Kafka call. The tests read the topic with
+/// Confluent.Kafka's consumer; the shipper itself calls librdkafka directly (shipper/Kafka/Native).
 /// </summary>
 public static class KafkaNativeLibrary
 {
