@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.Logging;
 using NginxPulse.Shipper.Tests.Support;
 using Xunit;
 
@@ -44,6 +45,22 @@ public sealed class ReadingTests : ShipperTest
         Assert.False(four.Truncated);
         Assert.Equal(Encoding.UTF8.GetByteCount(LogLines.Line(1) + huge + enormous) + 3, four.Offset);
         Assert.Equal(2, shipper.Metrics.LinesTruncated);
+    }
+
+    [Fact]
+    public async Task An_event_over_the_message_size_limit_is_reported_and_passed_over_and_the_lines_after_it_ship()
+    {
+        Setup.Config["Kafka"]!["Properties"]!["message.max.bytes"] = "3000";
+        Setup.FirstInput["MaxLineBytes"] = 10_000;
+        var log = Setup.Log("access.log");
+        File.WriteAllText(log, LogLines.Line(1) + "\n" + "seq=2 " + new string('b', 5000) + "\n" + LogLines.Line(3) + "\n");
+        await using var shipper = await InProcessShipper.StartAsync(Setup);
+
+        await Broker.ReadUntilAsync(e => e.Any(x => x.Seq == 3), Deadline, "the line after the oversized one");
+        Assert.Equal([1, 3], Broker.Events.Select(e => e.Seq).Order());
+        Assert.True(shipper.Log.Has(LogLevel.Error, "exceeds the broker's message size limit"));
+        Assert.True(shipper.Metrics.Errors > 0);
+        await Eventually.TrueAsync(() => RegistrySnapshot.Read(Setup.RegistryPath).Values.SingleOrDefault() == new FileInfo(log).Length, Deadline, "the registry to pass the oversized line");
     }
 
     [Fact]
