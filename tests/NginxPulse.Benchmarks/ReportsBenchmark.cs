@@ -19,9 +19,9 @@ namespace NginxPulse.Benchmarks;
 /// hourly client sets from the raw rows keyed by <see cref="ClientHash"/>, so they are what ingest would have written.
 /// The peer: one COUNT(*) scan of the same 24 hours of raw rows. With <c>clients</c> &gt; 0 the rows' client addresses
 /// are drawn from that many clients (each hour from a quarter of them, hours apart sharing fewer) instead of the
-/// builder's 254, so the visitor sets have a realistic size.
+/// builder's 254, so the visitor sets have a realistic size. <c>rollups</c> skips the reports that read raw rows.
 /// </summary>
-internal sealed class ReportsBenchmark(string server, int rows, int runs, int clients)
+internal sealed class ReportsBenchmark(string server, int rows, int runs, int clients, bool rollupsOnly)
 {
     private const int Chunk = 500_000;
     private const int RawRuns = 2;
@@ -55,7 +55,7 @@ internal sealed class ReportsBenchmark(string server, int rows, int runs, int cl
                 var t = await TimeAsync(runs, Query);
                 Console.WriteLine($"{label,-34} {t.P50,9:0.0} {t.P95,9:0.0} {runs,5}  {t.P50 / peer.P50,10:P0}  visitors={visitors:N0}");
             }
-            foreach (var (label, report, query) in Cases())
+            foreach (var (label, report, query) in RollupCases().Concat(rollupsOnly ? [] : RawCases()))
             {
                 string? source = null;
                 async Task Call()
@@ -84,7 +84,7 @@ internal sealed class ReportsBenchmark(string server, int rows, int runs, int cl
         ("visitors query alone 00:30-23:30", null, Unaligned),
     ];
 
-    private static IEnumerable<(string Label, string Report, (string, string)[] Query)> Cases() =>
+    private static IEnumerable<(string Label, string Report, (string, string)[] Query)> RollupCases() =>
     [
         ("summary 00:30-23:30", "summary", [.. Unaligned]),
         ("summary", "summary", []),
@@ -92,6 +92,10 @@ internal sealed class ReportsBenchmark(string server, int rows, int runs, int cl
         ("timeseries (15 min steps)", "timeseries", []),
         ("timeseries step=1m", "timeseries", [("step", "1m")]),
         ("bandwidth95", "bandwidth95", []),
+    ];
+
+    private static IEnumerable<(string Label, string Report, (string, string)[] Query)> RawCases() =>
+    [
         ("summary status=5xx", "summary", [("status", "5xx")]),
         ("timeseries path=/api", "timeseries", [("path", "/api")]),
         ("paths", "paths", []),
