@@ -7,14 +7,14 @@ using NginxPulse.Functions.Parsing;
 namespace NginxPulse.Functions.Storage;
 
 /// <summary>
-/// Inserts records into access_log idempotently on (time_utc, id) and returns how many were new, with LOAD DATA LOCAL
-/// INFILE ... IGNORE (MySql.Data 8.0.16 loads only from a file, so the batch goes through temp files). IGNORE skips rows whose (time_utc, id) exists, and the affected-row count is the number of
+/// Inserts records into access_log idempotently on (time_utc, id) and returns how many were new, with LOAD DATA LOCAL INFILE ... IGNORE (MySql.Data 8.0.16 loads only from a file, so the batch goes
+/// through a temp file). IGNORE skips rows whose (time_utc, id) exists, and the affected-row count is the number of
 /// new rows. IGNORE would also hide bad values, but every value already fits its column: strings are capped by
 /// AccessRecordLimits and the numeric columns are as wide as the C# types.
 /// The file is declared CHARACTER SET binary so the server copies bytes as they are: the 16-byte id goes in raw
 /// (no user variable needed) and the text columns receive the UTF-8 we wrote.
 /// </summary>
-internal static class AccessLogLoadDataWriter
+internal sealed class AccessLogLoadDataWriter
 {
     private static readonly string[] Columns =
     [
@@ -26,60 +26,18 @@ internal static class AccessLogLoadDataWriter
     // The bytes LOAD DATA would read as the end of a field or line, the escape itself, and NUL.
     private static readonly SearchValues<byte> NeedEscape = SearchValues.Create("\\\t\n\r\0"u8);
 
-    /// <summary>
-    /// Starts writing the records as LOAD DATA files on the thread pool, so that the work overlaps the round trips
-    /// before the load; a large batch is cut into chunks, so the server loads one while the next is written.
-    /// </summary>
-    public static RowFiles Start(IReadOnlyList<AccessRecord> records, CancellationToken ct) => new(records, ct);
-
-    /// <summary>The files of one batch, written in load order; disposing waits for the writes and deletes the files.</summary>
-    internal sealed class RowFiles : IAsyncDisposable
+    public async Task<int> InsertAsync(MySqlConnection connection, MySqlTransaction transaction, IReadOnlyList<AccessRecord> records, CancellationToken ct)
     {
-        // A chunk this small costs more in its own statement than its overlap saves.
-        private const int MinChunkRows = 2500;
-        private const int MaxChunks = 4;
-
-        private readonly string[] _paths;
-        private readonly Task[] _written;
-
-        public RowFiles(IReadOnlyList<AccessRecord> records, CancellationToken ct)
+        if (records.Count == 0) return 0;
+        var file = Path.Combine(Path.GetTempPath(), $"nginxpulse-batch-{Guid.NewGuid():N}.tsv");
+        try
         {
-            var chunks = records.Count == 0 ? 0 : Math.Clamp(records.Count / MinChunkRows, 1, MaxChunks);
-            var size = chunks == 0 ? 0 : (records.Count + chunks - 1) / chunks;
-            _paths = new string[chunks];
-            _written = new Task[chunks];
-            var previous = Task.CompletedTask;
-            for (var i = 0; i < chunks; i++)
-            {
-                var (path, start, before) = ($"{Path.GetTempPath()}nginxpulse-batch-{Guid.NewGuid():N}.tsv", i * size, previous);
-                var count = Math.Min(size, records.Count - start);
-                _paths[i] = path;
-                // One chunk after the other, so the first to be loaded is ready first.
-                _written[i] = previous = Task.Run(async () =>
-                {
-                    await before;
-                    await WriteFileAsync(path, records, start, count, ct);
-                }, ct);
-            }
+            await WriteFileAsync(file, records, ct);
+            return await Loader(connection, file).LoadAsync(ct);
         }
-
-        /// <summary>Loads every chunk with LOAD DATA LOCAL INFILE ... IGNORE; returns how many rows were new.</summary>
-        public async Task<int> LoadAsync(MySqlConnection connection, CancellationToken ct)
+        finally
         {
-            var inserted = 0;
-            for (var i = 0; i < _paths.Length; i++)
-            {
-                await _written[i];
-                inserted += await Loader(connection, _paths[i]).LoadAsync(ct);
-            }
-            return inserted;
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            // A file is deleted only once nothing writes it any more.
-            foreach (var written in _written) await written.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-            foreach (var path in _paths) File.Delete(path);
+            File.Delete(file);
         }
     }
 
@@ -97,16 +55,13 @@ internal static class AccessLogLoadDataWriter
     }
 
     /// <summary>Writes the records as a new file in LOAD DATA's escaped, tab-separated format.</summary>
-    internal static Task WriteFileAsync(string path, IReadOnlyList<AccessRecord> records, CancellationToken ct) =>
-        WriteFileAsync(path, records, 0, records.Count, ct);
-
-    private static async Task WriteFileAsync(string path, IReadOnlyList<AccessRecord> records, int start, int count, CancellationToken ct)
+    internal static async Task WriteFileAsync(string path, IReadOnlyList<AccessRecord> records, CancellationToken ct)
     {
         // A pooled buffer: batches of similar size reuse the same memory instead of allocating megabytes each time.
-        var rows = new RowBuffer(count * 512);
+        var rows = new RowBuffer(records.Count * 512);
         try
         {
-            for (var i = start; i < start + count; i++) WriteRow(ref rows, records[i]);
+            foreach (var r in records) WriteRow(ref rows, r);
             using var handle = File.OpenHandle(path, FileMode.CreateNew, FileAccess.Write);
             await RandomAccess.WriteAsync(handle, rows.Written, 0, ct);
         }

@@ -2,7 +2,6 @@ using System.Data;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using MySql.Data.MySqlClient;
-using NginxPulse.Functions.Parsing;
 using TopicPartition = NginxPulse.Functions.Storage.KafkaOffsetLedger.TopicPartition;
 
 namespace NginxPulse.Functions.Storage;
@@ -18,6 +17,7 @@ public sealed class AccessLogStore : IAccessLogStore
     private readonly ILogger<AccessLogStore> _logger;
     private readonly TransientRetry _retry;
     private readonly KafkaOffsetLedger _offsets = new();
+    private readonly AccessLogLoadDataWriter _rows = new();
     private readonly DeadLetterWriter _deadLetters = new();
     private readonly RollupWriter _rollups = new();
     private readonly VisitorWriter _visitors = new();
@@ -81,87 +81,68 @@ public sealed class AccessLogStore : IAccessLogStore
 
     private async Task<StoreOutcome> StoreOnceAsync(string group, IReadOnlyList<IngestItem> items, CancellationToken ct)
     {
-        // Written on the other core while this one waits for the connection and the offsets' lock: in the usual case
-        // every item is new and the files are loaded as they are; after a redelivery they are written again.
-        var records = RecordsOf(items);
-        var files = AccessLogLoadDataWriter.Start(records, ct);
+        await using var connection = await _connections.OpenAsync(ct);
+        // REPEATABLE READ is what makes the rollup recomputation's locking reads and gap locks exact (see RollupWriter).
+        await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, ct);
+
+        // Sorted so that two batches over the same partitions lock them in the same order.
+        var partitions = items.Select(i => new TopicPartition(i.Position.Topic, i.Position.Partition)).Distinct()
+            .OrderBy(tp => tp.Topic, StringComparer.Ordinal).ThenBy(tp => tp.Partition).ToList();
+        var stored = await _offsets.LockAsync(connection, transaction, group, partitions, ct);
+        var fresh = items.Where(i => i.Position.Offset >= stored[new TopicPartition(i.Position.Topic, i.Position.Partition)]).ToList();
+        var alreadyStored = items.Count - fresh.Count;
+        if (fresh.Count == 0)
+        {
+            await transaction.CommitAsync(ct);
+            return new StoreOutcome(alreadyStored, 0, 0, 0, false);
+        }
+
+        var records = fresh.Where(i => i.Record is not null).Select(i => i.Record!).ToList();
+        // Built on the other core while the server loads the rows: the rollup increments (in the usual case, every row
+        // new, they are needed right after; otherwise they are dropped) and the batch's clients not yet committed.
+        var prepared = Task.Run(() =>
+        {
+            var batch = new StatementBatch(connection, transaction);
+            _rollups.AppendIncrements(batch, RollupDelta.From(records));
+            var clients = _visitors.Collect(records);
+            VisitorWriter.AppendTo(batch, clients);
+            return (Increments: batch, Clients: clients);
+        }, ct);
+        int inserted;
         try
         {
-            await using var connection = await _connections.OpenAsync(ct);
-            // REPEATABLE READ is what makes the rollup recomputation's locking reads and gap locks exact (see RollupWriter).
-            await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, ct);
-
-            // Sorted so that two batches over the same partitions lock them in the same order.
-            var partitions = items.Select(i => new TopicPartition(i.Position.Topic, i.Position.Partition)).Distinct()
-                .OrderBy(tp => tp.Topic, StringComparer.Ordinal).ThenBy(tp => tp.Partition).ToList();
-            var stored = await _offsets.LockAsync(connection, transaction, group, partitions, ct);
-            var fresh = items.Where(i => i.Position.Offset >= stored[new TopicPartition(i.Position.Topic, i.Position.Partition)]).ToList();
-            var alreadyStored = items.Count - fresh.Count;
-            if (fresh.Count == 0)
-            {
-                await transaction.CommitAsync(ct);
-                return new StoreOutcome(alreadyStored, 0, 0, 0, false);
-            }
-            if (alreadyStored > 0)
-            {
-                await files.DisposeAsync();
-                records = RecordsOf(fresh);
-                files = AccessLogLoadDataWriter.Start(records, ct);
-            }
-
-            // Built on the other core while the server loads the rows: the rollup increments (in the usual case, every
-            // row new, they are needed right after; otherwise they are dropped) and the batch's clients not yet committed.
-            var prepared = Task.Run(() =>
-            {
-                var batch = new StatementBatch(connection, transaction);
-                _rollups.AppendIncrements(batch, RollupDelta.From(records));
-                var clients = _visitors.Collect(records);
-                VisitorWriter.AppendTo(batch, clients);
-                return (Increments: batch, Clients: clients);
-            }, ct);
-            int inserted;
-            try
-            {
-                inserted = await files.LoadAsync(connection, ct);
-            }
-            finally
-            {
-                // Never leave it running unobserved past a failed load.
-                await ((Task)prepared).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-            }
-            var deadLetters = fresh.Where(i => i.DeadLetter is not null).Select(i => i.DeadLetter!).ToList();
-            var deadInserted = await _deadLetters.InsertAsync(connection, transaction, deadLetters, ct);
-
-            // Increments are exact only if every record was new; a partial repeat cannot tell which rows counted, so the
-            // touched minutes are rebuilt from the raw rows. With nothing new, the rollups and client sets are already
-            // right. Rollups, client sets and offsets travel as one command: one round trip.
-            var (writes, clients) = await prepared;
-            var recomputed = false;
-            if (inserted != records.Count)
-            {
-                writes = new StatementBatch(connection, transaction);
-                if (inserted > 0)
-                {
-                    _rollups.AppendRecompute(writes, records.Select(r => RollupDelta.MinuteOf(r.TimeUtc)));
-                    VisitorWriter.AppendTo(writes, clients);
-                    recomputed = true;
-                }
-                else clients = VisitorWriter.NewClients.None;
-            }
-            _offsets.AppendAdvance(writes, group, NextOffsets(fresh));
-            await writes.ExecuteAsync(ct);
-            await transaction.CommitAsync(ct);
-            _visitors.Committed(clients);
-            return new StoreOutcome(alreadyStored, inserted, records.Count - inserted, deadInserted, recomputed);
+            inserted = await _rows.InsertAsync(connection, transaction, records, ct);
         }
         finally
         {
-            await files.DisposeAsync();
+            // Never leave it running unobserved past a failed load.
+            await ((Task)prepared).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
-    }
+        var deadLetters = fresh.Where(i => i.DeadLetter is not null).Select(i => i.DeadLetter!).ToList();
+        var deadInserted = await _deadLetters.InsertAsync(connection, transaction, deadLetters, ct);
 
-    private static List<AccessRecord> RecordsOf(IEnumerable<IngestItem> items) =>
-        items.Where(i => i.Record is not null).Select(i => i.Record!).ToList();
+        // Increments are exact only if every record was new; a partial repeat cannot tell which rows counted, so the
+        // touched minutes are rebuilt from the raw rows. With nothing new, the rollups and client sets are already
+        // right. Rollups, client sets and offsets travel as one command: one round trip.
+        var (writes, clients) = await prepared;
+        var recomputed = false;
+        if (inserted != records.Count)
+        {
+            writes = new StatementBatch(connection, transaction);
+            if (inserted > 0)
+            {
+                _rollups.AppendRecompute(writes, records.Select(r => RollupDelta.MinuteOf(r.TimeUtc)));
+                VisitorWriter.AppendTo(writes, clients);
+                recomputed = true;
+            }
+            else clients = VisitorWriter.NewClients.None;
+        }
+        _offsets.AppendAdvance(writes, group, NextOffsets(fresh));
+        await writes.ExecuteAsync(ct);
+        await transaction.CommitAsync(ct);
+        _visitors.Committed(clients);
+        return new StoreOutcome(alreadyStored, inserted, records.Count - inserted, deadInserted, recomputed);
+    }
 
     private static Dictionary<TopicPartition, long> NextOffsets(List<IngestItem> items)
     {
