@@ -12,11 +12,13 @@ public sealed record MaintenanceOutcome(
     long MinuteRollupsCompacted,
     long DeadLettersPurged,
     long OutboxRowsPurged,
-    long HistoryRowsPurged);
+    long HistoryRowsPurged,
+    long ClientSetRowsPurged);
 
 /// <summary>
-/// The daily storage timer: partitions for the coming days, raw retention, minute-to-hour rollup compaction, and
-/// purges of old dead letters, delivered notifications and alert history. Every step is idempotent and logs what it did.
+/// The daily storage timer: partitions for the coming days, raw retention (the raw rows and the hourly client sets
+/// counted as visitors), minute-to-hour rollup compaction, and purges of old dead letters, delivered notifications
+/// and alert history. Every step is idempotent and logs what it did.
 /// </summary>
 public sealed class MaintainStorageFunction : ITimerFunction
 {
@@ -47,15 +49,18 @@ public sealed class MaintainStorageFunction : ITimerFunction
         var now = _clock.GetUtcNow().UtcDateTime;
         var today = DateOnly.FromDateTime(now);
         var created = await _partitions.EnsureDailyPartitionsAsync(today, today.AddDays(_options.PartitionDaysAhead), ct);
-        var dropped = await _partitions.DropPartitionsOlderThanAsync(today.AddDays(-_options.RawRetentionDays), ct);
+        var rawCutoff = today.AddDays(-_options.RawRetentionDays);
+        var dropped = await _partitions.DropPartitionsOlderThanAsync(rawCutoff, ct);
+        // Visitors are counted from the raw rows' hours, so their sets live exactly as long as the rows.
+        var clientSets = await _purger.PurgeClientSetsAsync(rawCutoff.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc), ct);
         var compacted = await _compactor.CompactBeforeAsync(now.Date.AddDays(-_options.MinuteRollupDays), ct);
         var deadLetters = await _purger.PurgeDeadLettersAsync(now.AddDays(-_options.DeadLetterRetentionDays), ct);
         var outbox = await _purger.PurgeDeliveredOutboxAsync(now.AddDays(-_options.AlertRetentionDays), ct);
         var history = await _purger.PurgeAlertHistoryAsync(now.AddDays(-_options.AlertRetentionDays), ct);
-        var outcome = new MaintenanceOutcome(created, dropped, compacted, deadLetters, outbox, history);
+        var outcome = new MaintenanceOutcome(created, dropped, compacted, deadLetters, outbox, history, clientSets);
         _logger.LogInformation(
-            "MaintainStorage done: {Created} partitions created, {Dropped} dropped, {Compacted} minute rollup rows compacted, {DeadLetters} dead letters, {Outbox} delivered notifications and {History} history rows purged",
-            created.Count, dropped.Count, compacted, deadLetters, outbox, history);
+            "MaintainStorage done: {Created} partitions created, {Dropped} dropped, {ClientSets} hourly client set rows, {Compacted} minute rollup rows compacted, {DeadLetters} dead letters, {Outbox} delivered notifications and {History} history rows purged",
+            created.Count, dropped.Count, clientSets, compacted, deadLetters, outbox, history);
         return outcome;
     }
 }

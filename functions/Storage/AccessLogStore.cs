@@ -41,7 +41,9 @@ public sealed class AccessLogStore : IAccessLogStore
                 throw new ArgumentException($"The record at {item.Position} has a {r.Id.Length}-byte id; ids are 16 bytes (RecordId).", nameof(items));
             if (item.DeadLetter is { } d && d.Id.Length != 16)
                 throw new ArgumentException($"The dead letter at {item.Position} has a {d.Id.Length}-byte id; ids are 16 bytes.", nameof(items));
-            prepared.Add(item.Record is null ? item : item with { Record = AccessRecordLimits.Normalize(item.Record) });
+            // Most records are within limits and come back as they are; only a changed one needs a new item.
+            var normalized = item.Record is null ? null : AccessRecordLimits.Normalize(item.Record);
+            prepared.Add(ReferenceEquals(normalized, item.Record) ? item : item with { Record = normalized });
         }
 
         StoreOutcome outcome;
@@ -96,13 +98,15 @@ public sealed class AccessLogStore : IAccessLogStore
         }
 
         var records = fresh.Where(i => i.Record is not null).Select(i => i.Record!).ToList();
-        // Built on another core while the server loads the rows, since in the usual case (every row new) they are
-        // needed right after; otherwise they are dropped.
-        var increments = Task.Run(() =>
+        // Built on the other core while the server loads the rows: the rollup increments (in the usual case, every row
+        // new, they are needed right after; otherwise they are dropped) and the batch's clients not yet committed.
+        var prepared = Task.Run(() =>
         {
             var batch = new StatementBatch(connection, transaction);
             _rollups.AppendIncrements(batch, RollupDelta.From(records));
-            return batch;
+            var clients = _visitors.Collect(records);
+            VisitorWriter.AppendTo(batch, clients);
+            return (Increments: batch, Clients: clients);
         }, ct);
         int inserted;
         try
@@ -112,35 +116,42 @@ public sealed class AccessLogStore : IAccessLogStore
         finally
         {
             // Never leave it running unobserved past a failed load.
-            await ((Task)increments).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            await ((Task)prepared).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
         var deadLetters = fresh.Where(i => i.DeadLetter is not null).Select(i => i.DeadLetter!).ToList();
         var deadInserted = await _deadLetters.InsertAsync(connection, transaction, deadLetters, ct);
 
         // Increments are exact only if every record was new; a partial repeat cannot tell which rows counted, so the
-        // touched minutes are rebuilt from the raw rows. With nothing new, the rollups are already right. Rollups and
-        // offsets travel as one command: one round trip.
-        StatementBatch writes;
+        // touched minutes are rebuilt from the raw rows. With nothing new, the rollups and client sets are already
+        // right. Rollups, client sets and offsets travel as one command: one round trip.
+        var (writes, clients) = await prepared;
         var recomputed = false;
-        if (inserted == records.Count)
-            writes = await increments;
-        else
+        if (inserted != records.Count)
         {
             writes = new StatementBatch(connection, transaction);
             if (inserted > 0)
             {
                 _rollups.AppendRecompute(writes, records.Select(r => RollupDelta.MinuteOf(r.TimeUtc)));
+                VisitorWriter.AppendTo(writes, clients);
                 recomputed = true;
             }
+            else clients = VisitorWriter.NewClients.None;
         }
-
-        var visitors = inserted > 0 ? _visitors.AppendTo(writes, records) : [];
-        var next = fresh.GroupBy(i => new TopicPartition(i.Position.Topic, i.Position.Partition))
-            .ToDictionary(g => g.Key, g => g.Max(i => i.Position.Offset) + 1);
-        _offsets.AppendAdvance(writes, group, next);
+        _offsets.AppendAdvance(writes, group, NextOffsets(fresh));
         await writes.ExecuteAsync(ct);
         await transaction.CommitAsync(ct);
-        _visitors.Committed(visitors);
+        _visitors.Committed(clients);
         return new StoreOutcome(alreadyStored, inserted, records.Count - inserted, deadInserted, recomputed);
+    }
+
+    private static Dictionary<TopicPartition, long> NextOffsets(List<IngestItem> items)
+    {
+        var next = new Dictionary<TopicPartition, long>();
+        foreach (var item in items)
+        {
+            var tp = new TopicPartition(item.Position.Topic, item.Position.Partition);
+            next[tp] = Math.Max(next.GetValueOrDefault(tp), item.Position.Offset + 1);
+        }
+        return next;
     }
 }

@@ -55,6 +55,7 @@ internal sealed class StatementBatch
             case null: _sql.Append("NULL"); break;
             case int i: _sql.Append(CultureInfo.InvariantCulture, $"{i}"); break;
             case long l: _sql.Append(CultureInfo.InvariantCulture, $"{l}"); break;
+            case ulong u: _sql.Append(CultureInfo.InvariantCulture, $"{u}"); break;
             case bool b: _sql.Append(b ? '1' : '0'); break;
             case DateTime t:
                 if (t != _lastTime) (_lastTime, _lastTimeText) = (t, $"'{t.ToString("yyyy-MM-dd HH:mm:ss.fff", CultureInfo.InvariantCulture)}'");

@@ -4,7 +4,7 @@ using NginxPulse.Tests.Support;
 // Measurements, not tests (never run by CI):
 //   dotnet run -c Release --project tests/NginxPulse.Benchmarks -- parse [--runs N] FILE...
 //   dotnet run -c Release --project tests/NginxPulse.Benchmarks -- store [records=200000] [batch=1000]
-//   dotnet run -c Release --project tests/NginxPulse.Benchmarks -- reports [rows=10000000] [runs=20]
+//   dotnet run -c Release --project tests/NginxPulse.Benchmarks -- reports [rows=10000000] [runs=20] [clients=0: the builder's 254] [rollups: skip raw-row reports]
 //     (store and reports use the MariaDB in MYSQL_CONNECTION, or start and stop a private one with infra/local/mariadb)
 //   dotnet run -c Release --project tests/NginxPulse.Benchmarks -- ship [--lines N] [--runs N] [--tail-rate L] [--tail-seconds S]
 //     (the shipper against kcat and rsyslog imfile+omkafka on one local broker)
@@ -12,14 +12,14 @@ return args.FirstOrDefault() switch
 {
     "parse" => await ParseBenchmark.RunAsync(args[1..]),
     "store" => await WithServerAsync(server => new StoreBenchmark(server, IntArg(args, 1, 200_000), IntArg(args, 2, 1000)).RunAsync(CancellationToken.None)),
-    "reports" => await WithServerAsync(server => new ReportsBenchmark(server, IntArg(args, 1, 10_000_000), IntArg(args, 2, 20)).RunAsync(CancellationToken.None)),
+    "reports" => await WithServerAsync(server => new ReportsBenchmark(server, IntArg(args, 1, 10_000_000), IntArg(args, 2, 20), IntArg(args, 3, 0), args.Length > 4 && args[4] == "rollups").RunAsync(CancellationToken.None)),
     "ship" => await NginxPulse.Benchmarks.Ship.ShipBenchmark.RunAsync(args[1..]),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: NginxPulse.Benchmarks parse [--runs N] FILE... | store [records=200000] [batch=1000] | reports [rows=10000000] [runs=20] | ship [--lines N] [--runs N] ...");
+    Console.Error.WriteLine("usage: NginxPulse.Benchmarks parse [--runs N] FILE... | store [records=200000] [batch=1000] | reports [rows=10000000] [runs=20] [clients=0] [rollups] | ship [--lines N] [--runs N] ...");
     return 2;
 }
 

@@ -5,6 +5,8 @@ using MySql.Data.MySqlClient;
 using NginxPulse.Functions.Hosting;
 using NginxPulse.Functions.Parsing;
 using NginxPulse.Functions.Reports;
+using NginxPulse.Functions.Reports.Parameters;
+using NginxPulse.Functions.Reports.Queries;
 using NginxPulse.Functions.Storage;
 using NginxPulse.Tests.Support;
 
@@ -13,15 +15,20 @@ namespace NginxPulse.Benchmarks;
 /// <summary>
 /// Every report over 24 hours of stored traffic (default 10 million rows), called through the Reports function as
 /// the transports call it (parameters, queries, JSON). The rows go in with LOAD DATA in chunks; the rollups are then
-/// computed with INSERT ... SELECT from the same <see cref="RollupSql"/> the store uses to recompute minutes, so they
-/// are what ingest would have written. The peer: one COUNT(*) scan of the same 24 hours of raw rows.
+/// computed with INSERT ... SELECT from the same <see cref="RollupSql"/> the store uses to recompute minutes, and the
+/// hourly client sets from the raw rows keyed by <see cref="ClientHash"/>, so they are what ingest would have written.
+/// The peer: one COUNT(*) scan of the same 24 hours of raw rows. With <c>clients</c> &gt; 0 the rows' client addresses
+/// are drawn from that many clients (each hour from a quarter of them, hours apart sharing fewer) instead of the
+/// builder's 254, so the visitor sets have a realistic size. <c>rollups</c> skips the reports that read raw rows.
 /// </summary>
-internal sealed class ReportsBenchmark(string server, int rows, int runs)
+internal sealed class ReportsBenchmark(string server, int rows, int runs, int clients, bool rollupsOnly)
 {
     private const int Chunk = 500_000;
     private const int RawRuns = 2;
     private static readonly DateTime Start = new(2026, 11, 20, 0, 0, 0, DateTimeKind.Utc);
     private static readonly (string Name, string Value)[] Day = [("from", "2026-11-20T00:00:00Z"), ("to", "2026-11-21T00:00:00Z")];
+    // 23 hours with a partial hour at either end, as "the last 24 hours" usually falls.
+    private static readonly (string Name, string Value)[] Unaligned = [("from", "2026-11-20T00:30:00Z"), ("to", "2026-11-20T23:30:00Z")];
 
     public async Task RunAsync(CancellationToken ct)
     {
@@ -33,12 +40,28 @@ internal sealed class ReportsBenchmark(string server, int rows, int runs)
             var peer = await TimeAsync(RawRuns, () => CountDayAsync(db, ct));
             Console.WriteLine($"{"report",-34} {"p50 ms",9} {"p95 ms",9} {"runs",5}  {"p50 / peer",10}  source");
             Console.WriteLine($"{"peer: COUNT(*) of the day's rows",-34} {peer.P50,9:0.0} {peer.P95,9:0.0} {RawRuns,5}  {1,10:P0}  raw");
-            foreach (var (label, report, query) in Cases())
+            foreach (var (label, vhost, range) in VisitorCases())
+            {
+                var filter = new ReportFilter(new ReportParameters
+                {
+                    FromUtc = DateTime.Parse(range[0].Value, null, System.Globalization.DateTimeStyles.AdjustToUniversal),
+                    ToUtc = DateTime.Parse(range[1].Value, null, System.Globalization.DateTimeStyles.AdjustToUniversal),
+                    Vhost = vhost, Step = TimeSpan.FromMinutes(15),
+                });
+                var database = services.GetRequiredService<ReportDatabase>();
+                long visitors = 0;
+                Task Query() => database.ReadAsync(filter.VisitorsSql, filter, row => visitors = Convert.ToInt64(row.GetValue(0)), ct);
+                await Query();
+                var t = await TimeAsync(runs, Query);
+                Console.WriteLine($"{label,-34} {t.P50,9:0.0} {t.P95,9:0.0} {runs,5}  {t.P50 / peer.P50,10:P0}  visitors={visitors:N0}");
+            }
+            foreach (var (label, report, query) in RollupCases().Concat(rollupsOnly ? [] : RawCases()))
             {
                 string? source = null;
                 async Task Call()
                 {
-                    var response = await CallAsync(services, report, [.. Day, .. query], ct);
+                    var range = query.Any(q => q.Item1 == "from") ? [] : Day;
+                    var response = await CallAsync(services, report, [.. range, .. query], ct);
                     if (response.StatusCode != 200) throw new InvalidOperationException($"{label}: {response.StatusCode} {response.Body}");
                     source ??= response.Body.Contains("\"source\":\"rollup\"", StringComparison.Ordinal) ? "rollup" : "raw";
                 }
@@ -54,13 +77,25 @@ internal sealed class ReportsBenchmark(string server, int rows, int runs)
         }
     }
 
-    private static IEnumerable<(string Label, string Report, (string, string)[] Query)> Cases() =>
+    private static IEnumerable<(string Label, string? Vhost, (string Name, string Value)[] Range)> VisitorCases() =>
     [
+        ("visitors query alone", null, Day),
+        ("visitors query alone vhost=www", "www.example.com", Day),
+        ("visitors query alone 00:30-23:30", null, Unaligned),
+    ];
+
+    private static IEnumerable<(string Label, string Report, (string, string)[] Query)> RollupCases() =>
+    [
+        ("summary 00:30-23:30", "summary", [.. Unaligned]),
         ("summary", "summary", []),
         ("summary vhost=www.example.com", "summary", [("vhost", "www.example.com")]),
         ("timeseries (15 min steps)", "timeseries", []),
         ("timeseries step=1m", "timeseries", [("step", "1m")]),
         ("bandwidth95", "bandwidth95", []),
+    ];
+
+    private static IEnumerable<(string Label, string Report, (string, string)[] Query)> RawCases() =>
+    [
         ("summary status=5xx", "summary", [("status", "5xx")]),
         ("timeseries path=/api", "timeseries", [("path", "/api")]),
         ("paths", "paths", []),
@@ -85,7 +120,7 @@ internal sealed class ReportsBenchmark(string server, int rows, int runs)
             {
                 var count = (int)Math.Min(Chunk, rows - first);
                 var records = new List<AccessRecord>(count);
-                for (var i = 0; i < count; i++) records.Add(AccessRecordLimits.Normalize(builder.Build(first + i)));
+                for (var i = 0; i < count; i++) records.Add(AccessRecordLimits.Normalize(WithClient(builder.Build(first + i), first + i)));
                 await AccessLogLoadDataWriter.WriteFileAsync(file, records, ct);
                 await using var connection = await BenchmarkDatabase.Factory(db).OpenAsync(ct);
                 await AccessLogLoadDataWriter.Loader(connection, file).LoadAsync(ct);
@@ -103,8 +138,24 @@ internal sealed class ReportsBenchmark(string server, int rows, int runs)
             await BenchmarkDatabase.ExecuteAsync(db, $"INSERT INTO rollup_latency_minute ({RollupSql.LatencyColumns}) {RollupSql.SelectLatency(where)}", ct);
         }
         await BenchmarkDatabase.ExecuteAsync(db, $"INSERT INTO rollup_latency_minute_by_hour ({RollupSql.LatencyByHourColumns}) {RollupSql.SelectLatencyByHour("1 = 1")}", ct);
-        await BenchmarkDatabase.ExecuteAsync(db, "ANALYZE TABLE access_log, rollup_minute, rollup_latency_minute", ct);
-        Console.WriteLine($"computed the rollups with INSERT ... SELECT in {sw.Elapsed.TotalSeconds:0} s");
+        const string hourOf = "CAST(DATE_FORMAT(time_utc, '%Y-%m-%d %H:00:00') AS DATETIME)";
+        var client = ClientHash.Sql("COALESCE(client_ip, remote_addr)");
+        await BenchmarkDatabase.ExecuteAsync(db, $"INSERT INTO hourly_clients (hour_utc, vhost, host, client_hash) SELECT DISTINCT {hourOf}, vhost, host, {client} FROM access_log", ct);
+        await BenchmarkDatabase.ExecuteAsync(db, $"INSERT INTO hourly_site_clients (hour_utc, client_hash) SELECT DISTINCT {hourOf}, {client} FROM access_log", ct);
+        await BenchmarkDatabase.ExecuteAsync(db, "ANALYZE TABLE access_log, rollup_minute, rollup_latency_minute, hourly_clients, hourly_site_clients", ct);
+        Console.WriteLine($"computed the rollups and client sets with INSERT ... SELECT in {sw.Elapsed.TotalSeconds:0} s");
+    }
+
+    private AccessRecord WithClient(AccessRecord record, long line)
+    {
+        if (clients <= 0) return record;
+        var hour = (int)(record.TimeUtc - Start).TotalHours;
+        var pool = Math.Max(1, clients / 4);
+        var index = (hour * clients / 24 + (int)(unchecked((ulong)line * 0x9E3779B97F4A7C15UL) % (ulong)pool)) % clients;
+        var ip = $"10.{index >> 16 & 255}.{index >> 8 & 255}.{index & 255}";
+        record.RemoteAddr = ip;
+        record.ClientIp = ip;
+        return record;
     }
 
     private static ServiceProvider Services(string db)

@@ -120,7 +120,8 @@ public sealed class ReportFilter
 
     /// <summary>
     /// One value: the distinct clients of the range. From raw rows when a filter needs them; else the hourly client
-    /// sets (visitor_hour) of the whole hours unioned with the raw rows of the partial hours at either end.
+    /// sets of the whole hours (the whole site's when neither vhost nor host narrows it) unioned with the raw rows of
+    /// the partial hours at either end, all keyed by <see cref="ClientHash"/>.
     /// </summary>
     public string VisitorsSql
     {
@@ -129,11 +130,12 @@ public sealed class ReportFilter
             const string client = "COALESCE(client_ip, remote_addr)";
             if (Parameters.NeedsRawRows || !_hasWholeHours)
                 return $"SELECT COUNT(DISTINCT {client}) FROM access_log WHERE {RawWhere}";
+            var sets = _scope.Length == 0 ? "hourly_site_clients" : "hourly_clients";
             return $"""
                 SELECT COUNT(DISTINCT c) FROM (
-                  SELECT client AS c FROM visitor_hour WHERE hour_utc >= @from_hour AND hour_utc < @to_hour{_scope}
+                  SELECT client_hash AS c FROM {sets} WHERE hour_utc >= @from_hour AND hour_utc < @to_hour{_scope}
                   UNION ALL
-                  SELECT {client} FROM access_log
+                  SELECT {ClientHash.Sql(client)} FROM access_log
                   WHERE ((time_utc >= @from AND time_utc < @from_hour) OR (time_utc >= @to_hour AND time_utc < @to)){_scope}
                 ) v
                 """;

@@ -8,7 +8,8 @@ using Xunit;
 
 namespace NginxPulse.Tests.Maintenance;
 
-/// <summary>MaintainStorage against MariaDB with a manual clock: partitions, retention, compaction, purges; a repeat does nothing.</summary>
+/// <summary>MaintainStorage against MariaDB with a manual clock: partitions, retention (raw rows and hourly client sets),
+/// compaction, purges; a repeat does nothing.</summary>
 public sealed class MaintainStorageTests : IAsyncLifetime
 {
     private static readonly DateTime Today = new(2026, 11, 21, 3, 30, 0, DateTimeKind.Utc);
@@ -80,6 +81,10 @@ public sealed class MaintainStorageTests : IAsyncLifetime
         var totalsBefore = await TotalsAsync("rollup_minute", "rollup_hour");
         var histogramBefore = await HistogramAsync();
         var minutesBefore = await _db.ScalarAsync("SELECT COUNT(*) FROM rollup_minute");
+        var rawCutoff = $"'{Today.Date.AddDays(-5):yyyy-MM-dd}'";
+        const string clientSets = "(SELECT hour_utc FROM hourly_clients UNION ALL SELECT hour_utc FROM hourly_site_clients) s";
+        var oldClientSetRows = await _db.ScalarAsync($"SELECT COUNT(*) FROM {clientSets} WHERE hour_utc < {rawCutoff}");
+        var keptClientSetRows = await _db.ScalarAsync($"SELECT COUNT(*) FROM {clientSets} WHERE hour_utc >= {rawCutoff}");
 
         var first = await _function.MaintainAsync(CancellationToken.None);
 
@@ -87,6 +92,11 @@ public sealed class MaintainStorageTests : IAsyncLifetime
         Assert.Equal(["p20261113", "p20261114", "p20261115"], first.PartitionsDropped);
         Assert.Equal(0, await _db.ScalarAsync($"SELECT COUNT(*) FROM access_log WHERE time_utc < '{Today.Date.AddDays(-5):yyyy-MM-dd}'"));
         Assert.True(await _db.ScalarAsync("SELECT COUNT(*) FROM access_log") > 0);
+        // Visitors are counted from the hourly client sets: they go with the raw days they were taken from.
+        Assert.True(oldClientSetRows > 0 && keptClientSetRows > 0);
+        Assert.Equal(oldClientSetRows, first.ClientSetRowsPurged);
+        Assert.Equal(0, await _db.ScalarAsync($"SELECT COUNT(*) FROM {clientSets} WHERE hour_utc < {rawCutoff}"));
+        Assert.Equal(keptClientSetRows, await _db.ScalarAsync($"SELECT COUNT(*) FROM {clientSets}"));
         Assert.Equal(totalsBefore, await TotalsAsync("rollup_minute", "rollup_hour"));
         Assert.Equal(histogramBefore, await HistogramAsync());
         Assert.Equal(0, await _db.ScalarAsync($"SELECT COUNT(*) FROM rollup_minute WHERE minute_utc < '{Today.Date.AddDays(-3):yyyy-MM-dd}'"));
@@ -99,7 +109,7 @@ public sealed class MaintainStorageTests : IAsyncLifetime
         var snapshot = await _db.SnapshotAsync();
         var second = await _function.MaintainAsync(CancellationToken.None);
 
-        Assert.Equal((0L, 0L, 0L, 0L), (second.MinuteRollupsCompacted, second.DeadLettersPurged, second.OutboxRowsPurged, second.HistoryRowsPurged));
+        Assert.Equal((0L, 0L, 0L, 0L, 0L), (second.MinuteRollupsCompacted, second.DeadLettersPurged, second.OutboxRowsPurged, second.HistoryRowsPurged, second.ClientSetRowsPurged));
         Assert.Empty(second.PartitionsCreated);
         Assert.Empty(second.PartitionsDropped);
         Assert.Equal(snapshot, await _db.SnapshotAsync());

@@ -6,8 +6,8 @@ using Xunit;
 namespace NginxPulse.Tests.Reports;
 
 /// <summary>
-/// rollup_latency_minute_by_hour (migration 0020) stays the sum of its minutes, and visitor_hour (0021) the set of each hour's
-/// clients, however the store writes them.
+/// rollup_latency_minute_by_hour (migration 0020) stays the sum of its minutes, and hourly_clients / hourly_site_clients
+/// (0024, from 0021's visitor_hour) the sets of each hour's clients, however the store writes them.
 /// </summary>
 public sealed class HourlyRollupTests : IAsyncLifetime
 {
@@ -48,15 +48,23 @@ public sealed class HourlyRollupTests : IAsyncLifetime
             """));
         Assert.Equal(2, await _db.ScalarAsync("SELECT COUNT(DISTINCT hour_utc) FROM rollup_latency_minute_by_hour WHERE count > 0"));
 
-        const string rawSets = """
-            SELECT DISTINCT CAST(DATE_FORMAT(time_utc, '%Y-%m-%d %H:00:00') AS DATETIME) AS h, vhost, host, COALESCE(client_ip, remote_addr) AS c
+        var client = ClientHash.Sql("COALESCE(client_ip, remote_addr)");
+        var rawSets = $"""
+            SELECT DISTINCT CAST(DATE_FORMAT(time_utc, '%Y-%m-%d %H:00:00') AS DATETIME) AS h, vhost, host, {client} AS c
             FROM access_log
             """;
-        Assert.Equal(await _db.ScalarAsync($"SELECT COUNT(*) FROM ({rawSets}) r"), await _db.ScalarAsync("SELECT COUNT(*) FROM visitor_hour"));
+        Assert.Equal(await _db.ScalarAsync($"SELECT COUNT(*) FROM ({rawSets}) r"), await _db.ScalarAsync("SELECT COUNT(*) FROM hourly_clients"));
         Assert.Equal(0, await _db.ScalarAsync($"""
             SELECT COUNT(*) FROM ({rawSets}) r
-            LEFT JOIN visitor_hour v ON v.hour_utc = r.h AND v.vhost = r.vhost AND v.host = r.host AND v.client = r.c
-            WHERE v.client IS NULL
+            LEFT JOIN hourly_clients v ON v.hour_utc = r.h AND v.vhost = r.vhost AND v.host = r.host AND v.client_hash = r.c
+            WHERE v.client_hash IS NULL
+            """));
+        var rawSiteSets = $"SELECT DISTINCT CAST(DATE_FORMAT(time_utc, '%Y-%m-%d %H:00:00') AS DATETIME) AS h, {client} AS c FROM access_log";
+        Assert.Equal(await _db.ScalarAsync($"SELECT COUNT(*) FROM ({rawSiteSets}) r"), await _db.ScalarAsync("SELECT COUNT(*) FROM hourly_site_clients"));
+        Assert.Equal(0, await _db.ScalarAsync($"""
+            SELECT COUNT(*) FROM ({rawSiteSets}) r
+            LEFT JOIN hourly_site_clients v ON v.hour_utc = r.h AND v.client_hash = r.c
+            WHERE v.client_hash IS NULL
             """));
     }
 
@@ -70,15 +78,15 @@ public sealed class HourlyRollupTests : IAsyncLifetime
             await db.ExecuteAsync("INSERT INTO rollup_latency_minute VALUES ('2026-11-21 14:05:00', 'v', 'h', 7, 3), ('2026-11-21 14:59:00', 'v', 'h', 7, 2)");
             await KnownTraffic.StoreAsync(db.NewStore());
             // As if the rows had been stored before the hourly tables existed (0020, 0021; 0022 and 0023 moved their
-            // upkeep from triggers into the store).
-            await db.ExecuteAsync("DELETE FROM schema_migrations WHERE version IN (20, 21, 22, 23)");
-            await db.ExecuteAsync("DROP TABLE rollup_latency_minute_by_hour");
-            await db.ExecuteAsync("DROP TABLE visitor_hour");
+            // upkeep from triggers into the store; 0024 moved visitor_hour's sets into the hashed tables).
+            await db.ExecuteAsync("DELETE FROM schema_migrations WHERE version IN (20, 21, 22, 23, 24)");
+            await db.ExecuteAsync("DROP TABLE rollup_latency_minute_by_hour, hourly_clients, hourly_site_clients");
 
             await db.Migrator.MigrateAsync(CancellationToken.None);
 
             Assert.Equal(5, await db.ScalarAsync("SELECT count FROM rollup_latency_minute_by_hour WHERE hour_utc = '2026-11-21 14:00:00' AND bucket = 7"));
-            Assert.Equal(6, await db.ScalarAsync("SELECT COUNT(DISTINCT client) FROM visitor_hour"));
+            Assert.Equal(6, await db.ScalarAsync("SELECT COUNT(DISTINCT client_hash) FROM hourly_clients"));
+            Assert.Equal(6, await db.ScalarAsync("SELECT COUNT(DISTINCT client_hash) FROM hourly_site_clients"));
             Assert.Equal(0, await db.ScalarAsync("SELECT COUNT(*) FROM information_schema.triggers WHERE trigger_schema = DATABASE()"));
         }
     }

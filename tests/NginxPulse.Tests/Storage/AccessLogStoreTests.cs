@@ -57,19 +57,22 @@ public sealed class AccessLogStoreTests : IAsyncLifetime
     public async Task Clients_of_a_batch_that_rolled_back_are_written_when_it_is_retried()
     {
         var items = AccessRecordBuilder.Items(_builder.Build(0, 300), firstOffset: 0);
-        // The batch fails at its visitor upsert (the table is away), so the whole transaction rolls back.
-        await _db.ExecuteAsync("RENAME TABLE visitor_hour TO visitor_hour_away");
+        // The batch fails at its site-wide client upsert, the last statement before the offsets (the table is away), so
+        // the whole transaction rolls back.
+        await _db.ExecuteAsync("RENAME TABLE hourly_site_clients TO hourly_site_clients_away");
         await Assert.ThrowsAnyAsync<MySql.Data.MySqlClient.MySqlException>(() => _store.StoreAsync(Group, items, CancellationToken.None));
-        await _db.ExecuteAsync("RENAME TABLE visitor_hour_away TO visitor_hour");
+        await _db.ExecuteAsync("RENAME TABLE hourly_site_clients_away TO hourly_site_clients");
         Assert.Equal(0, await _db.ScalarAsync("SELECT COUNT(*) FROM access_log"));
-        Assert.Equal(0, await _db.ScalarAsync("SELECT COUNT(*) FROM visitor_hour"));
+        Assert.Equal(0, await _db.ScalarAsync("SELECT COUNT(*) FROM hourly_clients"));
 
         await _store.StoreAsync(Group, items, CancellationToken.None);
 
-        var expected = await _db.ScalarAsync(
-            "SELECT COUNT(*) FROM (SELECT DISTINCT DATE_FORMAT(time_utc, '%Y-%m-%d %H'), vhost, host, COALESCE(client_ip, remote_addr) FROM access_log) c");
-        Assert.True(expected > 0);
-        Assert.Equal(expected, await _db.ScalarAsync("SELECT COUNT(*) FROM visitor_hour"));
+        var client = ClientHash.Sql("COALESCE(client_ip, remote_addr)");
+        var byHost = await _db.ScalarAsync($"SELECT COUNT(*) FROM (SELECT DISTINCT DATE_FORMAT(time_utc, '%Y-%m-%d %H'), vhost, host, {client} FROM access_log) c");
+        var site = await _db.ScalarAsync($"SELECT COUNT(*) FROM (SELECT DISTINCT DATE_FORMAT(time_utc, '%Y-%m-%d %H'), {client} FROM access_log) c");
+        Assert.True(byHost > site && site > 0);
+        Assert.Equal(byHost, await _db.ScalarAsync("SELECT COUNT(*) FROM hourly_clients"));
+        Assert.Equal(site, await _db.ScalarAsync("SELECT COUNT(*) FROM hourly_site_clients"));
     }
 
     [Fact]

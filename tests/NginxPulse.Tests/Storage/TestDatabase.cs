@@ -65,7 +65,7 @@ public sealed class TestDatabase : IAsyncDisposable
     {
         await using var connection = await Connections.OpenAsync(CancellationToken.None);
         var parts = new List<string>();
-        foreach (var table in new[] { "access_log", "dead_letter", "rollup_minute", "rollup_latency_minute" })
+        foreach (var table in new[] { "access_log", "dead_letter", "rollup_minute", "rollup_latency_minute", "hourly_clients", "hourly_site_clients" })
         {
             await using var cmd = new MySqlCommand($"CHECKSUM TABLE {table}", connection);
             await using var reader = await cmd.ExecuteReaderAsync();
