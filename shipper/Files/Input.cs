@@ -18,7 +18,7 @@ public sealed class Input
         MaxLineBytes = options.MaxLineBytes;
         Tags = options.Tags.Select(t => JsonEncodedText.Encode(t, EventJson.Encoder)).ToArray();
         Fields = options.Fields.Select(f => (JsonEncodedText.Encode(f.Key, EventJson.Encoder), JsonEncodedText.Encode(f.Value, EventJson.Encoder))).ToArray();
-        Signature = JsonSerializer.Serialize(options);
+        Signature = JsonSerializer.Serialize(options, ShipperJsonContext.Default.InputOptions);
     }
 
     public string Name { get; }

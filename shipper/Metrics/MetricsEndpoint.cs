@@ -9,9 +9,12 @@ namespace NginxPulse.Shipper.Metrics;
 /// <summary>Serves GET /metrics on the configured loopback port (HttpListener: a scrape endpoint needs no web stack).</summary>
 public sealed class MetricsEndpoint(ShipperOptions options, PrometheusText prometheus, ILogger<MetricsEndpoint> logger) : BackgroundService
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    // Serving is a method of its own so that an agent without metrics never loads the HTTP listener's assembly.
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        options.Metrics.Port == 0 ? Task.CompletedTask : ServeAsync(stoppingToken);
+
+    private async Task ServeAsync(CancellationToken stoppingToken)
     {
-        if (options.Metrics.Port == 0) return;
         using var listener = new HttpListener();
         var prefix = $"http://{ListenHost(IPAddress.Parse(options.Metrics.BindAddress))}:{options.Metrics.Port}/";
         listener.Prefixes.Add(prefix);

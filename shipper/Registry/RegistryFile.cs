@@ -27,7 +27,6 @@ public enum RegistryLoadOutcome { Restored, Missing, Corrupt }
 public sealed class RegistryFile(string path, ILogger logger)
 {
     public const int CurrentVersion = 1;
-    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
 
     public string Path { get; } = System.IO.Path.GetFullPath(path);
 
@@ -40,7 +39,7 @@ public sealed class RegistryFile(string path, ILogger logger)
         }
         try
         {
-            var doc = JsonSerializer.Deserialize<RegistryDocument>(File.ReadAllBytes(Path), Json)
+            var doc = JsonSerializer.Deserialize(File.ReadAllBytes(Path), ShipperJsonContext.Default.RegistryDocument)
                 ?? throw new JsonException("the registry is null");
             if (doc.Version != CurrentVersion) throw new JsonException($"registry version {doc.Version} is not {CurrentVersion}");
             if (doc.Files is null || doc.Files.Any(f => f?.FileId is null || f.Path is null || f.Offset < 0))
@@ -72,7 +71,7 @@ public sealed class RegistryFile(string path, ILogger logger)
     }
 
     public static byte[] Serialize(IEnumerable<RegistryEntry> entries) =>
-        JsonSerializer.SerializeToUtf8Bytes(new RegistryDocument(CurrentVersion, DateTime.UtcNow, entries.OrderBy(e => e.Path, StringComparer.Ordinal).ThenBy(e => e.FileId, StringComparer.Ordinal).ToList()), Json);
+        JsonSerializer.SerializeToUtf8Bytes(new RegistryDocument(CurrentVersion, DateTime.UtcNow, entries.OrderBy(e => e.Path, StringComparer.Ordinal).ThenBy(e => e.FileId, StringComparer.Ordinal).ToList()), ShipperJsonContext.Default.RegistryDocument);
 
     // The rename is durable only once the directory entry is on disk.
     private static void SyncDirectory(string directory)

@@ -13,14 +13,15 @@ public sealed class BackfillProgress(LogShipper shipper, ShipperMetrics metrics,
     {
         totalBytes = files.Sum(f => File.Exists(f) ? new FileInfo(f).Length : 0);
         startedUtc = DateTime.UtcNow;
-        var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        // Stopped by disposing the timer, which ends the wait without an exception: the first exception a process
+        // throws costs milliseconds of loading, and this one was thrown at the end of every backfill.
+        var timer = new PeriodicTimer(Interval);
+        var stopping = cancellationToken.Register(timer.Dispose);
         _ = Task.Run(async () =>
         {
-            using var timer = new PeriodicTimer(Interval);
-            try { while (await timer.WaitForNextTickAsync(stop.Token)) Write("\r"); }
-            catch (OperationCanceledException) { }
+            while (await timer.WaitForNextTickAsync(CancellationToken.None)) Write("\r");
         }, CancellationToken.None);
-        return new Stopper(stop);
+        return new Stopper(timer, stopping);
     }
 
     public void Finish() => Write("\r", "\n");
@@ -33,12 +34,12 @@ public sealed class BackfillProgress(LogShipper shipper, ShipperMetrics metrics,
         _ => $"{bytes / 1073741824.0:0.00} GiB",
     };
 
-    private sealed class Stopper(CancellationTokenSource source) : IDisposable
+    private sealed class Stopper(PeriodicTimer timer, CancellationTokenRegistration stopping) : IDisposable
     {
         public void Dispose()
         {
-            source.Cancel();
-            source.Dispose();
+            stopping.Dispose();
+            timer.Dispose();
         }
     }
 

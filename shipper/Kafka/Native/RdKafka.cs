@@ -63,6 +63,17 @@ internal static unsafe partial class RdKafka
     [LibraryImport(Library, EntryPoint = "rd_kafka_poll")]
     public static partial int Poll(IntPtr rk, int timeoutMs);
 
+    /// <summary>The queue rd_kafka_poll serves; release it with <see cref="QueueDestroy"/>.</summary>
+    [LibraryImport(Library, EntryPoint = "rd_kafka_queue_get_main")]
+    public static partial IntPtr QueueGetMain(IntPtr rk);
+
+    /// <summary>Makes a wait on the queue in another thread (rd_kafka_poll, for the main queue) return now.</summary>
+    [LibraryImport(Library, EntryPoint = "rd_kafka_queue_yield")]
+    public static partial void QueueYield(IntPtr rkqu);
+
+    [LibraryImport(Library, EntryPoint = "rd_kafka_queue_destroy")]
+    public static partial void QueueDestroy(IntPtr rkqu);
+
     [LibraryImport(Library, EntryPoint = "rd_kafka_flush")]
     public static partial int Flush(IntPtr rk, int timeoutMs);
 

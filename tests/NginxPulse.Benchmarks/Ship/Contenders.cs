@@ -2,7 +2,10 @@ using System.Diagnostics;
 
 namespace NginxPulse.Benchmarks.Ship;
 
-public sealed record Measurement(string Name, long Lines, TimeSpan Elapsed, long PeakRssKb)
+/// <param name="Elapsed">from start until the contender exited (or, for one that does not exit, until the topic held every line)</param>
+/// <param name="SteadyLinesPerSecond">the rate the topic grew at between 10% and 90% of the lines (<see cref="WatermarkTimeline"/>)</param>
+/// <param name="CpuSeconds">user + system CPU of the contender's process over the whole run</param>
+public sealed record Measurement(string Name, long Lines, TimeSpan Elapsed, double SteadyLinesPerSecond, double CpuSeconds, long PeakRssKb)
 {
     public double LinesPerSecond => Lines / Elapsed.TotalSeconds;
 }
@@ -24,14 +27,17 @@ public static class ExitingRun
     public static async Task<Measurement> MeasureAsync(string name, Func<ChildProcess> start, TopicProbe probe, string topic, long lines)
     {
         var clock = Stopwatch.StartNew();
+        await using var timeline = new WatermarkTimeline(probe, topic, clock);
+        var cpuBefore = ProcessCpu.ReapedChildrenSeconds();
         await using var child = start();
         await using var sampler = new MemorySampler(child.Id, TimeSpan.FromMilliseconds(20));
         var exit = await child.WaitAsync(TimeSpan.FromMinutes(10));
         var elapsed = clock.Elapsed;
+        var cpu = ProcessCpu.ReapedChildrenSeconds() - cpuBefore;
         if (exit != 0) throw new InvalidOperationException($"{name} exited with {exit}: {child.Output}");
         var count = probe.Count(topic);
         if (count != lines) throw new InvalidOperationException($"{name} left {count:N0} messages in {topic}, expected {lines:N0}");
-        return new Measurement(name, lines, elapsed, sampler.PeakKb);
+        return new Measurement(name, lines, elapsed, timeline.SteadyLinesPerSecond(lines), cpu, sampler.PeakKb);
     }
 }
 
@@ -85,13 +91,15 @@ public sealed class RsyslogContender(string bootstrap, TopicProbe probe) : ICont
     public async Task<Measurement> BackfillAsync(string file, long lines, string topic, string work)
     {
         var clock = Stopwatch.StartNew();
+        await using var timeline = new WatermarkTimeline(probe, topic, clock);
         await using var child = StartTailing(file, topic, work);
         await using var sampler = new MemorySampler(child.Id, TimeSpan.FromMilliseconds(20));
         var elapsed = await probe.WaitForAsync(topic, lines, clock, TimeSpan.FromMinutes(10), () => child.Output);
+        var cpu = ProcessCpu.RunningSeconds(child.Id);
         var peak = sampler.PeakKb;
         var count = probe.Count(topic);
         if (count != lines) throw new InvalidOperationException($"rsyslog left {count:N0} messages in {topic}, expected {lines:N0}");
-        return new Measurement(Name, lines, elapsed, peak);
+        return new Measurement(Name, lines, elapsed, timeline.SteadyLinesPerSecond(lines), cpu, peak);
     }
 
     public ChildProcess StartTailing(string file, string topic, string work)

@@ -55,7 +55,7 @@ public sealed class TopicProbe(string bootstrap)
         return new WireSize(read, payload / (double)read, Interlocked.Read(ref wire) / (double)read);
     }
 
-    private IConsumer<byte[], byte[]> NewConsumer(Action<string>? statistics)
+    public IConsumer<byte[], byte[]> NewConsumer(Action<string>? statistics)
     {
         NginxPulse.Functions.Kafka.KafkaNativeLibrary.Register();
         var config = new ConsumerConfig
