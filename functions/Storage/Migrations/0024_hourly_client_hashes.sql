@@ -1,4 +1,4 @@
--- The hourly client sets keep each client as its 64-bit hash (ClientHash: CRC32 << 32 | CRC32C of the client text)
+-- The hourly client sets keep each client as its 64-bit hash (ClientHash: the first 8 bytes of the MD5 of the client text)
 -- instead of the text: narrower rows and index, numeric COUNT(DISTINCT), no string per client in the store's upsert.
 -- hourly_site_clients holds the whole site's set per hour, so the dashboard's and an unfiltered summary's visitors
 -- read one row per client and hour rather than one per client, hour, vhost and host.
@@ -26,9 +26,9 @@ CREATE TABLE IF NOT EXISTS visitor_hour (
 ) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_bin;
 
 INSERT IGNORE INTO hourly_clients (hour_utc, vhost, host, client_hash)
-SELECT hour_utc, vhost, host, (CRC32(client) << 32) | CRC32C(client) FROM visitor_hour;
+SELECT hour_utc, vhost, host, CAST(CONV(LEFT(MD5(client), 16), 16, 10) AS UNSIGNED) FROM visitor_hour;
 
 INSERT IGNORE INTO hourly_site_clients (hour_utc, client_hash)
-SELECT DISTINCT hour_utc, (CRC32(client) << 32) | CRC32C(client) FROM visitor_hour;
+SELECT DISTINCT hour_utc, CAST(CONV(LEFT(MD5(client), 16), 16, 10) AS UNSIGNED) FROM visitor_hour;
 
 DROP TABLE visitor_hour;
