@@ -101,8 +101,9 @@ public sealed class AccessLogStore : IAccessLogStore
         var increments = Task.Run(() =>
         {
             var batch = new StatementBatch(connection, transaction);
-            _rollups.AppendIncrements(batch, RollupDelta.From(records));
-            return batch;
+            var delta = RollupDelta.From(records);
+            _rollups.AppendIncrements(batch, delta);
+            return (Batch: batch, Delta: delta);
         }, ct);
         int inserted;
         try
@@ -123,13 +124,16 @@ public sealed class AccessLogStore : IAccessLogStore
         StatementBatch writes;
         var recomputed = false;
         if (inserted == records.Count)
-            writes = await increments;
+        {
+            var (batch, delta) = await increments;
+            writes = await _rollups.MergeHistogramIncrementsAsync(batch, delta, ct);
+        }
         else
         {
             writes = new StatementBatch(connection, transaction);
             if (inserted > 0)
             {
-                _rollups.AppendRecompute(writes, records.Select(r => RollupDelta.MinuteOf(r.TimeUtc)));
+                writes = await _rollups.RecomputeAsync(writes, records.Select(r => RollupDelta.MinuteOf(r.TimeUtc)), ct);
                 recomputed = true;
             }
         }

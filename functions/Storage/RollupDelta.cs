@@ -4,8 +4,6 @@ namespace NginxPulse.Functions.Storage;
 
 public readonly record struct RollupKey(DateTime MinuteUtc, string Vhost, string Host);
 
-public readonly record struct LatencyKey(DateTime MinuteUtc, string Vhost, string Host, int Bucket);
-
 /// <summary>One rollup_minute row's counters.</summary>
 public sealed record RollupCounts
 {
@@ -29,7 +27,8 @@ public sealed record RollupCounts
 public sealed class RollupDelta
 {
     public Dictionary<RollupKey, RollupCounts> Minutes { get; } = [];
-    public Dictionary<LatencyKey, long> Latency { get; } = [];
+    /// <summary>The latency histogram of each (minute, vhost, host) with at least one request time.</summary>
+    public Dictionary<RollupKey, LatencyCounts> Latency { get; } = [];
 
     public static DateTime MinuteOf(DateTime timeUtc) =>
         new(timeUtc.Ticks - timeUtc.Ticks % TimeSpan.TicksPerMinute, DateTimeKind.Utc);
@@ -62,8 +61,8 @@ public sealed class RollupDelta
         {
             c.LatencyCount++;
             c.LatencySumMs += ms;
-            var lk = new LatencyKey(minute, r.Vhost, r.Host, LatencyHistogram.Bucket(ms));
-            Latency[lk] = Latency.GetValueOrDefault(lk) + 1;
+            if (!Latency.TryGetValue(key, out var histogram)) Latency[key] = histogram = new LatencyCounts();
+            histogram.Add(LatencyHistogram.Bucket(ms), 1);
         }
     }
 }
