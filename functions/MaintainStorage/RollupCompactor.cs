@@ -86,7 +86,7 @@ public sealed class RollupCompactor
     /// </summary>
     private static async Task CompactHistogramsAsync(MySqlConnection connection, MySqlTransaction transaction, DateTime from, DateTime to, CancellationToken ct)
     {
-        var hours = new Dictionary<RollupKey, LatencyCounts>();
+        var hours = new Dictionary<RollupKey, LatencyCounts>(StoredRollupKeyComparer.Instance);
         var read = new StatementBatch(connection, transaction);
         read.Sql("SELECT minute_utc, vhost, host, histogram FROM rollup_histogram_minute WHERE ").Sql(Range("minute_utc")).Sql(" FOR UPDATE").End();
         read.Sql("SELECT hour_utc, vhost, host, histogram FROM rollup_histogram_hour WHERE ").Sql(Range("hour_utc")).Sql(" FOR UPDATE").End();
@@ -101,8 +101,7 @@ public sealed class RollupCompactor
                 stored.Add((key, histogram));
                 return;
             }
-            if (!hours.TryGetValue(key, out var sum)) hours[key] = sum = new LatencyCounts();
-            sum.AddPacked(histogram);
+            LatencyCounts.Of(hours, key).AddPacked(histogram);
         }, ct);
         // Only the hours that gain minutes are rewritten.
         foreach (var (key, histogram) in stored)

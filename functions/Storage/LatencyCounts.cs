@@ -7,6 +7,13 @@ public sealed class LatencyCounts
 
     public long Total { get; private set; }
 
+    /// <summary>The histogram of <paramref name="key"/> in <paramref name="histograms"/>, added empty when missing.</summary>
+    public static LatencyCounts Of<TKey>(Dictionary<TKey, LatencyCounts> histograms, TKey key) where TKey : notnull
+    {
+        if (!histograms.TryGetValue(key, out var counts)) histograms[key] = counts = new LatencyCounts();
+        return counts;
+    }
+
     public void Add(int bucket, long count)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(count);

@@ -4,6 +4,22 @@ namespace NginxPulse.Functions.Storage;
 
 public readonly record struct RollupKey(DateTime MinuteUtc, string Vhost, string Host);
 
+/// <summary>
+/// <see cref="RollupKey"/> equality as the rollup tables' primary keys see it: utf8mb4_bin is a PAD SPACE collation, so
+/// "a" and "a " are one row. Keys read back from a table match the batch's keys under this comparer.
+/// </summary>
+public sealed class StoredRollupKeyComparer : IEqualityComparer<RollupKey>
+{
+    public static readonly StoredRollupKeyComparer Instance = new();
+
+    public bool Equals(RollupKey x, RollupKey y) =>
+        x.MinuteUtc == y.MinuteUtc && x.Vhost.AsSpan().TrimEnd(' ').SequenceEqual(y.Vhost.AsSpan().TrimEnd(' ')) &&
+        x.Host.AsSpan().TrimEnd(' ').SequenceEqual(y.Host.AsSpan().TrimEnd(' '));
+
+    public int GetHashCode(RollupKey key) =>
+        HashCode.Combine(key.MinuteUtc, string.GetHashCode(key.Vhost.AsSpan().TrimEnd(' ')), string.GetHashCode(key.Host.AsSpan().TrimEnd(' ')));
+}
+
 /// <summary>One rollup_minute row's counters.</summary>
 public sealed record RollupCounts
 {
@@ -61,8 +77,7 @@ public sealed class RollupDelta
         {
             c.LatencyCount++;
             c.LatencySumMs += ms;
-            if (!Latency.TryGetValue(key, out var histogram)) Latency[key] = histogram = new LatencyCounts();
-            histogram.Add(LatencyHistogram.Bucket(ms), 1);
+            LatencyCounts.Of(Latency, key).Add(LatencyHistogram.Bucket(ms), 1);
         }
     }
 }

@@ -86,7 +86,7 @@ public sealed class RollupVerifier
             while (await reader.ReadAsync(ct))
             {
                 var key = string.Join(" | ", Enumerable.Range(0, 3).Select(i => Text(reader.GetValue(i))));
-                if (!histograms.TryGetValue(key, out var histogram)) histograms[key] = histogram = new LatencyCounts();
+                var histogram = LatencyCounts.Of(histograms, key);
                 if (reader.FieldCount == 4) histogram.AddPacked((byte[])reader.GetValue(3));
                 else histogram.Add(Convert.ToInt32(reader.GetValue(3)), Convert.ToInt64(reader.GetValue(4)));
             }

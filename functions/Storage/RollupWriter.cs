@@ -59,14 +59,13 @@ internal sealed class RollupWriter
     public async Task<StatementBatch> MergeHistogramIncrementsAsync(StatementBatch increments, RollupDelta delta, CancellationToken ct)
     {
         if (delta.Minutes.Count == 0) return increments;
-        var minutes = delta.Latency;
-        // The same histograms per hour (keyed by the hour's first minute).
-        var hours = new Dictionary<RollupKey, LatencyCounts>();
-        foreach (var (key, counts) in minutes)
+        // Per stored row: the minute, and the same histograms per hour (keyed by the hour's first minute).
+        var minutes = new Dictionary<RollupKey, LatencyCounts>(StoredRollupKeyComparer.Instance);
+        var hours = new Dictionary<RollupKey, LatencyCounts>(StoredRollupKeyComparer.Instance);
+        foreach (var (key, counts) in delta.Latency)
         {
-            var hour = key with { MinuteUtc = HourOf(key.MinuteUtc) };
-            if (!hours.TryGetValue(hour, out var sum)) hours[hour] = sum = new LatencyCounts();
-            sum.Add(counts);
+            LatencyCounts.Of(minutes, key).Add(counts);
+            LatencyCounts.Of(hours, key with { MinuteUtc = HourOf(key.MinuteUtc) }).Add(counts);
         }
 
         Minutes.AppendLockAndRead(increments, Sorted(minutes.Keys));
@@ -103,10 +102,10 @@ internal sealed class RollupWriter
     /// the by-hour histograms of their hours with the sum of the hours' minute rows. One round trip deletes and
     /// recomputes the counter rows and reads the raw rows' histogram buckets and the hours' other minute histograms
     /// (appended to <paramref name="read"/>, which runs them); the histogram rows are packed here and returned as a
-    /// batch of writes. Under REPEATABLE
-    /// READ the DELETEs take next-key locks on those minutes and INSERT ... SELECT and the SELECT ... LOCK IN SHARE
-    /// MODE read access_log with shared locks (current reads, not the snapshot), so a concurrent batch either finishes
-    /// before this reads or waits until it commits: its rows are counted exactly once either way.
+    /// batch of writes. Under REPEATABLE READ the DELETEs take next-key locks on those minutes and INSERT ... SELECT
+    /// and the SELECT ... LOCK IN SHARE MODE read access_log with shared locks (current reads, not the snapshot), so a
+    /// concurrent batch either finishes before this reads or waits until it commits: its rows are counted exactly once
+    /// either way.
     /// </summary>
     public async Task<StatementBatch> RecomputeAsync(StatementBatch read, IEnumerable<DateTime> minutes, CancellationToken ct)
     {
@@ -122,18 +121,16 @@ internal sealed class RollupWriter
         read.Sql($"{RollupSql.SelectLatency(rawWhere)} LOCK IN SHARE MODE").End();
         read.Sql($"SELECT minute_utc, vhost, host, histogram FROM {Minutes.Name} WHERE {InRanges("minute_utc", hours)} FOR UPDATE").End();
 
-        var recomputed = new Dictionary<RollupKey, LatencyCounts>();
-        var byHour = new Dictionary<RollupKey, LatencyCounts>();
+        var recomputed = new Dictionary<RollupKey, LatencyCounts>(StoredRollupKeyComparer.Instance);
+        var byHour = new Dictionary<RollupKey, LatencyCounts>(StoredRollupKeyComparer.Instance);
         await read.ReadAsync((resultSet, row) =>
         {
             var key = KeyOf(row);
-            var hourKey = key with { MinuteUtc = HourOf(key.MinuteUtc) };
-            if (!byHour.TryGetValue(hourKey, out var hour)) byHour[hourKey] = hour = new LatencyCounts();
+            var hour = LatencyCounts.Of(byHour, key with { MinuteUtc = HourOf(key.MinuteUtc) });
             if (resultSet == 0)
             {
-                if (!recomputed.TryGetValue(key, out var minute)) recomputed[key] = minute = new LatencyCounts();
                 var (bucket, count) = (Convert.ToInt32(row.GetValue(3)), Convert.ToInt64(row.GetValue(4)));
-                minute.Add(bucket, count);
+                LatencyCounts.Of(recomputed, key).Add(bucket, count);
                 hour.Add(bucket, count);
             }
             else hour.AddPacked((byte[])row.GetValue(3));

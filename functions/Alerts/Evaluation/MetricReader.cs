@@ -100,9 +100,7 @@ public sealed class MetricReader
         {
             while (await reader.ReadAsync(ct))
             {
-                var key = filter.KeyOf(reader.GetString(0));
-                if (!histograms.TryGetValue(key, out var histogram)) histograms[key] = histogram = new LatencyCounts();
-                histogram.AddPacked((byte[])reader.GetValue(1));
+                LatencyCounts.Of(histograms, filter.KeyOf(reader.GetString(0))).AddPacked((byte[])reader.GetValue(1));
             }
         }
         return histograms.ToDictionary(kv => kv.Key, kv => new MetricSample(kv.Value.Percentile(q), kv.Value.Total), StringComparer.Ordinal);

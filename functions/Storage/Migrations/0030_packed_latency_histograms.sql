@@ -22,13 +22,7 @@ CREATE TABLE IF NOT EXISTS rollup_histogram_minute_by_hour (
   PRIMARY KEY (hour_utc, vhost, host)
 ) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_bin;
 
-CREATE TABLE IF NOT EXISTS rollup_histogram_hour (
-  hour_utc         DATETIME          NOT NULL,
-  vhost            VARCHAR(255)      NOT NULL,
-  host             VARCHAR(255)      NOT NULL,
-  histogram        BLOB              NOT NULL,
-  PRIMARY KEY (hour_utc, vhost, host)
-) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_bin;
+CREATE TABLE IF NOT EXISTS rollup_histogram_hour LIKE rollup_histogram_minute_by_hour;
 
 -- Re-runnable: if a previous run dropped the old tables already, they are back empty for the statements below.
 CREATE TABLE IF NOT EXISTS rollup_latency_minute (minute_utc DATETIME, vhost VARCHAR(255), host VARCHAR(255), bucket SMALLINT, count BIGINT);

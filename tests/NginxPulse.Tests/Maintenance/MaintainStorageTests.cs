@@ -48,15 +48,13 @@ public sealed class MaintainStorageTests : IAsyncLifetime
         await using var connection = await _db.Connections.OpenAsync(CancellationToken.None);
         await using var cmd = new MySql.Data.MySqlClient.MySqlCommand(
             "SELECT vhost, host, histogram FROM rollup_histogram_minute UNION ALL SELECT vhost, host, histogram FROM rollup_histogram_hour", connection);
-        var scopes = new SortedDictionary<string, LatencyCounts>(StringComparer.Ordinal);
+        var scopes = new Dictionary<string, LatencyCounts>();
         await using var reader = await cmd.ExecuteReaderAsync();
         while (await reader.ReadAsync())
         {
-            var scope = $"{reader.GetString(0)}/{reader.GetString(1)}";
-            if (!scopes.TryGetValue(scope, out var counts)) scopes[scope] = counts = new LatencyCounts();
-            counts.AddPacked((byte[])reader.GetValue(2));
+            LatencyCounts.Of(scopes, $"{reader.GetString(0)}/{reader.GetString(1)}").AddPacked((byte[])reader.GetValue(2));
         }
-        return string.Join(", ", scopes.Select(kv => $"{kv.Key}={kv.Value}"));
+        return string.Join(", ", scopes.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => $"{kv.Key}={kv.Value}"));
     }
 
     [Fact]

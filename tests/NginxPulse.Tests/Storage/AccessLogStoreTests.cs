@@ -307,6 +307,24 @@ public sealed class AccessLogStoreTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Vhosts_differing_only_in_trailing_spaces_share_one_histogram_row_as_they_share_one_key()
+    {
+        // utf8mb4_bin pads with spaces: "v" and "v " are the same primary key, in one batch and across batches.
+        var records = _builder.Build(0, 3);
+        foreach (var (r, i) in records.Select((r, i) => (r, i)))
+        {
+            r.TimeUtc = Start.AddSeconds(i); r.Vhost = i == 1 ? "v " : "v"; r.Host = "h"; r.RequestTimeMs = 10 * (i + 1);
+        }
+        await _store.StoreAsync(Group, AccessRecordBuilder.Items(records.Take(2).ToList(), 0), CancellationToken.None);
+        await _store.StoreAsync(Group, AccessRecordBuilder.Items(records.Skip(2).ToList(), 2), CancellationToken.None);
+
+        Assert.Equal(1, await _db.ScalarAsync("SELECT COUNT(*) FROM rollup_histogram_minute"));
+        Assert.Equal($"{LatencyHistogram.Bucket(10)}:1 {LatencyHistogram.Bucket(20)}:1 {LatencyHistogram.Bucket(30)}:1",
+            (await _db.HistogramAsync("rollup_histogram_minute")).ToString());
+        Assert.Equal(3, (await _db.HistogramAsync("rollup_histogram_minute_by_hour")).Total);
+    }
+
+    [Fact]
     public async Task Rollups_count_status_classes_bots_bytes_and_latency_as_defined()
     {
         var r1 = _builder.Build(0); r1.TimeUtc = Start.AddSeconds(1); r1.Status = 200; r1.BytesSent = 1000; r1.BodyBytes = 900; r1.RequestTimeMs = 10; r1.Flags = RecordFlags.None; r1.Vhost = "v"; r1.Host = "h";
