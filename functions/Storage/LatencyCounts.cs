@@ -22,12 +22,7 @@ public sealed class LatencyCounts
     }
 
     /// <summary>Adds a stored row's histogram (<see cref="PackedHistogram"/>).</summary>
-    public void AddPacked(ReadOnlySpan<byte> packed)
-    {
-        var before = Sum(_counts);
-        PackedHistogram.AddTo(packed, _counts);
-        Total = checked(Total + Sum(_counts) - before);
-    }
+    public void AddPacked(ReadOnlySpan<byte> packed) => Total = checked(Total + PackedHistogram.AddTo(packed, _counts));
 
     public void Add(LatencyCounts other)
     {
@@ -44,11 +39,4 @@ public sealed class LatencyCounts
     public override string ToString() =>
         string.Join(' ', _counts.Select((count, bucket) => (bucket, count)).Where(p => p.count != 0)
             .Select(p => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{p.bucket}:{p.count}")));
-
-    private static long Sum(long[] counts)
-    {
-        long sum = 0;
-        foreach (var c in counts) sum = checked(sum + c);
-        return sum;
-    }
 }

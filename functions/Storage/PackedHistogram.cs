@@ -44,10 +44,10 @@ public static class PackedHistogram
         }
     }
 
-    /// <summary>Adds the counts of <paramref name="packed"/> to <paramref name="counts"/> (index = bucket).</summary>
+    /// <summary>Adds the counts of <paramref name="packed"/> to <paramref name="counts"/> (index = bucket); returns their sum.</summary>
     /// <exception cref="InvalidDataException">The bytes are not a histogram of this format.</exception>
     /// <exception cref="OverflowException">A sum exceeds <see cref="long.MaxValue"/>.</exception>
-    public static void AddTo(ReadOnlySpan<byte> packed, Span<long> counts)
+    public static long AddTo(ReadOnlySpan<byte> packed, Span<long> counts)
     {
         if (counts.Length < LatencyHistogram.BucketCount)
             throw new ArgumentException($"Room for {LatencyHistogram.BucketCount} buckets is needed.", nameof(counts));
@@ -56,6 +56,7 @@ public static class PackedHistogram
             throw new InvalidDataException($"Unknown packed histogram format {packed[0]} (this version reads format {FormatVersion}).");
         var position = 1;
         var previous = -1L;
+        long sum = 0;
         while (position < packed.Length)
         {
             var at = position;
@@ -72,8 +73,10 @@ public static class PackedHistogram
             if (count == 0)
                 throw new InvalidDataException($"Packed histogram count 0 at byte {at} is out of range (1..{long.MaxValue}).");
             counts[(int)bucket] = checked(counts[(int)bucket] + (long)count);
+            sum = checked(sum + (long)count);
             previous = (long)bucket;
         }
+        return sum;
     }
 
     /// <summary>The histogram holding the counts of both.</summary>

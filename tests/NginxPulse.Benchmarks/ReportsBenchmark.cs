@@ -13,8 +13,8 @@ namespace NginxPulse.Benchmarks;
 /// <summary>
 /// Every report over 24 hours of stored traffic (default 10 million rows), called through the Reports function as
 /// the transports call it (parameters, queries, JSON). The rows go in with LOAD DATA in chunks; the rollups are then
-/// computed with INSERT ... SELECT from the same <see cref="RollupSql"/> the store uses to recompute minutes, so they
-/// are what ingest would have written. The peer: one COUNT(*) scan of the same 24 hours of raw rows.
+/// computed by the store's own recomputation of minutes (<see cref="RollupWriter.RecomputeAsync"/>), so they are what
+/// ingest would have written. The peer: one COUNT(*) scan of the same 24 hours of raw rows.
 /// </summary>
 internal sealed class ReportsBenchmark(string server, int rows, int runs)
 {
