@@ -55,12 +55,17 @@ public sealed class PackedHistogramTests
     [Fact]
     public void Every_bucket_and_the_largest_count_survive_packing()
     {
-        var counts = Enumerable.Repeat(long.MaxValue, LatencyHistogram.BucketCount).ToArray();
+        // Every bucket, with counts whose sum still fits a long: 8-byte counts, 2-byte buckets from 128 on.
+        var every = Enumerable.Repeat(1L << 54, LatencyHistogram.BucketCount).ToArray();
+        var packed = PackedHistogram.Pack(every);
+        Assert.Equal(1 + 128 * (1 + 8) + (LatencyHistogram.BucketCount - 128) * (2 + 8), packed.Length);
+        Assert.Equal(every, Unpack(packed));
 
-        var packed = PackedHistogram.Pack(counts);
-
-        Assert.Equal(1 + 128 * (1 + 9) + (LatencyHistogram.BucketCount - 128) * (2 + 9), packed.Length);
-        Assert.Equal(counts, Unpack(packed));
+        // The largest count takes nine bytes.
+        var largest = Dense((LatencyHistogram.BucketCount - 1, long.MaxValue));
+        packed = PackedHistogram.Pack(largest);
+        Assert.Equal(1 + 2 + 9, packed.Length);
+        Assert.Equal(largest, Unpack(packed));
     }
 
     [Fact]
