@@ -1,4 +1,5 @@
 using System.Data;
+using System.Globalization;
 using Microsoft.Extensions.Logging;
 using MySql.Data.MySqlClient;
 using NginxPulse.Functions.Storage;
@@ -15,6 +16,8 @@ public sealed class RollupCompactor
     private const string Hour = "CAST(DATE_FORMAT(minute_utc, '%Y-%m-%d %H:00:00') AS DATETIME)";
     private static readonly string[] Sums =
         ["requests", "bytes", "status_1xx", "status_2xx", "status_3xx", "status_4xx", "status_5xx", "status_other", "bot_requests", "latency_count", "latency_sum_ms"];
+
+    private static readonly HistogramTable HourHistograms = new("rollup_histogram_hour", "hour_utc");
 
     private readonly MySqlConnectionFactory _connections;
     private readonly ILogger<RollupCompactor> _logger;
@@ -59,14 +62,10 @@ public sealed class RollupCompactor
             SELECT {Hour}, vhost, host, {sums} FROM rollup_minute WHERE {range} GROUP BY 1, vhost, host
             ON DUPLICATE KEY UPDATE {adds}
             """);
-        await ExecuteAsync($"""
-            INSERT INTO rollup_latency_hour (hour_utc, vhost, host, bucket, count)
-            SELECT {Hour}, vhost, host, bucket, SUM(count) FROM rollup_latency_minute WHERE {range} GROUP BY 1, vhost, host, bucket
-            ON DUPLICATE KEY UPDATE count = count + VALUES(count)
-            """);
-        await ExecuteAsync($"DELETE FROM rollup_latency_minute WHERE {range}");
-        // Those minutes now live in rollup_latency_hour; the store keeps this table for minutes still stored.
-        await ExecuteAsync("DELETE FROM rollup_latency_minute_by_hour WHERE hour_utc >= @from AND hour_utc < @to");
+        await CompactHistogramsAsync(connection, transaction, from, to, ct);
+        await ExecuteAsync($"DELETE FROM rollup_histogram_minute WHERE {range}");
+        // Those minutes now live in rollup_histogram_hour; the store keeps this table for minutes still stored.
+        await ExecuteAsync("DELETE FROM rollup_histogram_minute_by_hour WHERE hour_utc >= @from AND hour_utc < @to");
         var moved = await ExecuteAsync($"DELETE FROM rollup_minute WHERE {range}");
         await transaction.CommitAsync(ct);
         _logger.LogInformation("Compacted {Rows} minute rollup rows from {From:o} to {To:o} into hourly rollups", moved, from, to);
@@ -79,5 +78,40 @@ public sealed class RollupCompactor
             cmd.Parameters.AddWithValue("@to", to);
             return await cmd.ExecuteNonQueryAsync(ct);
         }
+    }
+
+    /// <summary>
+    /// Adds the minute histograms of [from, to) to their hours' rows in rollup_histogram_hour: both read with locks,
+    /// summed here (a packed histogram cannot be added in SQL), written back in the same transaction.
+    /// </summary>
+    private static async Task CompactHistogramsAsync(MySqlConnection connection, MySqlTransaction transaction, DateTime from, DateTime to, CancellationToken ct)
+    {
+        var hours = new Dictionary<RollupKey, LatencyCounts>(StoredRollupKeyComparer.Instance);
+        var read = new StatementBatch(connection, transaction);
+        read.Sql("SELECT minute_utc, vhost, host, histogram FROM rollup_histogram_minute WHERE ").Sql(Range("minute_utc")).Sql(" FOR UPDATE").End();
+        read.Sql("SELECT hour_utc, vhost, host, histogram FROM rollup_histogram_hour WHERE ").Sql(Range("hour_utc")).Sql(" FOR UPDATE").End();
+        var stored = new List<(RollupKey Key, byte[] Histogram)>();
+        await read.ReadAsync((resultSet, row) =>
+        {
+            var time = DateTime.SpecifyKind(row.GetDateTime(0), DateTimeKind.Utc);
+            var key = new RollupKey(new DateTime(time.Ticks - time.Ticks % TimeSpan.TicksPerHour, DateTimeKind.Utc), row.GetString(1), row.GetString(2));
+            var histogram = (byte[])row.GetValue(3);
+            if (resultSet == 1)
+            {
+                stored.Add((key, histogram));
+                return;
+            }
+            LatencyCounts.Of(hours, key).AddPacked(histogram);
+        }, ct);
+        // Only the hours that gain minutes are rewritten.
+        foreach (var (key, histogram) in stored)
+            if (hours.TryGetValue(key, out var sum)) sum.AddPacked(histogram);
+        if (hours.Count == 0) return;
+        var writes = new StatementBatch(connection, transaction);
+        HourHistograms.AppendWrite(writes, hours);
+        await writes.ExecuteAsync(ct);
+
+        string Range(string column) => string.Create(CultureInfo.InvariantCulture,
+            $"{column} >= '{from:yyyy-MM-dd HH:mm:ss}' AND {column} < '{to:yyyy-MM-dd HH:mm:ss}'");
     }
 }

@@ -103,10 +103,10 @@ public sealed class AccessLogStore : IAccessLogStore
         var prepared = Task.Run(() =>
         {
             var batch = new StatementBatch(connection, transaction);
-            _rollups.AppendIncrements(batch, RollupDelta.From(records));
+            var delta = RollupDelta.From(records);
+            _rollups.AppendIncrements(batch, delta);
             var clients = _visitors.Collect(records);
-            VisitorWriter.AppendTo(batch, clients);
-            return (Increments: batch, Clients: clients);
+            return (Increments: batch, Delta: delta, Clients: clients);
         }, ct);
         int inserted;
         try
@@ -123,15 +123,22 @@ public sealed class AccessLogStore : IAccessLogStore
 
         // Increments are exact only if every record was new; a partial repeat cannot tell which rows counted, so the
         // touched minutes are rebuilt from the raw rows. With nothing new, the rollups and client sets are already
-        // right. Rollups, client sets and offsets travel as one command: one round trip.
-        var (writes, clients) = await prepared;
+        // right. The stored histograms are locked and read in one round trip (RollupWriter); their new values, the client
+        // sets and the offsets travel as one more.
+        var (increments, delta, clients) = await prepared;
+        StatementBatch writes;
         var recomputed = false;
-        if (inserted != records.Count)
+        if (inserted == records.Count)
+        {
+            writes = await _rollups.MergeHistogramIncrementsAsync(increments, delta, ct);
+            VisitorWriter.AppendTo(writes, clients);
+        }
+        else
         {
             writes = new StatementBatch(connection, transaction);
             if (inserted > 0)
             {
-                _rollups.AppendRecompute(writes, records.Select(r => RollupDelta.MinuteOf(r.TimeUtc)));
+                writes = await _rollups.RecomputeAsync(writes, records.Select(r => RollupDelta.MinuteOf(r.TimeUtc)), ct);
                 VisitorWriter.AppendTo(writes, clients);
                 recomputed = true;
             }

@@ -52,15 +52,26 @@ public static class LatencyHistogram
     /// </summary>
     public static double? Percentile(IReadOnlyDictionary<int, long> counts, double q)
     {
+        var dense = new long[BucketCount];
+        foreach (var (bucket, count) in counts)
+            if (count > 0) dense[bucket] += count;
+        return Percentile(dense, q);
+    }
+
+    /// <summary>The same over dense counts (index = bucket).</summary>
+    public static double? Percentile(ReadOnlySpan<long> counts, double q)
+    {
         if (q is < 0 or > 1 || double.IsNaN(q)) throw new ArgumentOutOfRangeException(nameof(q), q, "q must be within [0, 1].");
         long total = 0;
-        foreach (var c in counts.Values) total += c;
+        foreach (var c in counts) total += c;
         if (total == 0) return null;
 
         var rank = Math.Max(1.0, Math.Ceiling(q * total));
         long before = 0;
-        foreach (var (bucket, count) in counts.Where(kv => kv.Value > 0).OrderBy(kv => kv.Key))
+        for (var bucket = 0; bucket < counts.Length; bucket++)
         {
+            var count = counts[bucket];
+            if (count <= 0) continue;
             if (before + count >= rank)
             {
                 var (lower, upper) = Bounds(bucket);

@@ -4,7 +4,21 @@ namespace NginxPulse.Functions.Storage;
 
 public readonly record struct RollupKey(DateTime MinuteUtc, string Vhost, string Host);
 
-public readonly record struct LatencyKey(DateTime MinuteUtc, string Vhost, string Host, int Bucket);
+/// <summary>
+/// <see cref="RollupKey"/> equality as the rollup tables' primary keys see it: utf8mb4_bin is a PAD SPACE collation, so
+/// "a" and "a " are one row. Keys read back from a table match the batch's keys under this comparer.
+/// </summary>
+public sealed class StoredRollupKeyComparer : IEqualityComparer<RollupKey>
+{
+    public static readonly StoredRollupKeyComparer Instance = new();
+
+    public bool Equals(RollupKey x, RollupKey y) =>
+        x.MinuteUtc == y.MinuteUtc && x.Vhost.AsSpan().TrimEnd(' ').SequenceEqual(y.Vhost.AsSpan().TrimEnd(' ')) &&
+        x.Host.AsSpan().TrimEnd(' ').SequenceEqual(y.Host.AsSpan().TrimEnd(' '));
+
+    public int GetHashCode(RollupKey key) =>
+        HashCode.Combine(key.MinuteUtc, string.GetHashCode(key.Vhost.AsSpan().TrimEnd(' ')), string.GetHashCode(key.Host.AsSpan().TrimEnd(' ')));
+}
 
 /// <summary>One rollup_minute row's counters.</summary>
 public sealed record RollupCounts
@@ -29,7 +43,8 @@ public sealed record RollupCounts
 public sealed class RollupDelta
 {
     public Dictionary<RollupKey, RollupCounts> Minutes { get; } = [];
-    public Dictionary<LatencyKey, long> Latency { get; } = [];
+    /// <summary>The latency histogram of each (minute, vhost, host) with at least one request time.</summary>
+    public Dictionary<RollupKey, LatencyCounts> Latency { get; } = [];
 
     public static DateTime MinuteOf(DateTime timeUtc) =>
         new(timeUtc.Ticks - timeUtc.Ticks % TimeSpan.TicksPerMinute, DateTimeKind.Utc);
@@ -62,8 +77,7 @@ public sealed class RollupDelta
         {
             c.LatencyCount++;
             c.LatencySumMs += ms;
-            var lk = new LatencyKey(minute, r.Vhost, r.Host, LatencyHistogram.Bucket(ms));
-            Latency[lk] = Latency.GetValueOrDefault(lk) + 1;
+            LatencyCounts.Of(Latency, key).Add(LatencyHistogram.Bucket(ms), 1);
         }
     }
 }

@@ -13,8 +13,6 @@ internal static class RollupSql
     public const string MinuteColumns =
         "minute_utc, vhost, host, requests, bytes, status_1xx, status_2xx, status_3xx, status_4xx, status_5xx, status_other, bot_requests, latency_count, latency_sum_ms";
 
-    public const string LatencyColumns = "minute_utc, vhost, host, bucket, count";
-
     public static string SelectMinutes(string where) => $"""
         SELECT {Minute} AS minute_utc, vhost, host, COUNT(*), SUM(COALESCE(bytes_sent, body_bytes)),
                SUM(status >= 100 AND status < 200), SUM(status >= 200 AND status < 300), SUM(status >= 300 AND status < 400),
@@ -24,16 +22,10 @@ internal static class RollupSql
         GROUP BY minute_utc, vhost, host
         """;
 
+    /// <summary>The latency histograms as rows (minute_utc, vhost, host, bucket, count), one per non-empty bucket.</summary>
     public static string SelectLatency(string where) => $"""
-        SELECT {Minute} AS minute_utc, vhost, host, {LatencyHistogram.SqlBucketExpression("request_time_ms")} AS bucket, COUNT(*)
+        SELECT {Minute} AS minute_utc, vhost, host, {LatencyHistogram.SqlBucketExpression("request_time_ms")} AS bucket, COUNT(*) AS count
         FROM access_log WHERE request_time_ms IS NOT NULL AND ({where})
         GROUP BY minute_utc, vhost, host, bucket
         """;
-
-    public const string LatencyByHourColumns = "hour_utc, vhost, host, bucket, count";
-
-    /// <summary>rollup_latency_minute summed per hour: the rows of rollup_latency_minute_by_hour.</summary>
-    public static string SelectLatencyByHour(string minuteWhere) =>
-        "SELECT CAST(DATE_FORMAT(minute_utc, '%Y-%m-%d %H:00:00') AS DATETIME), vhost, host, bucket, SUM(count) " +
-        $"FROM rollup_latency_minute WHERE {minuteWhere} GROUP BY 1, vhost, host, bucket";
 }

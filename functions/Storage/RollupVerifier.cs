@@ -19,7 +19,7 @@ public sealed class RollupVerifier
     public async Task<IReadOnlyList<RollupMismatch>> VerifyAsync(DateTime fromUtc, DateTime toUtc, CancellationToken ct)
     {
         await using var connection = await _connections.OpenAsync(ct);
-        // One consistent snapshot for all four reads, so a concurrent batch cannot show up in one side only.
+        // One consistent snapshot for all the reads, so a concurrent batch cannot show up in one side only.
         await using var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct);
         const string rollupRange = "minute_utc >= @from AND minute_utc < @to";
         const string rawRange = "time_utc >= @from AND time_utc < @to";
@@ -28,9 +28,15 @@ public sealed class RollupVerifier
         Compare("rollup_minute",
             await ReadAsync(connection, transaction, $"SELECT {RollupSql.MinuteColumns} FROM rollup_minute WHERE {rollupRange}", 3, fromUtc, toUtc, ct),
             await ReadAsync(connection, transaction, RollupSql.SelectMinutes(rawRange), 3, fromUtc, toUtc, ct), mismatches);
-        Compare("rollup_latency_minute",
-            await ReadAsync(connection, transaction, $"SELECT {RollupSql.LatencyColumns} FROM rollup_latency_minute WHERE {rollupRange}", 4, fromUtc, toUtc, ct),
-            await ReadAsync(connection, transaction, RollupSql.SelectLatency(rawRange), 4, fromUtc, toUtc, ct), mismatches);
+        Compare("rollup_histogram_minute",
+            await ReadHistogramsAsync(connection, transaction, $"SELECT minute_utc, vhost, host, histogram FROM rollup_histogram_minute WHERE {rollupRange}", fromUtc, toUtc, ct),
+            await ReadHistogramsAsync(connection, transaction, RollupSql.SelectLatency(rawRange), fromUtc, toUtc, ct), mismatches);
+        // The by-hour rows of the hours around the range against the sums of those hours' stored minute rows.
+        var (fromHour, toHour) = (FloorHour(fromUtc), FloorHour(toUtc.AddTicks(TimeSpan.TicksPerHour - 1)));
+        Compare("rollup_histogram_minute_by_hour",
+            await ReadHistogramsAsync(connection, transaction, "SELECT hour_utc, vhost, host, histogram FROM rollup_histogram_minute_by_hour WHERE hour_utc >= @from AND hour_utc < @to", fromHour, toHour, ct),
+            await ReadHistogramsAsync(connection, transaction, "SELECT CAST(DATE_FORMAT(minute_utc, '%Y-%m-%d %H:00:00') AS DATETIME), vhost, host, histogram FROM rollup_histogram_minute WHERE minute_utc >= @from AND minute_utc < @to", fromHour, toHour, ct),
+            mismatches);
         await transaction.CommitAsync(ct);
         return mismatches;
     }
@@ -63,6 +69,32 @@ public sealed class RollupVerifier
         }
         return rows;
     }
+
+    /// <summary>
+    /// Histograms per key (time | vhost | host) as "bucket:count" text, from packed rows (time, vhost, host, histogram)
+    /// or per-bucket rows (time, vhost, host, bucket, count); rows of one key are summed.
+    /// </summary>
+    private static async Task<Dictionary<string, string>> ReadHistogramsAsync(MySqlConnection connection, MySqlTransaction transaction, string sql,
+        DateTime fromUtc, DateTime toUtc, CancellationToken ct)
+    {
+        await using var cmd = new MySqlCommand(sql, connection, transaction);
+        cmd.Parameters.AddWithValue("@from", fromUtc);
+        cmd.Parameters.AddWithValue("@to", toUtc);
+        var histograms = new Dictionary<string, LatencyCounts>();
+        await using (var reader = await cmd.ExecuteReaderAsync(ct))
+        {
+            while (await reader.ReadAsync(ct))
+            {
+                var key = string.Join(" | ", Enumerable.Range(0, 3).Select(i => Text(reader.GetValue(i))));
+                var histogram = LatencyCounts.Of(histograms, key);
+                if (reader.FieldCount == 4) histogram.AddPacked((byte[])reader.GetValue(3));
+                else histogram.Add(Convert.ToInt32(reader.GetValue(3)), Convert.ToInt64(reader.GetValue(4)));
+            }
+        }
+        return histograms.ToDictionary(kv => kv.Key, kv => kv.Value.ToString());
+    }
+
+    private static DateTime FloorHour(DateTime t) => new(t.Ticks - t.Ticks % TimeSpan.TicksPerHour, DateTimeKind.Utc);
 
     private static string Text(object value) => value switch
     {

@@ -2,7 +2,10 @@ using System.Globalization;
 
 namespace NginxPulse.Functions.Storage;
 
-/// <summary>Keeps rollup_minute and rollup_latency_minute in step with access_log, inside the batch transaction.</summary>
+/// <summary>
+/// Keeps rollup_minute and the latency histograms (rollup_histogram_minute, rollup_histogram_minute_by_hour) in step with
+/// access_log, inside the batch transaction.
+/// </summary>
 internal sealed class RollupWriter
 {
     // Rows per upsert statement: a few hundred kilobytes of text at most, however many keys a batch touches.
@@ -32,80 +35,111 @@ internal sealed class RollupWriter
     "bot_requests = bot_requests + VALUES(bot_requests), latency_count = latency_count + VALUES(latency_count), " +
     "latency_sum_ms = latency_sum_ms + VALUES(latency_sum_ms)");
 
-    private static readonly MultiRowInsert<KeyValuePair<LatencyKey, long>> LatencyUpsert = new("rollup_latency_minute",
-    [
-        ("minute_utc", kv => kv.Key.MinuteUtc),
-        ("vhost", kv => kv.Key.Vhost),
-        ("host", kv => kv.Key.Host),
-        ("bucket", kv => kv.Key.Bucket),
-        ("count", kv => kv.Value),
-    ],
-    "ON DUPLICATE KEY UPDATE count = count + VALUES(count)");
+    private static readonly HistogramTable Minutes = new("rollup_histogram_minute", "minute_utc");
+    private static readonly HistogramTable ByHour = new("rollup_histogram_minute_by_hour", "hour_utc");
 
-    private static readonly MultiRowInsert<KeyValuePair<LatencyKey, long>> LatencyByHourUpsert = new("rollup_latency_minute_by_hour",
-    [
-        ("hour_utc", kv => kv.Key.MinuteUtc),
-        ("vhost", kv => kv.Key.Vhost),
-        ("host", kv => kv.Key.Host),
-        ("bucket", kv => kv.Key.Bucket),
-        ("count", kv => kv.Value),
-    ],
-    "ON DUPLICATE KEY UPDATE count = count + VALUES(count)");
-
-    /// <summary>Appends the upserts that add a batch's increments. Only valid when every record of the batch was new.</summary>
+    /// <summary>Appends the upserts that add a batch's counter increments. Only valid when every record of the batch was new.</summary>
     public void AppendIncrements(StatementBatch batch, RollupDelta delta)
     {
         // Key order is the primary-key order, so concurrent batches lock shared rows in the same order and rarely deadlock.
         var minutes = delta.Minutes.ToList();
-        minutes.Sort((a, b) => Compare(a.Key.MinuteUtc, a.Key.Vhost, a.Key.Host, b.Key.MinuteUtc, b.Key.Vhost, b.Key.Host));
-        var latency = delta.Latency.ToList();
-        latency.Sort(CompareLatency);
+        minutes.Sort((a, b) => Compare(a.Key, b.Key));
         MinuteUpsert.AppendTo(batch, minutes, RowsPerStatement);
-        LatencyUpsert.AppendTo(batch, latency, RowsPerStatement);
-        // The same histogram counts per hour (keyed by the hour's first minute), in the same key order.
-        var byHour = latency
-            .GroupBy(kv => kv.Key with { MinuteUtc = HourOf(kv.Key.MinuteUtc) })
-            .Select(g => new KeyValuePair<LatencyKey, long>(g.Key, g.Sum(kv => kv.Value)))
-            .ToList();
-        byHour.Sort(CompareLatency);
-        LatencyByHourUpsert.AppendTo(batch, byHour, RowsPerStatement);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="increments"/> (the counter upserts of <see cref="AppendIncrements"/>) together with the
+    /// locking reads of the stored minute and by-hour histograms the batch touches, merges the batch's histograms into
+    /// them, and returns a batch holding their write-back. Only valid when every record of the batch was new. An upsert
+    /// that changes nothing takes an exclusive lock on every touched key, creating the missing ones (a locking SELECT
+    /// of an absent key would take only a gap lock, and two batches holding the same gap lock would deadlock on their
+    /// inserts); then SELECT ... FOR UPDATE reads their current values. Tables are locked in the order
+    /// rollup_minute, minute histograms, by-hour histograms, keys in primary-key order, as every other writer does.
+    /// </summary>
+    public async Task<StatementBatch> MergeHistogramIncrementsAsync(StatementBatch increments, RollupDelta delta, CancellationToken ct)
+    {
+        if (delta.Minutes.Count == 0) return increments;
+        // Per stored row: the minute, and the same histograms per hour (keyed by the hour's first minute).
+        var minutes = new Dictionary<RollupKey, LatencyCounts>(StoredRollupKeyComparer.Instance);
+        var hours = new Dictionary<RollupKey, LatencyCounts>(StoredRollupKeyComparer.Instance);
+        foreach (var (key, counts) in delta.Latency)
+        {
+            LatencyCounts.Of(minutes, key).Add(counts);
+            LatencyCounts.Of(hours, key with { MinuteUtc = HourOf(key.MinuteUtc) }).Add(counts);
+        }
+
+        Minutes.AppendLockAndRead(increments, Sorted(minutes.Keys));
+        ByHour.AppendLockAndRead(increments, Sorted(hours.Keys));
+        await increments.ReadAsync((resultSet, row) => (resultSet == 0 ? minutes : hours)[KeyOf(row)].AddPacked((byte[])row.GetValue(3)), ct);
+        var writes = increments.NextBatch();
+        Minutes.AppendWrite(writes, minutes);
+        ByHour.AppendWrite(writes, hours);
+        return writes;
+    }
+
+    private static RollupKey KeyOf(System.Data.Common.DbDataReader row) =>
+        new(DateTime.SpecifyKind(row.GetDateTime(0), DateTimeKind.Utc), row.GetString(1), row.GetString(2));
+
+    private static List<RollupKey> Sorted(IEnumerable<RollupKey> keys)
+    {
+        var list = keys.ToList();
+        list.Sort(Compare);
+        return list;
     }
 
     private static DateTime HourOf(DateTime minute) => new(minute.Ticks - minute.Ticks % TimeSpan.TicksPerHour, DateTimeKind.Utc);
 
-    private static int CompareLatency(KeyValuePair<LatencyKey, long> a, KeyValuePair<LatencyKey, long> b)
+    /// <summary>Primary-key order of the rollup tables (utf8mb4_bin compares code points, as ordinal comparison does).</summary>
+    internal static int Compare(RollupKey a, RollupKey b)
     {
-        var c = Compare(a.Key.MinuteUtc, a.Key.Vhost, a.Key.Host, b.Key.MinuteUtc, b.Key.Vhost, b.Key.Host);
-        return c != 0 ? c : a.Key.Bucket.CompareTo(b.Key.Bucket);
-    }
-
-    private static int Compare(DateTime minuteA, string vhostA, string hostA, DateTime minuteB, string vhostB, string hostB)
-    {
-        var c = minuteA.CompareTo(minuteB);
-        if (c == 0) c = string.CompareOrdinal(vhostA, vhostB);
-        return c != 0 ? c : string.CompareOrdinal(hostA, hostB);
+        var c = a.MinuteUtc.CompareTo(b.MinuteUtc);
+        if (c == 0) c = string.CompareOrdinal(a.Vhost, b.Vhost);
+        return c != 0 ? c : string.CompareOrdinal(a.Host, b.Host);
     }
 
     /// <summary>
-    /// Appends the statements that replace every rollup row of the given minutes (all vhosts and hosts) with a
-    /// recomputation from access_log. Under REPEATABLE READ the DELETE takes next-key locks on those minutes and
-    /// INSERT ... SELECT reads access_log with shared locks (a current read, not the snapshot), so a concurrent batch
-    /// either finishes before this reads or waits until it commits: its rows are counted exactly once either way.
+    /// Replaces every rollup row of the given minutes (all vhosts and hosts) with a recomputation from access_log, and
+    /// the by-hour histograms of their hours with the sum of the hours' minute rows. One round trip deletes and
+    /// recomputes the counter rows and reads the raw rows' histogram buckets and the hours' other minute histograms
+    /// (appended to <paramref name="read"/>, which runs them); the histogram rows are packed here and returned as a
+    /// batch of writes. Under REPEATABLE READ the DELETEs take next-key locks on those minutes and INSERT ... SELECT
+    /// and the SELECT ... LOCK IN SHARE MODE read access_log with shared locks (current reads, not the snapshot), so a
+    /// concurrent batch either finishes before this reads or waits until it commits: its rows are counted exactly once
+    /// either way.
     /// </summary>
-    public void AppendRecompute(StatementBatch batch, IEnumerable<DateTime> minutes)
+    public async Task<StatementBatch> RecomputeAsync(StatementBatch read, IEnumerable<DateTime> minutes, CancellationToken ct)
     {
         var ranges = MinuteRanges(minutes);
-        if (ranges.Count == 0) return;
+        if (ranges.Count == 0) return read;
         var rollupWhere = InRanges("minute_utc", ranges);
         var rawWhere = InRanges("time_utc", ranges);
-        batch.Sql($"DELETE FROM rollup_minute WHERE {rollupWhere}").End();
-        batch.Sql($"DELETE FROM rollup_latency_minute WHERE {rollupWhere}").End();
-        batch.Sql($"INSERT INTO rollup_minute ({RollupSql.MinuteColumns}) {RollupSql.SelectMinutes(rawWhere)}").End();
-        batch.Sql($"INSERT INTO rollup_latency_minute ({RollupSql.LatencyColumns}) {RollupSql.SelectLatency(rawWhere)}").End();
-        // The hours around those minutes, rebuilt from their minute rows (the rows just recomputed and the others).
+        // The hours around those minutes, rebuilt from their minute rows (the rows recomputed here and the others).
         var hours = ranges.SelectMany(r => Hours(r.From, r.To)).Distinct().Order().Select(h => (h, h.AddHours(1))).ToList();
-        batch.Sql($"DELETE FROM rollup_latency_minute_by_hour WHERE {InRanges("hour_utc", hours)}").End();
-        batch.Sql($"INSERT INTO rollup_latency_minute_by_hour ({RollupSql.LatencyByHourColumns}) {RollupSql.SelectLatencyByHour(InRanges("minute_utc", hours))}").End();
+        read.Sql($"DELETE FROM rollup_minute WHERE {rollupWhere}").End();
+        read.Sql($"DELETE FROM {Minutes.Name} WHERE {rollupWhere}").End();
+        read.Sql($"INSERT INTO rollup_minute ({RollupSql.MinuteColumns}) {RollupSql.SelectMinutes(rawWhere)}").End();
+        read.Sql($"{RollupSql.SelectLatency(rawWhere)} LOCK IN SHARE MODE").End();
+        read.Sql($"SELECT minute_utc, vhost, host, histogram FROM {Minutes.Name} WHERE {InRanges("minute_utc", hours)} FOR UPDATE").End();
+
+        var recomputed = new Dictionary<RollupKey, LatencyCounts>(StoredRollupKeyComparer.Instance);
+        var byHour = new Dictionary<RollupKey, LatencyCounts>(StoredRollupKeyComparer.Instance);
+        await read.ReadAsync((resultSet, row) =>
+        {
+            var key = KeyOf(row);
+            var hour = LatencyCounts.Of(byHour, key with { MinuteUtc = HourOf(key.MinuteUtc) });
+            if (resultSet == 0)
+            {
+                var (bucket, count) = (Convert.ToInt32(row.GetValue(3)), Convert.ToInt64(row.GetValue(4)));
+                LatencyCounts.Of(recomputed, key).Add(bucket, count);
+                hour.Add(bucket, count);
+            }
+            else hour.AddPacked((byte[])row.GetValue(3));
+        }, ct);
+        var writes = read.NextBatch();
+        Minutes.AppendWrite(writes, recomputed);
+        writes.Sql($"DELETE FROM {ByHour.Name} WHERE {InRanges(ByHour.TimeColumn, hours)}").End();
+        ByHour.AppendWrite(writes, byHour);
+        return writes;
     }
 
     private static IEnumerable<DateTime> Hours(DateTime from, DateTime to)

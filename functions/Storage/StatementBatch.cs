@@ -35,6 +35,9 @@ internal sealed class StatementBatch
         _transaction = transaction;
     }
 
+    /// <summary>A new, empty batch on the same connection and transaction, for statements that depend on this one's results.</summary>
+    public StatementBatch NextBatch() => new(_connection, _transaction);
+
     public StatementBatch Sql(string text)
     {
         _sql.Append(text);
@@ -104,11 +107,19 @@ internal sealed class StatementBatch
     }
 
     /// <summary>Runs every statement and reads the result set of the one that returns rows.</summary>
-    public async Task ReadAsync(Action<System.Data.Common.DbDataReader> row, CancellationToken ct)
+    public Task ReadAsync(Action<System.Data.Common.DbDataReader> row, CancellationToken ct) => ReadAsync((_, reader) => row(reader), ct);
+
+    /// <summary>Runs every statement and reads the rows of those that return rows, with the result set's index (0, 1, ...).</summary>
+    public async Task ReadAsync(Action<int, System.Data.Common.DbDataReader> row, CancellationToken ct)
     {
         await using var cmd = Command(_sql.ToString());
         await using var reader = await cmd.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct)) row(reader);
+        var resultSet = 0;
+        do
+        {
+            while (await reader.ReadAsync(ct)) row(resultSet, reader);
+            resultSet++;
+        } while (await reader.NextResultAsync(ct));
     }
 
     private MySqlCommand Command(string sql)

@@ -6,7 +6,7 @@ namespace NginxPulse.Functions.Alerts.Evaluation;
 
 /// <summary>
 /// Computes a rule's metric per scope (or per group) over a window: counts and ratios from rollup_minute,
-/// percentiles from the rollup_latency_minute histograms, client figures from the raw rows of the window.
+/// percentiles from the rollup_histogram_minute histograms, client figures from the raw rows of the window.
 /// </summary>
 public sealed class MetricReader
 {
@@ -94,18 +94,16 @@ public sealed class MetricReader
     {
         var filter = new ScopeFilter(rule, "minute_utc", window);
         await using var cmd = filter.Command(
-            $"SELECT {filter.GroupColumn}, bucket, SUM(count) FROM rollup_latency_minute WHERE {filter.Where} GROUP BY 1, bucket", connection);
-        var histograms = new Dictionary<string, Dictionary<int, long>>(StringComparer.Ordinal);
+            $"SELECT {filter.GroupColumn}, histogram FROM rollup_histogram_minute WHERE {filter.Where}", connection);
+        var histograms = new Dictionary<string, LatencyCounts>(StringComparer.Ordinal);
         await using (var reader = await cmd.ExecuteReaderAsync(ct))
         {
             while (await reader.ReadAsync(ct))
             {
-                var key = filter.KeyOf(reader.GetString(0));
-                if (!histograms.TryGetValue(key, out var histogram)) histograms[key] = histogram = [];
-                histogram[reader.GetInt32(1)] = reader.GetInt64(2);
+                LatencyCounts.Of(histograms, filter.KeyOf(reader.GetString(0))).AddPacked((byte[])reader.GetValue(1));
             }
         }
-        return histograms.ToDictionary(kv => kv.Key, kv => new MetricSample(LatencyHistogram.Percentile(kv.Value, q), kv.Value.Values.Sum()), StringComparer.Ordinal);
+        return histograms.ToDictionary(kv => kv.Key, kv => new MetricSample(kv.Value.Percentile(q), kv.Value.Total), StringComparer.Ordinal);
     }
 
     private static async Task<IReadOnlyDictionary<string, MetricSample>> UniqueClientsAsync(MySqlConnection connection, AlertRule rule, MetricWindow window, CancellationToken ct)

@@ -35,7 +35,7 @@ public sealed class ReportFilter
         var fromHour = FloorHour(parameters.FromUtc) == parameters.FromUtc ? parameters.FromUtc : FloorHour(parameters.FromUtc).AddHours(1);
         var toHour = FloorHour(parameters.ToUtc);
         _hasWholeHours = fromHour < toHour;
-        // A compacted hour (rollup_hour / rollup_latency_hour) counts when it overlaps the range.
+        // A compacted hour (rollup_hour / rollup_histogram_hour) counts when it overlaps the range.
         Add("@from_minus_hour", parameters.FromUtc.AddHours(-1));
         if (_hasWholeHours)
         {
@@ -64,7 +64,7 @@ public sealed class ReportFilter
 
     public ReportParameters Parameters { get; }
 
-    /// <summary>Over rollup_minute / rollup_latency_minute: time, vhost and host only.</summary>
+    /// <summary>Over rollup_minute / rollup_histogram_minute: time, vhost and host only.</summary>
     public string RollupWhere { get; }
 
     /// <summary>Over access_log: every filter.</summary>
@@ -90,32 +90,36 @@ public sealed class ReportFilter
             """;
 
     /// <summary>
-    /// A CTE <c>l</c> with rollup_latency_minute's columns. From the matching raw rows when a filter needs them; else
-    /// the compacted hours overlapping the range (rollup_latency_hour), plus either the stored minutes, or — when
-    /// <paramref name="hoursAreWhole"/> allows — the whole hours inside the range from rollup_latency_minute_by_hour
+    /// A SELECT of latency histogram rows with columns (b, bucket, count, histogram), b being <paramref name="group"/>
+    /// (an expression over minute_utc). From the matching raw rows when a filter needs them: one row per group and
+    /// bucket, histogram NULL. Else one packed histogram per stored row, bucket and count NULL: the compacted hours
+    /// overlapping the range (rollup_histogram_hour), plus either the stored minutes, or — when
+    /// <paramref name="hoursAreWhole"/> allows — the whole hours inside the range from rollup_histogram_minute_by_hour
     /// (their hour as minute_utc) and only the partial hours at either end from the minutes.
+    /// <see cref="LatencyPercentiles.Add(System.Data.Common.DbDataReader, int)"/> reads both shapes.
     /// </summary>
+    /// <param name="group">The grouping expression, e.g. a time-series step; a constant for one histogram.</param>
     /// <param name="hoursAreWhole">False when a consumer must see real minutes, e.g. steps that cut hours in two.</param>
-    public string LatencyCte(bool hoursAreWhole = true)
+    public string LatencySql(string group, bool hoursAreWhole = true)
     {
         if (Parameters.NeedsRawRows)
-            return $"WITH l ({RollupSql.LatencyColumns}) AS ({RollupSql.SelectLatency(RawWhere)})";
+            return $"SELECT {group} AS b, bucket, SUM(count), NULL FROM ({RollupSql.SelectLatency(RawWhere)}) l GROUP BY b, bucket";
         var compacted = $"""
-            SELECT {RollupSql.LatencyColumns.Replace("minute_utc", "hour_utc", StringComparison.Ordinal)} FROM rollup_latency_hour
+            SELECT hour_utc AS minute_utc, histogram FROM rollup_histogram_hour
               WHERE hour_utc > @from_minus_hour AND hour_utc < @to{_scope}
             """;
-        if (!hoursAreWhole || !_hasWholeHours)
-            return $"WITH l AS (SELECT {RollupSql.LatencyColumns} FROM rollup_latency_minute WHERE {RollupWhere} UNION ALL {compacted})";
-        return $"""
-            WITH l AS (
-              SELECT hour_utc AS minute_utc, vhost, host, bucket, count FROM rollup_latency_minute_by_hour
-              WHERE hour_utc >= @from_hour AND hour_utc < @to_hour{_scope}
-              UNION ALL
-              SELECT {RollupSql.LatencyColumns} FROM rollup_latency_minute
-              WHERE ((minute_utc >= @from AND minute_utc < @from_hour) OR (minute_utc >= @to_hour AND minute_utc < @to)){_scope}
-              UNION ALL
-              {compacted})
-            """;
+        var rows = !hoursAreWhole || !_hasWholeHours
+            ? $"SELECT minute_utc, histogram FROM rollup_histogram_minute WHERE {RollupWhere} UNION ALL {compacted}"
+            : $"""
+                SELECT hour_utc AS minute_utc, histogram FROM rollup_histogram_minute_by_hour
+                WHERE hour_utc >= @from_hour AND hour_utc < @to_hour{_scope}
+                UNION ALL
+                SELECT minute_utc, histogram FROM rollup_histogram_minute
+                WHERE ((minute_utc >= @from AND minute_utc < @from_hour) OR (minute_utc >= @to_hour AND minute_utc < @to)){_scope}
+                UNION ALL
+                {compacted}
+                """;
+        return $"SELECT {group} AS b, NULL, NULL, histogram FROM ({rows}) l";
     }
 
     /// <summary>

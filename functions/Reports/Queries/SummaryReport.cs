@@ -39,8 +39,7 @@ public sealed class SummaryReport(ReportDatabase database) : IReport
         await database.ReadAsync(filter.VisitorsSql, filter, row => visitors = Convert.ToInt64(row.GetValue(0)), ct);
 
         var latency = new LatencyPercentiles();
-        await database.ReadAsync($"{filter.LatencyCte()} SELECT bucket, SUM(count) FROM l GROUP BY bucket", filter,
-            row => latency.Add(Convert.ToInt32(row.GetValue(0)), Convert.ToInt64(row.GetValue(1))), ct);
+        await database.ReadAsync(filter.LatencySql("0"), filter, row => latency.Add(row, 1), ct);
 
         var latencyCount = totals[9];
         object?[] values =

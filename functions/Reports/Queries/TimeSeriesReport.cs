@@ -42,8 +42,8 @@ public sealed class TimeSeriesReport(ReportDatabase database) : IReport
         }, ct);
         // An hour row fits in one bucket only when buckets start and end on whole hours.
         var hoursAreWhole = step.Ticks % TimeSpan.TicksPerHour == 0;
-        await database.ReadAsync($"{filter.LatencyCte(hoursAreWhole)} SELECT {Bucket} AS b, bucket, SUM(count) FROM l GROUP BY b, bucket", filter,
-            row => latency[Convert.ToInt32(row.GetValue(0))].Add(Convert.ToInt32(row.GetValue(1)), Convert.ToInt64(row.GetValue(2))), ct);
+        await database.ReadAsync(filter.LatencySql(Bucket, hoursAreWhole), filter,
+            row => latency[Convert.ToInt32(row.GetValue(0))].Add(row, 1), ct);
 
         var rows = new List<object?[]>(buckets);
         for (var b = 0; b < buckets; b++)

@@ -1,3 +1,4 @@
+using NginxPulse.Functions.Storage;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using NginxPulse.Functions.MaintainStorage;
@@ -46,13 +47,15 @@ public sealed class MaintainStorageTests : IAsyncLifetime
     private async Task<string> HistogramAsync()
     {
         await using var connection = await _db.Connections.OpenAsync(CancellationToken.None);
-        await using var cmd = new MySql.Data.MySqlClient.MySqlCommand("""
-            SELECT COALESCE(GROUP_CONCAT(CONCAT(vhost, '/', host, '/', bucket, '=', n) ORDER BY vhost, host, bucket), '') FROM (
-              SELECT vhost, host, bucket, SUM(count) n FROM (
-                SELECT vhost, host, bucket, count FROM rollup_latency_minute UNION ALL SELECT vhost, host, bucket, count FROM rollup_latency_hour) u
-              GROUP BY vhost, host, bucket) t
-            """, connection);
-        return (string)(await cmd.ExecuteScalarAsync())!;
+        await using var cmd = new MySql.Data.MySqlClient.MySqlCommand(
+            "SELECT vhost, host, histogram FROM rollup_histogram_minute UNION ALL SELECT vhost, host, histogram FROM rollup_histogram_hour", connection);
+        var scopes = new Dictionary<string, LatencyCounts>();
+        await using var reader = await cmd.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            LatencyCounts.Of(scopes, $"{reader.GetString(0)}/{reader.GetString(1)}").AddPacked((byte[])reader.GetValue(2));
+        }
+        return string.Join(", ", scopes.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => $"{kv.Key}={kv.Value}"));
     }
 
     [Fact]
@@ -100,7 +103,7 @@ public sealed class MaintainStorageTests : IAsyncLifetime
         Assert.Equal(totalsBefore, await TotalsAsync("rollup_minute", "rollup_hour"));
         Assert.Equal(histogramBefore, await HistogramAsync());
         Assert.Equal(0, await _db.ScalarAsync($"SELECT COUNT(*) FROM rollup_minute WHERE minute_utc < '{Today.Date.AddDays(-3):yyyy-MM-dd}'"));
-        Assert.Equal(0, await _db.ScalarAsync($"SELECT COUNT(*) FROM rollup_latency_minute WHERE minute_utc < '{Today.Date.AddDays(-3):yyyy-MM-dd}'"));
+        Assert.Equal(0, await _db.ScalarAsync($"SELECT COUNT(*) FROM rollup_histogram_minute WHERE minute_utc < '{Today.Date.AddDays(-3):yyyy-MM-dd}'"));
         Assert.Equal(minutesBefore - first.MinuteRollupsCompacted, await _db.ScalarAsync("SELECT COUNT(*) FROM rollup_minute"));
         Assert.Equal(2 * 2 * 3, await _db.ScalarAsync("SELECT COUNT(*) FROM rollup_hour"));
         Assert.Equal((1L, 1L, 0L), (first.DeadLettersPurged, first.OutboxRowsPurged, first.HistoryRowsPurged));

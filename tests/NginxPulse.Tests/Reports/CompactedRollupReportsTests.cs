@@ -5,7 +5,7 @@ using Xunit;
 namespace NginxPulse.Tests.Reports;
 
 /// <summary>
-/// After MaintainStorage compacts old minute rollups into rollup_hour / rollup_latency_hour (deleting the minutes),
+/// After MaintainStorage compacts old minute rollups into rollup_hour / rollup_histogram_hour (deleting the minutes),
 /// the rollup-backed reports still count every request exactly once, at hourly resolution.
 /// </summary>
 public sealed class CompactedRollupReportsTests : IAsyncLifetime
@@ -27,7 +27,7 @@ public sealed class CompactedRollupReportsTests : IAsyncLifetime
 
         Assert.True(moved > 0);
         Assert.Equal(0, await _harness.Database.ScalarAsync("SELECT COUNT(*) FROM rollup_minute"));
-        Assert.Equal(0, await _harness.Database.ScalarAsync("SELECT COALESCE(SUM(count), 0) FROM rollup_latency_minute_by_hour"));
+        Assert.Equal(0, await _harness.Database.ScalarAsync("SELECT COUNT(*) FROM rollup_histogram_minute_by_hour"));
         Assert.Equal(before, await Figures());
         // A range that starts inside a compacted hour still sees that hour (at hourly resolution).
         var partial = await _harness.JsonAsync("summary", ("from", "2026-11-21T14:30:00Z"), ("to", "2026-11-21T15:00:00Z"));

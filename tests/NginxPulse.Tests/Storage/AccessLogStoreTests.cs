@@ -117,7 +117,7 @@ public sealed class AccessLogStoreTests : IAsyncLifetime
         Assert.Equal(new StoreOutcome(0, 200, 100, 0, true), outcome);
         Assert.Equal(500, await _db.ScalarAsync("SELECT COUNT(*) FROM access_log"));
         Assert.Equal(expectedRollupRequests, await _db.ScalarAsync("SELECT SUM(requests) FROM rollup_minute"));
-        Assert.Equal(await _db.ScalarAsync("SELECT COUNT(request_time_ms) FROM access_log"), await _db.ScalarAsync("SELECT SUM(count) FROM rollup_latency_minute"));
+        Assert.Equal(await _db.ScalarAsync("SELECT COUNT(request_time_ms) FROM access_log"), (await _db.HistogramAsync("rollup_histogram_minute")).Total);
         Assert.Empty(await _db.VerifyRollupsAsync());
     }
 
@@ -256,12 +256,12 @@ public sealed class AccessLogStoreTests : IAsyncLifetime
     [Fact]
     public async Task A_batch_touching_more_rollup_keys_than_one_statement_holds_stays_exact_when_redelivered_and_reshipped()
     {
-        // 6000 lines over 60 minutes, 4 vhosts and 2 hosts: thousands of latency rows, several upsert statements.
-        var builder = new AccessRecordBuilder(Start, minutes: 60, seed: 3);
+        // 6000 lines over 150 minutes, 4 vhosts and 2 hosts: over a thousand keys, several upsert statements per table.
+        var builder = new AccessRecordBuilder(Start, minutes: 150, seed: 3);
         var items = AccessRecordBuilder.Items(builder.Build(0, 6000), firstOffset: 0);
 
         var first = await _store.StoreAsync(Group, items, CancellationToken.None);
-        Assert.True(await _db.ScalarAsync("SELECT COUNT(*) FROM rollup_latency_minute") > 2000);
+        Assert.True(await _db.ScalarAsync("SELECT COUNT(*) FROM rollup_histogram_minute") > 1000);
         Assert.Empty(await _db.VerifyRollupsAsync());
         var stored = await _db.SnapshotAsync();
 
@@ -310,6 +310,24 @@ public sealed class AccessLogStoreTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Vhosts_differing_only_in_trailing_spaces_share_one_histogram_row_as_they_share_one_key()
+    {
+        // utf8mb4_bin pads with spaces: "v" and "v " are the same primary key, in one batch and across batches.
+        var records = _builder.Build(0, 3);
+        foreach (var (r, i) in records.Select((r, i) => (r, i)))
+        {
+            r.TimeUtc = Start.AddSeconds(i); r.Vhost = i == 1 ? "v " : "v"; r.Host = "h"; r.RequestTimeMs = 10 * (i + 1);
+        }
+        await _store.StoreAsync(Group, AccessRecordBuilder.Items(records.Take(2).ToList(), 0), CancellationToken.None);
+        await _store.StoreAsync(Group, AccessRecordBuilder.Items(records.Skip(2).ToList(), 2), CancellationToken.None);
+
+        Assert.Equal(1, await _db.ScalarAsync("SELECT COUNT(*) FROM rollup_histogram_minute"));
+        Assert.Equal($"{LatencyHistogram.Bucket(10)}:1 {LatencyHistogram.Bucket(20)}:1 {LatencyHistogram.Bucket(30)}:1",
+            (await _db.HistogramAsync("rollup_histogram_minute")).ToString());
+        Assert.Equal(3, (await _db.HistogramAsync("rollup_histogram_minute_by_hour")).Total);
+    }
+
+    [Fact]
     public async Task Rollups_count_status_classes_bots_bytes_and_latency_as_defined()
     {
         var r1 = _builder.Build(0); r1.TimeUtc = Start.AddSeconds(1); r1.Status = 200; r1.BytesSent = 1000; r1.BodyBytes = 900; r1.RequestTimeMs = 10; r1.Flags = RecordFlags.None; r1.Vhost = "v"; r1.Host = "h";
@@ -321,7 +339,8 @@ public sealed class AccessLogStoreTests : IAsyncLifetime
         Assert.Equal(1, await _db.ScalarAsync(
             "SELECT COUNT(*) FROM rollup_minute WHERE minute_utc = '2026-11-21 14:00:00' AND vhost = 'v' AND host = 'h' AND requests = 3 AND bytes = 1057 " +
             "AND status_2xx = 1 AND status_5xx = 1 AND status_other = 1 AND status_1xx + status_3xx + status_4xx = 0 AND bot_requests = 1 AND latency_count = 2 AND latency_sum_ms = 1510"));
-        Assert.Equal(1, await _db.ScalarAsync($"SELECT count FROM rollup_latency_minute WHERE bucket = {LatencyHistogram.Bucket(1500)}"));
+        Assert.Equal($"{LatencyHistogram.Bucket(10)}:1 {LatencyHistogram.Bucket(1500)}:1",
+            (await _db.HistogramAsync("rollup_histogram_minute", "minute_utc = '2026-11-21 14:00:00' AND vhost = 'v' AND host = 'h'")).ToString());
         Assert.Empty(await _db.VerifyRollupsAsync());
     }
 

@@ -16,7 +16,7 @@ public sealed class SchemaMigratorTests : IAsyncLifetime
     {
         var first = await _db.Migrator.MigrateAsync(CancellationToken.None);
         var tables = await _db.ScalarAsync(
-            $"SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = '{_db.Name}' AND TABLE_NAME IN ('access_log','dead_letter','rollup_minute','rollup_latency_minute','kafka_offsets','schema_migrations')");
+            $"SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = '{_db.Name}' AND TABLE_NAME IN ('access_log','dead_letter','rollup_minute','rollup_histogram_minute','kafka_offsets','schema_migrations')");
         var appliedAt = await _db.ScalarAsync("SELECT UNIX_TIMESTAMP(MAX(applied_utc)) * 1000 FROM schema_migrations");
 
         var second = await _db.Migrator.MigrateAsync(CancellationToken.None);

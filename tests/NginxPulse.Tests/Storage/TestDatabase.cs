@@ -65,7 +65,7 @@ public sealed class TestDatabase : IAsyncDisposable
     {
         await using var connection = await Connections.OpenAsync(CancellationToken.None);
         var parts = new List<string>();
-        foreach (var table in new[] { "access_log", "dead_letter", "rollup_minute", "rollup_latency_minute", "hourly_clients", "hourly_site_clients" })
+        foreach (var table in new[] { "access_log", "dead_letter", "rollup_minute", "rollup_histogram_minute", "rollup_histogram_minute_by_hour", "hourly_clients", "hourly_site_clients" })
         {
             await using var cmd = new MySqlCommand($"CHECKSUM TABLE {table}", connection);
             await using var reader = await cmd.ExecuteReaderAsync();
@@ -74,6 +74,17 @@ public sealed class TestDatabase : IAsyncDisposable
         }
         parts.Add($"rows={await CountAsync(connection, "access_log")}");
         return string.Join(" ", parts);
+    }
+
+    /// <summary>The sum of the packed latency histograms of a table's rows that match <paramref name="where"/>.</summary>
+    public async Task<LatencyCounts> HistogramAsync(string table, string where = "1 = 1")
+    {
+        await using var connection = await Connections.OpenAsync(CancellationToken.None);
+        await using var cmd = new MySqlCommand($"SELECT histogram FROM {table} WHERE {where}", connection);
+        await using var reader = await cmd.ExecuteReaderAsync();
+        var sum = new LatencyCounts();
+        while (await reader.ReadAsync()) sum.AddPacked((byte[])reader.GetValue(0));
+        return sum;
     }
 
     /// <summary>Rollups recomputed from raw rows over all time; empty when exact.</summary>
