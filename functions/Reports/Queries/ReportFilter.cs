@@ -125,7 +125,8 @@ public sealed class ReportFilter
     /// <summary>
     /// One value: the distinct clients of the range. From raw rows when a filter needs them; else the hourly client
     /// sets of the whole hours (the whole site's when neither vhost nor host narrows it) unioned with the raw rows of
-    /// the partial hours at either end, all keyed by <see cref="ClientHash"/>.
+    /// the partial hours at either end, all keyed by <see cref="ClientHash"/> (hashed once per distinct client of the
+    /// partial hours, not once per row: MD5 per row doubled the time of an unaligned day).
     /// </summary>
     public string VisitorsSql
     {
@@ -139,8 +140,10 @@ public sealed class ReportFilter
                 SELECT COUNT(DISTINCT c) FROM (
                   SELECT client_hash AS c FROM {sets} WHERE hour_utc >= @from_hour AND hour_utc < @to_hour{_scope}
                   UNION ALL
-                  SELECT {ClientHash.Sql(client)} FROM access_log
-                  WHERE ((time_utc >= @from AND time_utc < @from_hour) OR (time_utc >= @to_hour AND time_utc < @to)){_scope}
+                  SELECT {ClientHash.Sql("p.c")} FROM (
+                    SELECT DISTINCT {client} AS c FROM access_log
+                    WHERE ((time_utc >= @from AND time_utc < @from_hour) OR (time_utc >= @to_hour AND time_utc < @to)){_scope}
+                  ) p
                 ) v
                 """;
         }
