@@ -49,6 +49,9 @@ public sealed class RollupDelta
     public static DateTime MinuteOf(DateTime timeUtc) =>
         new(timeUtc.Ticks - timeUtc.Ticks % TimeSpan.TicksPerMinute, DateTimeKind.Utc);
 
+    public static DateTime HourOf(DateTime timeUtc) =>
+        new(timeUtc.Ticks - timeUtc.Ticks % TimeSpan.TicksPerHour, DateTimeKind.Utc);
+
     public static RollupDelta From(IEnumerable<AccessRecord> records)
     {
         var delta = new RollupDelta();

@@ -32,7 +32,7 @@ public sealed class RollupVerifier
             await ReadHistogramsAsync(connection, transaction, $"SELECT minute_utc, vhost, host, histogram FROM rollup_histogram_minute WHERE {rollupRange}", fromUtc, toUtc, ct),
             await ReadHistogramsAsync(connection, transaction, RollupSql.SelectLatency(rawRange), fromUtc, toUtc, ct), mismatches);
         // The by-hour rows of the hours around the range against the sums of those hours' stored minute rows.
-        var (fromHour, toHour) = (FloorHour(fromUtc), FloorHour(toUtc.AddTicks(TimeSpan.TicksPerHour - 1)));
+        var (fromHour, toHour) = (RollupDelta.HourOf(fromUtc), RollupDelta.HourOf(toUtc.AddTicks(TimeSpan.TicksPerHour - 1)));
         Compare("rollup_histogram_minute_by_hour",
             await ReadHistogramsAsync(connection, transaction, "SELECT hour_utc, vhost, host, histogram FROM rollup_histogram_minute_by_hour WHERE hour_utc >= @from AND hour_utc < @to", fromHour, toHour, ct),
             await ReadHistogramsAsync(connection, transaction, "SELECT CAST(DATE_FORMAT(minute_utc, '%Y-%m-%d %H:00:00') AS DATETIME), vhost, host, histogram FROM rollup_histogram_minute WHERE minute_utc >= @from AND minute_utc < @to", fromHour, toHour, ct),
@@ -93,8 +93,6 @@ public sealed class RollupVerifier
         }
         return histograms.ToDictionary(kv => kv.Key, kv => kv.Value.ToString());
     }
-
-    private static DateTime FloorHour(DateTime t) => new(t.Ticks - t.Ticks % TimeSpan.TicksPerHour, DateTimeKind.Utc);
 
     private static string Text(object value) => value switch
     {

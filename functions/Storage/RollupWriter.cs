@@ -65,7 +65,7 @@ internal sealed class RollupWriter
         foreach (var (key, counts) in delta.Latency)
         {
             LatencyCounts.Of(minutes, key).Add(counts);
-            LatencyCounts.Of(hours, key with { MinuteUtc = HourOf(key.MinuteUtc) }).Add(counts);
+            LatencyCounts.Of(hours, key with { MinuteUtc = RollupDelta.HourOf(key.MinuteUtc) }).Add(counts);
         }
 
         Minutes.AppendLockAndRead(increments, Sorted(minutes.Keys));
@@ -86,8 +86,6 @@ internal sealed class RollupWriter
         list.Sort(Compare);
         return list;
     }
-
-    private static DateTime HourOf(DateTime minute) => new(minute.Ticks - minute.Ticks % TimeSpan.TicksPerHour, DateTimeKind.Utc);
 
     /// <summary>Primary-key order of the rollup tables (utf8mb4_bin compares code points, as ordinal comparison does).</summary>
     internal static int Compare(RollupKey a, RollupKey b)
@@ -126,7 +124,7 @@ internal sealed class RollupWriter
         await read.ReadAsync((resultSet, row) =>
         {
             var key = KeyOf(row);
-            var hour = LatencyCounts.Of(byHour, key with { MinuteUtc = HourOf(key.MinuteUtc) });
+            var hour = LatencyCounts.Of(byHour, key with { MinuteUtc = RollupDelta.HourOf(key.MinuteUtc) });
             if (resultSet == 0)
             {
                 var (bucket, count) = (Convert.ToInt32(row.GetValue(3)), Convert.ToInt64(row.GetValue(4)));
@@ -144,7 +142,7 @@ internal sealed class RollupWriter
 
     private static IEnumerable<DateTime> Hours(DateTime from, DateTime to)
     {
-        for (var h = HourOf(from); h < to; h = h.AddHours(1)) yield return h;
+        for (var h = RollupDelta.HourOf(from); h < to; h = h.AddHours(1)) yield return h;
     }
 
     // Times formatted from DateTime values: literals with nothing to inject.

@@ -61,10 +61,13 @@ internal sealed class VisitorWriter
         if (records.Count == 0) return NewClients.None;
         var byHost = new HashSet<VisitorKey>();
         var site = new HashSet<SiteVisitorKey>();
+        // A client usually sends many of a batch's requests: its MD5 is computed once.
+        var hashes = new Dictionary<string, ulong>(StringComparer.Ordinal);
         foreach (var r in records)
         {
-            var hour = HourOf(r.TimeUtc);
-            var client = ClientHash.Of(r.ClientIp ?? r.RemoteAddr);
+            var hour = RollupDelta.HourOf(r.TimeUtc);
+            var text = r.ClientIp ?? r.RemoteAddr;
+            if (!hashes.TryGetValue(text, out var client)) hashes[text] = client = ClientHash.Of(text);
             byHost.Add(new VisitorKey(hour, new HostClient(r.Vhost, r.Host, client)));
             site.Add(new SiteVisitorKey(hour, client));
         }
@@ -113,6 +116,4 @@ internal sealed class VisitorWriter
         if (hour > _newestHour) _newestHour = hour;
         return committed;
     }
-
-    private static DateTime HourOf(DateTime timeUtc) => new(timeUtc.Ticks - timeUtc.Ticks % TimeSpan.TicksPerHour, DateTimeKind.Utc);
 }

@@ -32,8 +32,8 @@ public sealed class ReportFilter
 
         _scope = scope;
         RollupWhere = "minute_utc >= @from AND minute_utc < @to" + scope;
-        var fromHour = FloorHour(parameters.FromUtc) == parameters.FromUtc ? parameters.FromUtc : FloorHour(parameters.FromUtc).AddHours(1);
-        var toHour = FloorHour(parameters.ToUtc);
+        var fromHour = RollupDelta.HourOf(parameters.FromUtc) == parameters.FromUtc ? parameters.FromUtc : RollupDelta.HourOf(parameters.FromUtc).AddHours(1);
+        var toHour = RollupDelta.HourOf(parameters.ToUtc);
         _hasWholeHours = fromHour < toHour;
         // A compacted hour (rollup_hour / rollup_histogram_hour) counts when it overlaps the range.
         Add("@from_minus_hour", parameters.FromUtc.AddHours(-1));
@@ -150,8 +150,6 @@ public sealed class ReportFilter
     }
 
     public void Add(string name, object value) => _values.Add(new(name, value));
-
-    private static DateTime FloorHour(DateTime t) => new(t.Ticks - t.Ticks % TimeSpan.TicksPerHour, DateTimeKind.Utc);
 
     private static string EscapeLike(string text) => text.Replace("!", "!!").Replace("%", "!%").Replace("_", "!_");
 }
