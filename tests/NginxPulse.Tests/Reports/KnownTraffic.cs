@@ -34,9 +34,11 @@ public static class KnownTraffic
         Record(10, "59:59", Www, "web-02", "10.0.0.6", null, 400, 100, 0, null, null),
     ];
 
-    public static async Task StoreAsync(AccessLogStore store)
+    public static Task StoreAsync(AccessLogStore store) => StoreAsync(store, Records);
+
+    public static async Task StoreAsync(AccessLogStore store, IReadOnlyList<AccessRecord> records)
     {
-        var items = Records.Select((r, i) => new IngestItem(new KafkaPosition("nginx-access", 0, i), r, null)).ToList();
+        var items = records.Select((r, i) => new IngestItem(new KafkaPosition("nginx-access", 0, i), r, null)).ToList();
         await store.StoreAsync("reports-tests", items, CancellationToken.None);
     }
 

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using NginxPulse.Functions.Hosting;
+using NginxPulse.Functions.Parsing;
 using NginxPulse.Functions.Reports;
 using NginxPulse.Tests.Storage;
 using Xunit;
@@ -21,10 +22,20 @@ public sealed class ReportsHarness : IAsyncLifetime
     /// <summary>"now" for relative times: 15:00, the end of the known traffic's hour.</summary>
     public static readonly DateTime Now = KnownTraffic.Start.AddHours(1);
 
-    public async Task InitializeAsync()
+    public Task InitializeAsync() => InitializeAsync(KnownTraffic.Records);
+
+    /// <summary>A harness over other stored records than <see cref="KnownTraffic"/>; dispose it.</summary>
+    public static async Task<ReportsHarness> WithRecordsAsync(IReadOnlyList<AccessRecord> records)
+    {
+        var harness = new ReportsHarness();
+        await harness.InitializeAsync(records);
+        return harness;
+    }
+
+    private async Task InitializeAsync(IReadOnlyList<AccessRecord> records)
     {
         Database = await TestDatabase.CreateAsync();
-        await KnownTraffic.StoreAsync(Database.NewStore());
+        await KnownTraffic.StoreAsync(Database.NewStore(), records);
         var services = new ServiceCollection();
         services.AddLogging();
         services.AddSingleton(Database.Connections);
