@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using MySql.Data.MySqlClient;
@@ -44,6 +45,17 @@ internal sealed class StoreBenchmark
 
     private sealed record Run(double Seconds, CpuTime Cpu, double AllocatedPerRow);
 
+    /// <summary>Where a store run's time went: preparing, storing, and (pipelined) waiting for the batch before.</summary>
+    private sealed class StoreTimes
+    {
+        public double Prepare { get; set; }
+        public double Store { get; set; }
+        public double Waited { get; set; }
+
+        public override string ToString() => string.Create(CultureInfo.InvariantCulture,
+            $"  (prepare {Prepare:0.000} s, store {Store:0.000} s, waited for the batch before {Waited:0.000} s)");
+    }
+
     public async Task RunAsync(CancellationToken ct)
     {
         var start = new DateTime(2026, 11, 21, 8, 0, 0, DateTimeKind.Utc);
@@ -66,8 +78,8 @@ internal sealed class StoreBenchmark
                 var warmBuilder = new AccessRecordBuilder(start, seed: 8, fileIdentity: "inode:warm-up", linesPerMinute: 20_000, hosts: ["web-01", "web-02", "web-03"]);
                 var warmItems = AccessRecordBuilder.Items(warmBuilder.Build(0, Math.Max(_records / 2, 6 * _batchSize)), firstOffset: 0);
                 var half = warmItems.Count / 2 / _batchSize * _batchSize;
-                await StorePipelinedAsync(warm, "warm", warmItems.GetRange(0, half), ct);
-                await StoreSequentiallyAsync(warm, "warm", warmItems.GetRange(half, warmItems.Count - half), ct);
+                await StorePipelinedAsync(warm, "warm", warmItems.GetRange(0, half), ct, new StoreTimes());
+                await StoreSequentiallyAsync(warm, "warm", warmItems.GetRange(half, warmItems.Count - half), ct, new StoreTimes());
             }
             finally
             {
@@ -86,7 +98,7 @@ internal sealed class StoreBenchmark
             string? checksum = null;
             var same = true;
 
-            async Task Measure(string kind, Func<string, Task> load)
+            async Task Measure(string kind, Func<string, Task> load, StoreTimes? times = null)
             {
                 var db = await CreateDatabaseAsync("bench_run", days.Item1, days.Item2, ct);
                 try
@@ -100,7 +112,7 @@ internal sealed class StoreBenchmark
                     var sum = await ChecksumAsync(db, ct);
                     checksum ??= sum;
                     same &= sum == checksum;
-                    Console.WriteLine($"  {kind,-20}: {seconds,7:0.000} s  {_records / seconds,10:N0} rows/s");
+                    Console.WriteLine($"  {kind,-20}: {seconds,7:0.000} s  {_records / seconds,10:N0} rows/s{times}");
                 }
                 finally
                 {
@@ -112,12 +124,14 @@ internal sealed class StoreBenchmark
             {
                 Console.WriteLine($"round {round}");
                 await Measure(Bulk, db => LoadAsync(db, bulkFile, ct));
-                await Measure(Pipelined, db => StorePipelinedAsync(NewStore(db), "bench", items, ct));
+                var pipelined = new StoreTimes();
+                await Measure(Pipelined, db => StorePipelinedAsync(NewStore(db), "bench", items, ct, pipelined), pipelined);
                 await Measure(PerBatch, async db =>
                 {
                     foreach (var file in batchFiles) await LoadAsync(db, file, ct);
                 });
-                if (_sequential) await Measure(Sequential, db => StoreSequentiallyAsync(NewStore(db), "bench", items, ct));
+                var sequential = new StoreTimes();
+                if (_sequential) await Measure(Sequential, db => StoreSequentiallyAsync(NewStore(db), "bench", items, ct, sequential), sequential);
             }
             await Measure(Bulk, db => LoadAsync(db, bulkFile, ct));
 
@@ -142,37 +156,54 @@ internal sealed class StoreBenchmark
     }
 
     /// <summary>As the standalone trigger runs the store: batch N+1 prepared while N is stored.</summary>
-    private async Task StorePipelinedAsync(AccessLogStore store, string group, List<IngestItem> items, CancellationToken ct)
+    private async Task StorePipelinedAsync(AccessLogStore store, string group, List<IngestItem> items, CancellationToken ct, StoreTimes times)
     {
         (InFlightBatch Flight, PreparedAccessLogBatch Batch)? storing = null;
         try
         {
             for (var i = 0; i < items.Count; i += _batchSize)
             {
+                var started = Stopwatch.GetTimestamp();
                 var next = await store.PrepareAsync(group, Batch(items, i), ct);
+                times.Prepare += Stopwatch.GetElapsedTime(started).TotalSeconds;
                 if (storing is { } previous)
                 {
                     storing = null;
-                    await Finish(previous);
+                    await Finish(previous, times);
                 }
-                storing = (InFlightBatch.Start(token => store.StoreAsync(next, token), ct), next);
+                storing = (InFlightBatch.Start(async token =>
+                {
+                    var storeStarted = Stopwatch.GetTimestamp();
+                    await store.StoreAsync(next, token);
+                    times.Store += Stopwatch.GetElapsedTime(storeStarted).TotalSeconds;
+                }, ct), next);
             }
         }
         finally
         {
-            if (storing is { } last) await Finish(last);
+            if (storing is { } last) await Finish(last, times);
         }
 
-        static async Task Finish((InFlightBatch Flight, PreparedAccessLogBatch Batch) stored)
+        static async Task Finish((InFlightBatch Flight, PreparedAccessLogBatch Batch) stored, StoreTimes times)
         {
+            var started = Stopwatch.GetTimestamp();
             using (stored.Batch) await stored.Flight.Completion;
+            times.Waited += Stopwatch.GetElapsedTime(started).TotalSeconds;
         }
     }
 
-    private async Task StoreSequentiallyAsync(AccessLogStore store, string group, List<IngestItem> items, CancellationToken ct)
+    /// <summary>One batch after the other: prepared, then stored (what <see cref="AccessLogStore.StoreAsync(string, IReadOnlyList{IngestItem}, CancellationToken)"/> does).</summary>
+    private async Task StoreSequentiallyAsync(AccessLogStore store, string group, List<IngestItem> items, CancellationToken ct, StoreTimes times)
     {
         for (var i = 0; i < items.Count; i += _batchSize)
-            await store.StoreAsync(group, Batch(items, i), ct);
+        {
+            var started = Stopwatch.GetTimestamp();
+            using var batch = await store.PrepareAsync(group, Batch(items, i), ct);
+            times.Prepare += Stopwatch.GetElapsedTime(started).TotalSeconds;
+            started = Stopwatch.GetTimestamp();
+            await store.StoreAsync(batch, ct);
+            times.Store += Stopwatch.GetElapsedTime(started).TotalSeconds;
+        }
     }
 
     private static double Median(IEnumerable<double> values)
