@@ -78,36 +78,55 @@ internal sealed class KafkaConsumeLoop : IDisposable
             {
                 Collect();
                 if (stop.IsCancellationRequested) break;
-                var batch = pending.ToBatch(settings.Trigger.ConsumerGroup);
-                Exception? prepareFailure = null;
-                var next = pending.Count > 0 ? Prepare(batch, out prepareFailure) : null;
-                FinishRunning();
-                if (failure is not null)
-                {
-                    // Nothing of a batch may be stored before the batch ahead of it: drop the next one's preparation
-                    // and read its messages again once the failed batch is stored.
-                    Release(next);
-                    foreach (var first in pending.FirstOffsets()) consumer.Seek(first);
-                    pending.Clear();
-                    RetryFailed();
-                }
-                else if (prepareFailure is not null)
-                {
-                    failed.AddRange(batch.Messages);
-                    failure = prepareFailure;
-                    RetryFailed();
-                }
-                else if (next is not null)
-                {
-                    running = new RunningBatch(batch, next, InFlightBatch.Start(next.RunAsync, stop), Stopwatch.GetTimestamp());
-                }
-                else committer.RetryUncommitted();
+                PrepareNextAndFinishRunning();
             }
         }
         finally
         {
             // On shutdown the running batch is cancelled; if it was stored all the same, its offsets are committed.
             FinishRunning();
+        }
+    }
+
+    /// <summary>
+    /// Prepares the collected batch, waits for the running one (committing it) and starts the new one; when the
+    /// running batch failed, drops the new one and retries the failed one until it is stored.
+    /// </summary>
+    private void PrepareNextAndFinishRunning()
+    {
+        var batch = pending.ToBatch(settings.Trigger.ConsumerGroup);
+        Exception? prepareFailure = null;
+        var next = pending.Count > 0 ? Prepare(batch, out prepareFailure) : null;
+        try
+        {
+            FinishRunning();
+            if (failure is not null)
+            {
+                // Nothing of a batch may be stored before the batch ahead of it: drop the next one's preparation
+                // and read its messages again once the failed batch is stored.
+                Release(next);
+                next = null;
+                foreach (var first in pending.FirstOffsets()) consumer.Seek(first);
+                pending.Clear();
+                RetryFailed();
+            }
+            else if (prepareFailure is not null)
+            {
+                failed.AddRange(batch.Messages);
+                failure = prepareFailure;
+                RetryFailed();
+            }
+            else if (next is not null)
+            {
+                running = new RunningBatch(batch, next, InFlightBatch.Start(next.RunAsync, stop), Stopwatch.GetTimestamp());
+                next = null;
+            }
+            else committer.RetryUncommitted();
+        }
+        finally
+        {
+            // Only when something above threw: a prepared batch never outlives the loop (its files are deleted).
+            Release(next);
         }
     }
 
