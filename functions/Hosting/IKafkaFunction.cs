@@ -22,3 +22,23 @@ public interface IKafkaFunction
 
     Task RunAsync(KafkaBatch batch, CancellationToken ct);
 }
+
+/// <summary>
+/// A kafkaTrigger function whose work on a batch splits in two: a preparation that changes nothing outside the process
+/// (decoding, parsing, files of its own) and the run that stores the prepared batch. The standalone trigger prepares
+/// batch N+1 while batch N runs; <see cref="IKafkaFunction.RunAsync"/> must still do both, for the other transport.
+/// </summary>
+public interface IPreparingKafkaFunction : IKafkaFunction
+{
+    Task<IPreparedKafkaBatch> PrepareAsync(KafkaBatch batch, CancellationToken ct);
+}
+
+/// <summary>
+/// A batch made ready by <see cref="IPreparingKafkaFunction.PrepareAsync"/>. It may be run again after a failed run (the
+/// function is idempotent), and is disposed exactly once, whether it ran, failed or was dropped (a rebalance, a failure of
+/// the batch before it, a shutdown).
+/// </summary>
+public interface IPreparedKafkaBatch : IAsyncDisposable
+{
+    Task RunAsync(CancellationToken ct);
+}

@@ -20,6 +20,28 @@ public sealed partial class KafkaFunctionInvoker(IServiceScopeFactory scopes, IL
         return elapsed;
     }
 
+    /// <summary>
+    /// Prepares a batch in its own DI scope, kept until the returned invocation is disposed: a preparing function does
+    /// its side-effect-free work now, any other function does all of it when the invocation runs.
+    /// </summary>
+    public async Task<KafkaInvocation> PrepareAsync(FunctionRegistration function, KafkaBatch batch, CancellationToken ct)
+    {
+        var scope = scopes.CreateAsyncScope();
+        try
+        {
+            var instance = (IKafkaFunction)scope.ServiceProvider.GetRequiredService(function.ImplementationType);
+            var prepared = instance is IPreparingKafkaFunction preparing
+                ? await preparing.PrepareAsync(batch, ct)
+                : new UnpreparedBatch(instance, batch);
+            return new KafkaInvocation(scope, prepared);
+        }
+        catch
+        {
+            await scope.DisposeAsync();
+            throw;
+        }
+    }
+
     /// <summary>Tells the function that its stored offsets of these partitions are stale (past the partitions' end).</summary>
     public async Task ForgetStoredOffsetsAsync(
         FunctionRegistration function, string consumerGroup, string topic, IReadOnlyCollection<int> partitions, CancellationToken ct)
@@ -42,4 +64,30 @@ public sealed partial class KafkaFunctionInvoker(IServiceScopeFactory scopes, IL
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Function {Function} handled {BatchSize} messages in {ElapsedMs} ms")]
     private partial void LogBatchDone(string function, int batchSize, long elapsedMs);
+
+    /// <summary>A function without a preparation step: its whole work happens when the batch runs.</summary>
+    private sealed class UnpreparedBatch(IKafkaFunction function, KafkaBatch batch) : IPreparedKafkaBatch
+    {
+        public Task RunAsync(CancellationToken ct) => function.RunAsync(batch, ct);
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    }
+}
+
+/// <summary>A prepared batch together with the DI scope its function lives in; disposing releases both.</summary>
+public sealed class KafkaInvocation(AsyncServiceScope scope, IPreparedKafkaBatch prepared) : IAsyncDisposable
+{
+    public Task RunAsync(CancellationToken ct) => prepared.RunAsync(ct);
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await prepared.DisposeAsync();
+        }
+        finally
+        {
+            await scope.DisposeAsync();
+        }
+    }
 }

@@ -7,14 +7,15 @@ using NginxPulse.Functions.Parsing;
 namespace NginxPulse.Functions.Storage;
 
 /// <summary>
-/// Inserts records into access_log idempotently on (time_utc, id) and returns how many were new, with LOAD DATA LOCAL INFILE ... IGNORE (MySql.Data 8.0.16 loads only from a file, so the batch goes
-/// through a temp file). IGNORE skips rows whose (time_utc, id) exists, and the affected-row count is the number of
+/// Inserts records into access_log idempotently on (time_utc, id) and returns how many were new, with LOAD DATA LOCAL
+/// INFILE ... IGNORE (MySql.Data 8.0.16 loads only from a file, so the batch goes through a temp file, written when the
+/// batch is prepared). IGNORE skips rows whose (time_utc, id) exists, and the affected-row count is the number of
 /// new rows. IGNORE would also hide bad values, but every value already fits its column: strings are capped by
 /// AccessRecordLimits and the numeric columns are as wide as the C# types.
 /// The file is declared CHARACTER SET binary so the server copies bytes as they are: the 16-byte id goes in raw
 /// (no user variable needed) and the text columns receive the UTF-8 we wrote.
 /// </summary>
-internal sealed class AccessLogLoadDataWriter
+internal static class AccessLogLoadDataWriter
 {
     private static readonly string[] Columns =
     [
@@ -26,20 +27,24 @@ internal sealed class AccessLogLoadDataWriter
     // The bytes LOAD DATA would read as the end of a field or line, the escape itself, and NUL.
     private static readonly SearchValues<byte> NeedEscape = SearchValues.Create("\\\t\n\r\0"u8);
 
-    public async Task<int> InsertAsync(MySqlConnection connection, MySqlTransaction transaction, IReadOnlyList<AccessRecord> records, CancellationToken ct)
+    /// <summary>Writes the records as a new temp file for <see cref="LoadAsync"/>; the caller deletes it.</summary>
+    public static async Task<string> WriteTempFileAsync(IReadOnlyList<AccessRecord> records, CancellationToken ct)
     {
-        if (records.Count == 0) return 0;
         var file = Path.Combine(Path.GetTempPath(), $"nginxpulse-batch-{Guid.NewGuid():N}.tsv");
         try
         {
             await WriteFileAsync(file, records, ct);
-            return await Loader(connection, file).LoadAsync(ct);
+            return file;
         }
-        finally
+        catch
         {
             File.Delete(file);
+            throw;
         }
     }
+
+    /// <summary>Loads a file of <see cref="WriteFileAsync"/> in the connection's transaction; returns how many rows were new.</summary>
+    public static Task<int> LoadAsync(MySqlConnection connection, string file, CancellationToken ct) => Loader(connection, file).LoadAsync(ct);
 
     /// <summary>LOAD DATA LOCAL INFILE ... IGNORE of a file written with <see cref="WriteFileAsync"/>.</summary>
     internal static MySqlBulkLoader Loader(MySqlConnection connection, string file)

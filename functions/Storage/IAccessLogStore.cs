@@ -19,7 +19,17 @@ public sealed record StoreOutcome(
 /// </summary>
 public interface IAccessLogStore
 {
+    /// <summary>Prepares and stores in one go.</summary>
     Task<StoreOutcome> StoreAsync(string consumerGroup, IReadOnlyList<IngestItem> items, CancellationToken ct);
+
+    /// <summary>
+    /// The batch's client-side work, without the database: may run while another batch is being stored. Throws
+    /// <see cref="ArgumentException"/> for an id that is not 16 bytes. Dispose the result once stored or dropped.
+    /// </summary>
+    Task<PreparedAccessLogBatch> PrepareAsync(string consumerGroup, IReadOnlyList<IngestItem> items, CancellationToken ct);
+
+    /// <summary>Stores a prepared batch; offsets stored since it was prepared are skipped as for any redelivery.</summary>
+    Task<StoreOutcome> StoreAsync(PreparedAccessLogBatch batch, CancellationToken ct);
 
     /// <summary>The next offset to read per partition of a topic, as committed with the data.</summary>
     Task<IReadOnlyDictionary<int, long>> GetNextOffsetsAsync(string consumerGroup, string topic, CancellationToken ct);

@@ -1,7 +1,9 @@
 using System.Diagnostics;
+using System.Globalization;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using MySql.Data.MySqlClient;
+using NginxPulse.Functions.Kafka;
 using NginxPulse.Functions.Parsing;
 using NginxPulse.Functions.Storage;
 using NginxPulse.Tests.Support;
@@ -9,23 +11,49 @@ using NginxPulse.Tests.Support;
 namespace NginxPulse.Benchmarks;
 
 /// <summary>
-/// AccessLogStore (batches through the full exactly-once transaction) against two peers measured in the same run,
-/// each loading the same rows into an identical fresh table: one LOAD DATA LOCAL INFILE of all rows (the upper bound
-/// for getting rows into MariaDB) and LOAD DATA LOCAL INFILE per batch of the same size, one commit each (the cost
-/// of the rows alone at that batch size, without offsets or rollups). The peers' files are written before the
-/// clock starts; the store's time includes writing its own.
+/// AccessLogStore (batches through the full exactly-once transaction) against two peers, each loading the same rows
+/// into an identical fresh table: one LOAD DATA LOCAL INFILE of all rows (the upper bound for getting rows into
+/// MariaDB) and LOAD DATA LOCAL INFILE per batch of the same size, one commit each (the cost of the rows alone at that
+/// batch size, without offsets or rollups). The store runs as the standalone trigger drives it: batch N+1 prepared
+/// (normalised, its LOAD DATA file written, rollup increments and clients computed) while batch N is stored, through
+/// the same <see cref="InFlightBatch"/>; with <c>--sequential</c> also one batch after the other, prepared then stored,
+/// for comparison. Whole runs alternate (one LOAD DATA, store, per batch, [sequential store], one LOAD DATA, ...) for
+/// several rounds so all see the same load; medians are reported. The peers' files are written before their clocks
+/// start; the store's time includes preparing its own.
 /// </summary>
 internal sealed class StoreBenchmark
 {
+    private const string Bulk = "one LOAD DATA";
+    private const string PerBatch = "LOAD DATA per batch";
+    private const string Pipelined = "store, pipelined";
+    private const string Sequential = "store, sequential";
+
     private readonly string _server;
     private readonly int _records;
     private readonly int _batchSize;
+    private readonly int _rounds;
+    private readonly bool _sequential;
 
-    public StoreBenchmark(string serverConnectionString, int records, int batchSize)
+    public StoreBenchmark(string serverConnectionString, int records, int batchSize, int rounds, bool sequential)
     {
         _server = serverConnectionString;
         _records = records;
         _batchSize = batchSize;
+        _rounds = rounds;
+        _sequential = sequential;
+    }
+
+    private sealed record Run(double Seconds, CpuTime Cpu, double AllocatedPerRow);
+
+    /// <summary>Where a store run's time went: preparing, storing, and (pipelined) waiting for the batch before.</summary>
+    private sealed class StoreTimes
+    {
+        public double Prepare { get; set; }
+        public double Store { get; set; }
+        public double Waited { get; set; }
+
+        public override string ToString() => string.Create(CultureInfo.InvariantCulture,
+            $"  (prepare {Prepare:0.000} s, store {Store:0.000} s, waited for the batch before {Waited:0.000} s)");
     }
 
     public async Task RunAsync(CancellationToken ct)
@@ -36,27 +64,27 @@ internal sealed class StoreBenchmark
         var records = builder.Build(0, _records).Select(AccessRecordLimits.Normalize).ToList();
         var items = AccessRecordBuilder.Items(records, firstOffset: 0);
         var days = (DateOnly.FromDateTime(start), DateOnly.FromDateTime(records.Max(r => r.TimeUtc)));
-        Console.WriteLine($"{_records} records, {records.Min(r => r.TimeUtc):u} .. {records.Max(r => r.TimeUtc):u}, batches of {_batchSize}");
+        Console.WriteLine($"{_records} records, {records.Min(r => r.TimeUtc):u} .. {records.Max(r => r.TimeUtc):u}, batches of {_batchSize}, {_rounds} rounds, temp files in {Path.GetTempPath()}");
 
-        var databases = new List<string>();
         var files = new List<string>();
         try
         {
-            async Task<string> Database(string prefix)
-            {
-                var cs = await CreateDatabaseAsync(prefix, days.Item1, days.Item2, ct);
-                databases.Add(cs);
-                return cs;
-            }
-
             // JIT (up to tier-1 code) and connection pool warm-up on other lines, so the store is not charged for the
             // start of a process that in production runs for days.
-            var warmDb = await Database("bench_warm");
-            var warm = NewStore(warmDb);
-            var warmBuilder = new AccessRecordBuilder(start, seed: 8, fileIdentity: "inode:warm-up", linesPerMinute: 20_000, hosts: ["web-01", "web-02", "web-03"]);
-            var warmItems = AccessRecordBuilder.Items(warmBuilder.Build(0, Math.Max(_records / 2, 3 * _batchSize)), firstOffset: 0);
-            for (var i = 0; i < warmItems.Count; i += _batchSize)
-                await warm.StoreAsync("warm", Batch(warmItems, i), ct);
+            var warmDb = await CreateDatabaseAsync("bench_warm", days.Item1, days.Item2, ct);
+            try
+            {
+                var warm = NewStore(warmDb);
+                var warmBuilder = new AccessRecordBuilder(start, seed: 8, fileIdentity: "inode:warm-up", linesPerMinute: 20_000, hosts: ["web-01", "web-02", "web-03"]);
+                var warmItems = AccessRecordBuilder.Items(warmBuilder.Build(0, Math.Max(_records / 2, 6 * _batchSize)), firstOffset: 0);
+                var half = warmItems.Count / 2 / _batchSize * _batchSize;
+                await StorePipelinedAsync(warm, "warm", warmItems.GetRange(0, half), ct, new StoreTimes());
+                await StoreSequentiallyAsync(warm, "warm", warmItems.GetRange(half, warmItems.Count - half), ct, new StoreTimes());
+            }
+            finally
+            {
+                await DropAsync(warmDb, ct);
+            }
 
             var sw = Stopwatch.StartNew();
             var bulkFile = await WriteFileAsync(records, files, ct);
@@ -65,57 +93,123 @@ internal sealed class StoreBenchmark
             for (var i = 0; i < records.Count; i += _batchSize)
                 batchFiles.Add(await WriteFileAsync(records.GetRange(i, Math.Min(_batchSize, records.Count - i)), files, ct));
 
-            // The machine is shared: the one-statement peer runs before and after the store (their mean counts), and
-            // the per-batch peer alternates with the store batch by batch, so all three see the same load.
             var cpu = await CpuClock.ForServerAsync(Factory(_server), ct);
-            var bulkBefore = await TimeBulkLoadAsync(await Database("bench_bulk_before"), bulkFile, cpu, ct);
-            var storeDb = await Database("bench_store");
-            var batchedDb = await Database("bench_batched");
-            var store = NewStore(storeDb);
-            double storeSeconds = 0, batchedSeconds = 0;
-            var storeCpu = new CpuTime(0, 0);
-            var batchedCpu = new CpuTime(0, 0);
-            var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
-            for (var i = 0; i < items.Count; i += _batchSize)
-            {
-                var c = cpu.Now();
-                sw.Restart();
-                await store.StoreAsync("bench", Batch(items, i), ct);
-                storeSeconds += sw.Elapsed.TotalSeconds;
-                storeCpu += cpu.Now() - c;
-                c = cpu.Now();
-                sw.Restart();
-                await LoadAsync(batchedDb, batchFiles[i / _batchSize], ct);
-                batchedSeconds += sw.Elapsed.TotalSeconds;
-                batchedCpu += cpu.Now() - c;
-            }
-            // Includes the peer's allocations, which are negligible next to the store's (one small command per batch).
-            var allocatedPerRow = (GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore) / (double)_records;
-            var bulkDb = await Database("bench_bulk_after");
-            var bulkAfter = await TimeBulkLoadAsync(bulkDb, bulkFile, cpu, ct);
-            var bulkSeconds = (bulkBefore.Seconds + bulkAfter.Seconds) / 2;
-            var bulkCpu = (bulkBefore.Cpu + bulkAfter.Cpu) * 0.5;
+            var runs = new Dictionary<string, List<Run>> { [Bulk] = [], [PerBatch] = [], [Pipelined] = [], [Sequential] = [] };
+            string? checksum = null;
+            var same = true;
 
-            var checksum = await ChecksumAsync(storeDb, ct);
-            var same = checksum == await ChecksumAsync(bulkDb, ct) && checksum == await ChecksumAsync(batchedDb, ct);
-            var ours = _records / storeSeconds;
-            var bulk = _records / bulkSeconds;
-            var batched = _records / batchedSeconds;
-            Console.WriteLine($"AccessLogStore        : {storeSeconds,7:0.000} s  {ours,10:N0} rows/s  {allocatedPerRow,6:N0} B allocated/row  (records + dead letters + rollups + offsets, one transaction per batch, file writing included)");
-            Console.WriteLine($"LOAD DATA, one        : {bulkSeconds,7:0.000} s  {bulk,10:N0} rows/s  (one statement, {bulkBefore.Seconds:0.000} s before and {bulkAfter.Seconds:0.000} s after the store; writing its file took {bulkWriteSeconds:0.000} s more)");
-            Console.WriteLine($"LOAD DATA, per batch  : {batchedSeconds,7:0.000} s  {batched,10:N0} rows/s  ({batchFiles.Count} statements of {_batchSize} rows, one commit each)");
-            Console.WriteLine($"ratio store / one LOAD DATA       : {ours / bulk:P0}");
-            Console.WriteLine($"ratio store / LOAD DATA per batch : {ours / batched:P0}   identical rows: {same}");
-            var perThousand = 1000.0 / _records;
-            Console.WriteLine($"CPU ms per 1000 rows (client + server): store {storeCpu * perThousand}, one LOAD DATA {bulkCpu * perThousand}, LOAD DATA per batch {batchedCpu * perThousand}");
-            Console.WriteLine($"CPU ratio store / one LOAD DATA : {bulkCpu.Total / storeCpu.Total:P0}   store / LOAD DATA per batch : {batchedCpu.Total / storeCpu.Total:P0}");
+            async Task Measure(string kind, Func<string, Task> load, StoreTimes? times = null)
+            {
+                var db = await CreateDatabaseAsync("bench_run", days.Item1, days.Item2, ct);
+                try
+                {
+                    var c = cpu.Now();
+                    var allocated = GC.GetTotalAllocatedBytes(precise: true);
+                    var watch = Stopwatch.StartNew();
+                    await load(db);
+                    var seconds = watch.Elapsed.TotalSeconds;
+                    runs[kind].Add(new Run(seconds, cpu.Now() - c, (GC.GetTotalAllocatedBytes(precise: true) - allocated) / (double)_records));
+                    var sum = await ChecksumAsync(db, ct);
+                    checksum ??= sum;
+                    same &= sum == checksum;
+                    Console.WriteLine($"  {kind,-20}: {seconds,7:0.000} s  {_records / seconds,10:N0} rows/s{times}");
+                }
+                finally
+                {
+                    await DropAsync(db, ct);
+                }
+            }
+
+            for (var round = 1; round <= _rounds; round++)
+            {
+                Console.WriteLine($"round {round}");
+                await Measure(Bulk, db => LoadAsync(db, bulkFile, ct));
+                var pipelined = new StoreTimes();
+                await Measure(Pipelined, db => StorePipelinedAsync(NewStore(db), "bench", items, ct, pipelined), pipelined);
+                await Measure(PerBatch, async db =>
+                {
+                    foreach (var file in batchFiles) await LoadAsync(db, file, ct);
+                });
+                var sequential = new StoreTimes();
+                if (_sequential) await Measure(Sequential, db => StoreSequentiallyAsync(NewStore(db), "bench", items, ct, sequential), sequential);
+            }
+            await Measure(Bulk, db => LoadAsync(db, bulkFile, ct));
+
+            var rate = runs.Where(r => r.Value.Count > 0).ToDictionary(r => r.Key, r => _records / Median(r.Value.Select(x => x.Seconds)));
+            var cpuPerThousand = runs.Where(r => r.Value.Count > 0).ToDictionary(r => r.Key, r => new CpuTime(
+                Median(r.Value.Select(x => x.Cpu.ClientMs)), Median(r.Value.Select(x => x.Cpu.ServerMs))) * (1000.0 / _records));
+            Console.WriteLine($"medians of {_rounds} rounds ({runs[Bulk].Count} of one LOAD DATA; writing its file took {bulkWriteSeconds:0.000} s more):");
+            foreach (var kind in rate.Keys)
+                Console.WriteLine($"{kind,-20}: {rate[kind],10:N0} rows/s  CPU ms per 1000 rows (client + server) {cpuPerThousand[kind]}  {Median(runs[kind].Select(r => r.AllocatedPerRow)),6:N0} B allocated/row");
+            foreach (var store in new[] { Pipelined, Sequential }.Where(rate.ContainsKey))
+            {
+                Console.WriteLine($"ratio {store} / one LOAD DATA       : {rate[store] / rate[Bulk]:P0}   CPU: {cpuPerThousand[Bulk].Total / cpuPerThousand[store].Total:P0}");
+                Console.WriteLine($"ratio {store} / LOAD DATA per batch : {rate[store] / rate[PerBatch]:P0}   CPU: {cpuPerThousand[PerBatch].Total / cpuPerThousand[store].Total:P0}");
+            }
+            Console.WriteLine($"identical rows: {same}");
             if (!same) throw new InvalidOperationException("The tables differ: the comparison is invalid.");
         }
         finally
         {
             foreach (var file in files) File.Delete(file);
-            foreach (var cs in databases) await DropAsync(cs, ct);
         }
+    }
+
+    /// <summary>As the standalone trigger runs the store: batch N+1 prepared while N is stored.</summary>
+    private async Task StorePipelinedAsync(AccessLogStore store, string group, List<IngestItem> items, CancellationToken ct, StoreTimes times)
+    {
+        (InFlightBatch Flight, PreparedAccessLogBatch Batch)? storing = null;
+        try
+        {
+            for (var i = 0; i < items.Count; i += _batchSize)
+            {
+                var started = Stopwatch.GetTimestamp();
+                var next = await store.PrepareAsync(group, Batch(items, i), ct);
+                times.Prepare += Stopwatch.GetElapsedTime(started).TotalSeconds;
+                if (storing is { } previous)
+                {
+                    storing = null;
+                    await Finish(previous, times);
+                }
+                storing = (InFlightBatch.Start(async token =>
+                {
+                    var storeStarted = Stopwatch.GetTimestamp();
+                    await store.StoreAsync(next, token);
+                    times.Store += Stopwatch.GetElapsedTime(storeStarted).TotalSeconds;
+                }, ct), next);
+            }
+        }
+        finally
+        {
+            if (storing is { } last) await Finish(last, times);
+        }
+
+        static async Task Finish((InFlightBatch Flight, PreparedAccessLogBatch Batch) stored, StoreTimes times)
+        {
+            var started = Stopwatch.GetTimestamp();
+            using (stored.Batch) await stored.Flight.Completion;
+            times.Waited += Stopwatch.GetElapsedTime(started).TotalSeconds;
+        }
+    }
+
+    /// <summary>One batch after the other: prepared, then stored (what <see cref="AccessLogStore.StoreAsync(string, IReadOnlyList{IngestItem}, CancellationToken)"/> does).</summary>
+    private async Task StoreSequentiallyAsync(AccessLogStore store, string group, List<IngestItem> items, CancellationToken ct, StoreTimes times)
+    {
+        for (var i = 0; i < items.Count; i += _batchSize)
+        {
+            var started = Stopwatch.GetTimestamp();
+            using var batch = await store.PrepareAsync(group, Batch(items, i), ct);
+            times.Prepare += Stopwatch.GetElapsedTime(started).TotalSeconds;
+            started = Stopwatch.GetTimestamp();
+            await store.StoreAsync(batch, ct);
+            times.Store += Stopwatch.GetElapsedTime(started).TotalSeconds;
+        }
+    }
+
+    private static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToList();
+        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
     }
 
     private List<IngestItem> Batch(List<IngestItem> items, int first) => items.GetRange(first, Math.Min(_batchSize, items.Count - first));
@@ -136,18 +230,10 @@ internal sealed class StoreBenchmark
         return cs;
     }
 
-    private static async Task<(double Seconds, CpuTime Cpu)> TimeBulkLoadAsync(string cs, string file, CpuClock cpu, CancellationToken ct)
-    {
-        var c = cpu.Now();
-        var sw = Stopwatch.StartNew();
-        await LoadAsync(cs, file, ct);
-        return (sw.Elapsed.TotalSeconds, cpu.Now() - c);
-    }
-
-    private static async Task<long> LoadAsync(string cs, string file, CancellationToken ct)
+    private static async Task LoadAsync(string cs, string file, CancellationToken ct)
     {
         await using var connection = await Factory(cs).OpenAsync(ct);
-        return await AccessLogLoadDataWriter.Loader(connection, file).LoadAsync(ct);
+        await AccessLogLoadDataWriter.LoadAsync(connection, file, ct);
     }
 
     private static async Task<string> WriteFileAsync(IReadOnlyList<AccessRecord> records, List<string> files, CancellationToken ct)

@@ -17,10 +17,13 @@ internal sealed record ConsumeLoopSettings(
 
 /// <summary>
 /// The standalone kafkaTrigger: batches of up to MaxBatchSize messages or BatchWindow after the first one,
-/// the function run on each, offsets committed only after it succeeded. A failed batch is retried, as is,
-/// forever with backoff while its partitions are paused and the consumer keeps polling (so it stays in
-/// its group); it is only dropped when its partitions are revoked, for the new owner reads them again.
-/// Runs entirely on one dedicated thread: Consume blocks, and rebalance callbacks run inside it.
+/// the function run on each, offsets committed only after it succeeded. Pipelined with depth 1: while batch N runs
+/// on the thread pool, the consumer collects batch N+1 and has the function prepare it (no side effects outside the
+/// process), then waits for N, commits N and starts N+1. A failed batch is retried, as is, forever with backoff while
+/// its partitions are paused and the consumer keeps polling (so it stays in its group); the batch after it is
+/// dropped and read again, so nothing is stored out of order. A failed batch is only dropped when its partitions are
+/// revoked, for the new owner reads them again.
+/// Runs on one dedicated thread: Consume blocks, and rebalance callbacks run inside it.
 /// </summary>
 internal sealed class KafkaConsumeLoop : IDisposable
 {
@@ -31,11 +34,17 @@ internal sealed class KafkaConsumeLoop : IDisposable
     private readonly ILogger logger;
     private readonly IConsumer<byte[]?, byte[]?> consumer;
     private readonly PendingBatch pending = new();
+    private readonly PendingBatch failed = new();
     private readonly OffsetCommitter committer;
     private readonly StoredOffsetSeeker seeker;
     private readonly HashSet<TopicPartition> paused = [];
+    private RunningBatch? running;
+    private Exception? failure;
     private Error? fatalError;
     private CancellationToken stop;
+
+    /// <summary>The batch being run on the thread pool while the next one is collected and prepared.</summary>
+    private sealed record RunningBatch(KafkaBatch Batch, KafkaInvocation Invocation, InFlightBatch Flight, long Started);
 
     public KafkaConsumeLoop(ConsumeLoopSettings settings, ConsumerConfig config, KafkaFunctionInvoker invoker, ILogger logger)
     {
@@ -63,11 +72,61 @@ internal sealed class KafkaConsumeLoop : IDisposable
     public void Run(CancellationToken stopToken)
     {
         stop = stopToken;
-        while (!stop.IsCancellationRequested)
+        try
         {
-            Collect();
-            if (pending.Count > 0) ProcessUntilDone();
+            while (!stop.IsCancellationRequested)
+            {
+                Collect();
+                if (stop.IsCancellationRequested) break;
+                PrepareNextAndFinishRunning();
+            }
+        }
+        finally
+        {
+            // On shutdown the running batch is cancelled; if it was stored all the same, its offsets are committed.
+            FinishRunning();
+        }
+    }
+
+    /// <summary>
+    /// Prepares the collected batch, waits for the running one (committing it) and starts the new one; when the
+    /// running batch failed, drops the new one and retries the failed one until it is stored.
+    /// </summary>
+    private void PrepareNextAndFinishRunning()
+    {
+        var batch = pending.ToBatch(settings.Trigger.ConsumerGroup);
+        Exception? prepareFailure = null;
+        var next = pending.Count > 0 ? Prepare(batch, out prepareFailure) : null;
+        try
+        {
+            FinishRunning();
+            if (failure is not null)
+            {
+                // Nothing of a batch may be stored before the batch ahead of it: drop the next one's preparation
+                // and read its messages again once the failed batch is stored.
+                Release(next);
+                next = null;
+                foreach (var first in pending.FirstOffsets()) consumer.Seek(first);
+                pending.Clear();
+                RetryFailed();
+            }
+            else if (prepareFailure is not null)
+            {
+                failed.AddRange(batch.Messages);
+                failure = prepareFailure;
+                RetryFailed();
+            }
+            else if (next is not null)
+            {
+                running = new RunningBatch(batch, next, InFlightBatch.Start(next.RunAsync, stop), Stopwatch.GetTimestamp());
+                next = null;
+            }
             else committer.RetryUncommitted();
+        }
+        finally
+        {
+            // Only when something above threw: a prepared batch never outlives the loop (its files are deleted).
+            Release(next);
         }
     }
 
@@ -82,6 +141,8 @@ internal sealed class KafkaConsumeLoop : IDisposable
         long? firstMessageAt = null;
         while (pending.Count < settings.MaxBatchSize && !stop.IsCancellationRequested)
         {
+            // With no message to prepare meanwhile, a finished batch is committed at once rather than after the next one.
+            if (pending.Count == 0 && running is { Flight.IsCompleted: true }) break;
             var wait = PollSlice;
             if (firstMessageAt is { } first)
             {
@@ -95,33 +156,80 @@ internal sealed class KafkaConsumeLoop : IDisposable
         }
     }
 
-    private void ProcessUntilDone()
+    private KafkaInvocation? Prepare(KafkaBatch batch, out Exception? prepareFailure)
     {
-        for (var attempt = 1; ; attempt++)
+        prepareFailure = null;
+        try
         {
-            stop.ThrowIfCancellationRequested();
-            if (pending.Count == 0) break;
-            var batch = pending.ToBatch(settings.Trigger.ConsumerGroup);
-            var started = Stopwatch.GetTimestamp();
-            try
+            return invoker.PrepareAsync(settings.Registration, batch, stop).GetAwaiter().GetResult();
+        }
+        catch (Exception ex) when (!(ex is OperationCanceledException && stop.IsCancellationRequested))
+        {
+            prepareFailure = ex;
+            return null;
+        }
+    }
+
+    /// <summary>Waits for the running batch: commits its offsets when it succeeded, else keeps it for <see cref="RetryFailed"/>.</summary>
+    private void FinishRunning()
+    {
+        if (running is not { } run) return;
+        running = null;
+        var error = run.Flight.Wait();
+        Release(run.Invocation);
+        if (error is not null)
+        {
+            failed.AddRange(run.Batch.Messages);
+            failure = error;
+            return;
+        }
+        committer.Commit(PendingBatch.NextOffsets(run.Batch));
+        KafkaListenerLog.BatchHandled(logger, Name, run.Batch.Messages.Count, PendingBatch.DescribeRanges(run.Batch),
+            (long)Stopwatch.GetElapsedTime(run.Started).TotalMilliseconds, 1);
+    }
+
+    /// <summary>Runs the failed batch again, one attempt at a time, until it succeeds or its partitions are revoked.</summary>
+    private void RetryFailed()
+    {
+        var error = failure!;
+        failure = null;
+        try
+        {
+            for (var attempt = 1; failed.Count > 0; attempt++)
             {
-                invoker.InvokeAsync(settings.Registration, batch, stop).GetAwaiter().GetResult();
-            }
-            catch (Exception ex) when (!(ex is OperationCanceledException && stop.IsCancellationRequested))
-            {
+                stop.ThrowIfCancellationRequested();
+                var batch = failed.ToBatch(settings.Trigger.ConsumerGroup);
                 var delay = settings.Retry.DelayBefore(attempt);
-                KafkaListenerLog.BatchFailed(logger, ex, Name, batch.Messages.Count, PendingBatch.DescribeRanges(batch), attempt, (long)delay.TotalMilliseconds);
+                KafkaListenerLog.BatchFailed(logger, error, Name, batch.Messages.Count, PendingBatch.DescribeRanges(batch), attempt, (long)delay.TotalMilliseconds);
                 Pause(consumer.Assignment);
                 WaitPolling(delay);
-                continue;
+                stop.ThrowIfCancellationRequested();
+                if (failed.Count == 0) break;
+                batch = failed.ToBatch(settings.Trigger.ConsumerGroup);
+                var started = Stopwatch.GetTimestamp();
+                try
+                {
+                    invoker.InvokeAsync(settings.Registration, batch, stop).GetAwaiter().GetResult();
+                }
+                catch (Exception ex) when (!(ex is OperationCanceledException && stop.IsCancellationRequested))
+                {
+                    error = ex;
+                    continue;
+                }
+                committer.Commit(PendingBatch.NextOffsets(batch));
+                KafkaListenerLog.BatchHandled(logger, Name, batch.Messages.Count, PendingBatch.DescribeRanges(batch),
+                    (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds, attempt + 1);
+                break;
             }
-            committer.Commit(PendingBatch.NextOffsets(batch));
-            KafkaListenerLog.BatchHandled(logger, Name, batch.Messages.Count, PendingBatch.DescribeRanges(batch),
-                (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds, attempt);
-            break;
+        }
+        finally
+        {
+            failed.Clear();
         }
         ResumePaused();
     }
+
+    private static void Release(KafkaInvocation? invocation) => invocation?.DisposeAsync().AsTask().GetAwaiter().GetResult();
 
     private void Pause(IReadOnlyCollection<TopicPartition> partitions)
     {
@@ -152,7 +260,7 @@ internal sealed class KafkaConsumeLoop : IDisposable
     private void WaitPolling(TimeSpan delay)
     {
         var started = Stopwatch.GetTimestamp();
-        while (!stop.IsCancellationRequested && pending.Count > 0)
+        while (!stop.IsCancellationRequested && failed.Count > 0)
         {
             var left = delay - Stopwatch.GetElapsedTime(started);
             if (left <= TimeSpan.Zero) return;
@@ -185,7 +293,10 @@ internal sealed class KafkaConsumeLoop : IDisposable
 
     private void OnRevoked(List<TopicPartition> partitions)
     {
-        var dropped = pending.Remove(partitions);
+        // The running batch finishes first, so its offsets are committed while this consumer still owns its partitions.
+        // No other batch is prepared while the consumer polls: only messages are dropped.
+        FinishRunning();
+        var dropped = pending.Remove(partitions) + failed.Remove(partitions);
         committer.Forget(partitions);
         KafkaListenerLog.Revoked(logger, Name, Describe(partitions), dropped);
     }

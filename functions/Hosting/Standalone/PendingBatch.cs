@@ -15,6 +15,8 @@ internal sealed class PendingBatch
 
     public void Add(KafkaMessage message) => messages.Add(message);
 
+    public void AddRange(IEnumerable<KafkaMessage> more) => messages.AddRange(more);
+
     public void Clear() => messages.Clear();
 
     /// <summary>Drops messages of partitions this consumer no longer owns: the new owner reads them again.</summary>
@@ -23,6 +25,13 @@ internal sealed class PendingBatch
         var gone = partitions.Select(p => (p.Topic, p.Partition.Value)).ToHashSet();
         return messages.RemoveAll(m => gone.Contains((m.Position.Topic, m.Position.Partition)));
     }
+
+    /// <summary>Per partition the first offset held: where to seek to read these messages again.</summary>
+    public IReadOnlyList<TopicPartitionOffset> FirstOffsets() =>
+        messages
+            .GroupBy(m => (m.Position.Topic, m.Position.Partition))
+            .Select(g => new TopicPartitionOffset(g.Key.Topic, g.Key.Partition, g.Min(m => m.Position.Offset)))
+            .ToArray();
 
     public KafkaBatch ToBatch(string consumerGroup) => new(consumerGroup, messages.ToArray());
 

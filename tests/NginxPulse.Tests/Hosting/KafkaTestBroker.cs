@@ -32,6 +32,14 @@ internal sealed class KafkaTestBroker : IDisposable
         return results.Select(r => new KafkaPosition(r.Topic, r.Partition.Value, r.Offset.Value)).ToArray();
     }
 
+    /// <summary>Value i goes to partition i % 3 with key host-(i % 5).</summary>
+    public async Task ProduceAsync(IReadOnlyList<string> values)
+    {
+        using var producer = new ProducerBuilder<string, string>(new ProducerConfig { BootstrapServers = BootstrapServers, Acks = Acks.All, EnableIdempotence = true }).Build();
+        await Task.WhenAll(values.Select((value, i) =>
+            producer.ProduceAsync(new TopicPartition(Topic, i % Partitions), new Message<string, string> { Key = $"host-{i % 5}", Value = value })));
+    }
+
     public async Task ProducePerPartitionAsync(int perPartition)
     {
         using var producer = new ProducerBuilder<string, string>(new ProducerConfig { BootstrapServers = BootstrapServers, Acks = Acks.All }).Build();

@@ -54,3 +54,71 @@ internal sealed class OffsetStoringFunction(IReadOnlyDictionary<int, long> store
         return Task.CompletedTask;
     }
 }
+
+/// <summary>
+/// Test double of a function with a preparation step: records preparations, runs and disposals of prepared batches;
+/// a run may wait for a signal or fail. Unprepared runs (the consumer's retries) count as runs too.
+/// </summary>
+internal sealed class PreparingRecordingFunction : IPreparingKafkaFunction
+{
+    private int runs;
+    private int running;
+    private int disposed;
+
+    public string Name => "IngestAccessLogs";
+
+    public ConcurrentQueue<KafkaBatch> Prepared { get; } = new();
+
+    /// <summary>Every run, failed ones included, in order.</summary>
+    public ConcurrentQueue<KafkaBatch> Runs { get; } = new();
+
+    public ConcurrentQueue<KafkaBatch> Succeeded { get; } = new();
+
+    public int Disposed => Volatile.Read(ref disposed);
+
+    /// <summary>Set when two runs overlapped: batches must run one at a time.</summary>
+    public bool RanConcurrently { get; private set; }
+
+    /// <summary>Completed once a second batch has been prepared.</summary>
+    public TaskCompletionSource SecondPrepared { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Called with the 1-based run number before the batch counts as handled; throw to fail it.</summary>
+    public Func<int, KafkaBatch, Task>? OnRun { get; init; }
+
+    public IEnumerable<KafkaPosition> SucceededPositions => Succeeded.SelectMany(b => b.Messages).Select(m => m.Position);
+
+    public Task<IPreparedKafkaBatch> PrepareAsync(KafkaBatch batch, CancellationToken ct)
+    {
+        Prepared.Enqueue(batch);
+        if (Prepared.Count >= 2) SecondPrepared.TrySetResult();
+        return Task.FromResult<IPreparedKafkaBatch>(new PreparedBatch(this, batch));
+    }
+
+    public Task RunAsync(KafkaBatch batch, CancellationToken ct) => RunOnceAsync(batch);
+
+    private async Task RunOnceAsync(KafkaBatch batch)
+    {
+        if (Interlocked.Increment(ref running) > 1) RanConcurrently = true;
+        try
+        {
+            Runs.Enqueue(batch);
+            if (OnRun is { } onRun) await onRun(Interlocked.Increment(ref runs), batch);
+            Succeeded.Enqueue(batch);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref running);
+        }
+    }
+
+    private sealed class PreparedBatch(PreparingRecordingFunction function, KafkaBatch batch) : IPreparedKafkaBatch
+    {
+        public Task RunAsync(CancellationToken ct) => function.RunOnceAsync(batch);
+
+        public ValueTask DisposeAsync()
+        {
+            Interlocked.Increment(ref function.disposed);
+            return ValueTask.CompletedTask;
+        }
+    }
+}

@@ -22,7 +22,9 @@ public sealed class StandaloneKafkaTests : IDisposable
         broker.Dispose();
     }
 
-    private Task<RunningApp> StartAsync(RecordingFunction function, int? maxBatchSize = null)
+    private Task<RunningApp> StartAsync(RecordingFunction function, int? maxBatchSize = null) => StartAsync<RecordingFunction>(function, maxBatchSize);
+
+    private Task<RunningApp> StartAsync<TFunction>(TFunction function, int? maxBatchSize = null) where TFunction : class, IKafkaFunction
     {
         var settings = new Dictionary<string, string>
         {
@@ -31,7 +33,7 @@ public sealed class StandaloneKafkaTests : IDisposable
         if (maxBatchSize is { } size) settings["AzureFunctionsJobHost:extensions:kafka:maxBatchSize"] = size.ToString(System.Globalization.CultureInfo.InvariantCulture);
         var builder = RunningApp.CreateBuilder(root.Path, customHandler: false, settings);
         builder.Services.AddSingleton(function);
-        builder.Services.AddKafkaFunction<RecordingFunction>("IngestAccessLogs");
+        builder.Services.AddKafkaFunction<TFunction>("IngestAccessLogs");
         return RunningApp.StartAsync(builder);
     }
 
@@ -167,5 +169,66 @@ public sealed class StandaloneKafkaTests : IDisposable
 
         Assert.Empty(stuck.Succeeded);
         Assert.Equal(Sorted(produced), Sorted(healthy.SucceededPositions));
+    }
+
+    [Fact]
+    public async Task The_next_batch_is_prepared_while_one_runs_and_batches_still_run_one_at_a_time_in_order()
+    {
+        var produced = await broker.ProduceAsync(0, 600);
+        PreparingRecordingFunction function = null!;
+        function = new PreparingRecordingFunction
+        {
+            // The first run only ends once the second batch is prepared: without the overlap it times out and fails.
+            OnRun = (run, _) => run == 1 ? function.SecondPrepared.Task.WaitAsync(Timeout) : Task.CompletedTask,
+        };
+
+        await using (await StartAsync(function))
+        {
+            await Eventually.TrueAsync(() => function.Succeeded.Sum(b => b.Messages.Count) >= 600, Timeout, "600 messages handled");
+            await Eventually.TrueAsync(() => broker.Committed(group).Values.Sum() == 600, Timeout, "offsets committed to the end");
+        }
+
+        Assert.Equal(function.Runs.Count, function.Succeeded.Count);
+        Assert.False(function.RanConcurrently);
+        Assert.Equal(Sorted(produced), Sorted(function.SucceededPositions));
+        // Per partition, offsets are handled in increasing order across batches.
+        foreach (var partition in function.SucceededPositions.GroupBy(p => p.Partition))
+            Assert.Equal(partition.Select(p => p.Offset).Order(), partition.Select(p => p.Offset));
+        Assert.Equal(function.Prepared.Count, function.Disposed);
+    }
+
+    [Fact]
+    public async Task When_a_batch_fails_nothing_of_the_prepared_next_one_runs_before_it_and_both_are_handled_once_after_the_retry()
+    {
+        var produced = await broker.ProduceAsync(0, 300);
+        var committedAtFailure = new Dictionary<int, long>();
+        PreparingRecordingFunction function = null!;
+        function = new PreparingRecordingFunction
+        {
+            OnRun = async (run, _) =>
+            {
+                if (run != 1) return;
+                await function.SecondPrepared.Task.WaitAsync(Timeout);
+                foreach (var (partition, offset) in broker.Committed(group)) committedAtFailure[partition] = offset;
+                throw new InvalidOperationException("database is down");
+            },
+        };
+
+        await using (await StartAsync(function))
+        {
+            await Eventually.TrueAsync(() => function.Succeeded.Sum(b => b.Messages.Count) >= 300, Timeout, "300 messages handled");
+            await Eventually.TrueAsync(() => broker.Committed(group).Values.Sum() == 300, Timeout, "offsets committed to the end");
+        }
+
+        var runs = function.Runs.ToArray();
+        var failed = runs[0].Messages.Select(m => m.Position).ToArray();
+        Assert.Equal(failed, runs[1].Messages.Select(m => m.Position));
+        Assert.Equal(runs[1], function.Succeeded.First());
+        var preparedNext = function.Prepared.ElementAt(1).Messages.Select(m => m.Position).ToHashSet();
+        Assert.DoesNotContain(failed, preparedNext.Contains);
+        Assert.All(committedAtFailure.Values, offset => Assert.Equal(-1001, offset));
+        Assert.Equal(Sorted(produced), Sorted(function.SucceededPositions));
+        Assert.False(function.RanConcurrently);
+        Assert.Equal(function.Prepared.Count, function.Disposed);
     }
 }
