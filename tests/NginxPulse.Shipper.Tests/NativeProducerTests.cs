@@ -29,17 +29,21 @@ public sealed class NativeProducerTests
     {
         var lines = new InFlightLines();
         var tracker = new AckTracker(0);
-        var a = lines.Add(tracker, 7);
-        var b = lines.Add(tracker, 8);
-        Assert.NotEqual(a, b);
-        Assert.Equal((tracker, 7L), lines.Remove(a));
-        Assert.Equal(a, lines.Add(tracker, 9));
-        Assert.Equal((tracker, 8L), lines.Remove(b));
+        var taken = new int[2];
+        lines.Add(tracker, 7, taken);
+        Assert.NotEqual(taken[0], taken[1]);
+        Assert.Equal((tracker, 7L), lines.Remove(taken[0]));
+        var again = new int[1];
+        lines.Add(tracker, 9, again);
+        Assert.Equal(taken[0], again[0]);
+        var held = new (AckTracker, long)[2];
+        lines.Remove([taken[1], again[0]], held);
+        Assert.Equal([(tracker, 8L), (tracker, 9L)], held);
     }
 
     private sealed class IgnoredEvents : IProducerEvents
     {
-        public void Delivered(nint opaque, ErrorCode error, IntPtr topic, ReadOnlySpan<byte> payload) { }
+        public void Delivered(ReadOnlySpan<DeliveryReport> reports) { }
         public void Error(ErrorCode code, string reason, bool fatal) { }
         public void Log(SyslogLevel level, string facility, string message) { }
         public void CallbackFailed(Exception exception) { }
