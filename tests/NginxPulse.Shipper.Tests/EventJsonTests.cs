@@ -64,9 +64,10 @@ public sealed class EventJsonTests
         var json = new EventJson(JsonEncodedText.Encode("host-1"), JsonEncodedText.Encode("dev-ino-fp"), batch);
         json.Write("/var/log/a.log", Input(), 42, 44, "x"u8, false, ReadTime);
         var first = Parse(batch.Event(0));
-        Assert.Equal((1, "host-1", "/var/log/a.log", "dev-ino-fp", 42L, "2026-11-21T12:00:01.250Z", false),
+        Assert.Equal((1, "host-1", "/var/log/a.log", "dev-ino-fp", 42L, "2026-11-21T12:00:01.250Z"),
             (first.GetProperty("v").GetInt32(), first.GetProperty("host").GetString(), first.GetProperty("file").GetString(), first.GetProperty("fileId").GetString(),
-             first.GetProperty("offset").GetInt64(), first.GetProperty("readTime").GetString(), first.GetProperty("truncated").GetBoolean()));
+             first.GetProperty("offset").GetInt64(), first.GetProperty("readTime").GetString()));
+        Assert.False(first.TryGetProperty("truncated", out _));
         Assert.Equal(["edge"], first.GetProperty("tags").EnumerateArray().Select(t => t.GetString()));
         Assert.Equal("a \"b\"", first.GetProperty("fields").GetProperty("vhost").GetString());
 
@@ -74,6 +75,15 @@ public sealed class EventJsonTests
         var renamed = Parse(batch.Event(1));
         Assert.Equal(("/var/log/a.log.1", "moved", "2026-11-21T12:00:01.251Z"),
             (renamed.GetProperty("file").GetString(), renamed.GetProperty("tags")[0].GetString(), renamed.GetProperty("readTime").GetString()));
+    }
+
+    [Fact]
+    public void Empty_tags_and_fields_and_an_uncut_line_leave_their_keys_out_and_a_cut_line_says_truncated()
+    {
+        var input = new Input(new InputOptions { Paths = ["/var/log/*.log"] }, "nginx-access");
+        var whole = Write(input, "GET /"u8.ToArray(), truncated: false);
+        Assert.Equal(["v", "host", "file", "fileId", "offset", "readTime", "line"], whole.EnumerateObject().Select(p => p.Name));
+        Assert.True(Write(input, "GET /"u8.ToArray(), truncated: true).GetProperty("truncated").GetBoolean());
     }
 
     [Fact]
