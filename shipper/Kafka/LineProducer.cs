@@ -146,13 +146,13 @@ public sealed class LineProducer : IDisposable, IProducerEvents
     public int Flush(TimeSpan timeout) => producer.Flush(timeout);
 
     /// <summary>False when librdkafka's queue is full; any other refusal is handled like a failed delivery.</summary>
-    private bool TryProduceAgain(string topic, ReadOnlySpan<byte> value, int slot)
+    private unsafe bool TryProduceAgain(string topic, byte[] value, int slot)
     {
-        var error = producer.Produce(topic, value, Key, slot);
-        if (error == ErrorCode.NoError) return true;
-        if (error == ErrorCode.Local_QueueFull) return false;
-        Failed(slot, error, topic, value);
-        return true;
+        fixed (byte* payload = value)
+        {
+            Span<RdKafka.Message> message = [new RdKafka.Message { Payload = payload, Length = (nuint)value.Length, Opaque = slot }];
+            return TryProduce(topic, message) == 0;
+        }
     }
 
     void IProducerEvents.Delivered(ReadOnlySpan<DeliveryReport> reports)

@@ -56,28 +56,6 @@ internal sealed unsafe class NativeProducer : IDisposable
         polling.Start();
     }
 
-    /// <summary>Hands a copy of the message to librdkafka; returns librdkafka's error (NoError when queued).</summary>
-    /// <exception cref="ObjectDisposedException">the producer was disposed</exception>
-    public ErrorCode Produce(string topic, ReadOnlySpan<byte> value, ReadOnlySpan<byte> key, nint opaque)
-    {
-        lock (producing)
-        {
-            ObjectDisposedException.ThrowIf(destroyed, this);
-            if (!ReferenceEquals(topic, producedTopicName))
-            {
-                producedTopic = Topic(topic);
-                producedTopicName = topic;
-            }
-            fixed (byte* v = value)
-            fixed (byte* k = key)
-            {
-                return RdKafka.Produce(producedTopic, RdKafka.UnassignedPartition, RdKafka.CopyPayload, v, (nuint)value.Length, k, (nuint)key.Length, opaque) == 0
-                    ? ErrorCode.NoError
-                    : (ErrorCode)RdKafka.LastError();
-            }
-        }
-    }
-
     /// <summary>
     /// Hands copies of the messages (payload, length and opaque set; the key is set here) to librdkafka in one call;
     /// each message's <see cref="RdKafka.Message.Err"/> says whether it was queued.
