@@ -15,8 +15,8 @@ public enum TailEnd { Stopped, EndOfFile, Deleted, Truncated, RenamedAway }
 /// <summary>
 /// Reads one open file from its resume offset: complete lines only (a partial last line waits for its newline),
 /// lines longer than the input's maximum cut and flagged, every line produced as one event, the events of one read
-/// produced together. At the end of the file
-/// it checks whether the file was truncated (copytruncate), replaced, deleted or renamed away.
+/// produced together. At the end of the file it checks whether the file was truncated (copytruncate), replaced,
+/// deleted or renamed away.
 /// </summary>
 public sealed class FileTail : IAsyncDisposable
 {
