@@ -14,8 +14,9 @@ public enum TailEnd { Stopped, EndOfFile, Deleted, Truncated, RenamedAway }
 
 /// <summary>
 /// Reads one open file from its resume offset: complete lines only (a partial last line waits for its newline),
-/// lines longer than the input's maximum cut and flagged, every line produced as one event. At the end of the file
-/// it checks whether the file was truncated (copytruncate), replaced, deleted or renamed away.
+/// lines longer than the input's maximum cut and flagged, every line produced as one event, the events of one read
+/// produced together. At the end of the file it checks whether the file was truncated (copytruncate), replaced,
+/// deleted or renamed away.
 /// </summary>
 public sealed class FileTail : IAsyncDisposable
 {
@@ -28,7 +29,9 @@ public sealed class FileTail : IAsyncDisposable
     private readonly TailContext context;
     private readonly bool stopAtEndOfFile;
     private readonly CancellationTokenSource stop;
+    private readonly EventBatch batch = new();
     private readonly EventJson json;
+    private Input? batchInput;   // the input the batch's events were written for
     private volatile Input input;
     private byte[] buffer = ArrayPool<byte>.Shared.Rent(ReadChunk);
     private int filled;          // bytes in buffer[0..filled) not yet shipped
@@ -51,7 +54,7 @@ public sealed class FileTail : IAsyncDisposable
         this.context = context;
         this.stopAtEndOfFile = stopAtEndOfFile;
         stop = CancellationTokenSource.CreateLinkedTokenSource(shutdown);
-        json = new EventJson(context.Host, JsonEncodedText.Encode(identity.Id, EventJson.Encoder));
+        json = new EventJson(context.Host, JsonEncodedText.Encode(identity.Id, EventJson.Encoder), batch);
         bufferStart = readOffset = state.ResumeOffset;
         state.IsOpen = true;
     }
@@ -205,9 +208,11 @@ public sealed class FileTail : IAsyncDisposable
             var newline = buffer.AsSpan(start, filled - start).IndexOf((byte)'\n');
             if (newline < 0) break;
             var lineOffset = bufferStart + start;
-            await ShipAsync(start, Math.Min(newline, max), lineOffset, lineOffset + newline + 1, newline > max, cancellationToken);
+            if (MustShipBeforeAdding()) await ShipBatchAsync(cancellationToken);
+            Add(start, Math.Min(newline, max), lineOffset, lineOffset + newline + 1, newline > max);
             start += newline + 1;
         }
+        await ShipBatchAsync(cancellationToken);
         if (start > 0)
         {
             Buffer.BlockCopy(buffer, start, buffer, 0, filled - start);
@@ -233,7 +238,8 @@ public sealed class FileTail : IAsyncDisposable
         var newline = buffer.AsSpan(max, n).IndexOf((byte)'\n');
         if (newline < 0) { readOffset += n; return true; }
         var end = readOffset + newline + 1;
-        await ShipAsync(0, max, hugeLineStart, end, truncated: true, cancellationToken);
+        if (MustShipBeforeAdding()) await ShipBatchAsync(cancellationToken);
+        Add(0, max, hugeLineStart, end, truncated: true);
         var rest = n - newline - 1;
         Buffer.BlockCopy(buffer, max + newline + 1, buffer, 0, rest);
         skipping = false;
@@ -244,13 +250,27 @@ public sealed class FileTail : IAsyncDisposable
         return true;
     }
 
-    private async ValueTask ShipAsync(int index, int length, long offset, long end, bool truncated, CancellationToken cancellationToken)
+    // A batch goes to one topic: a reload that changes the input ships what was written for the old one first.
+    private bool MustShipBeforeAdding() => batch.IsFull || (batch.Count > 0 && !ReferenceEquals(input, batchInput));
+
+    private void Add(int index, int length, long offset, long end, bool truncated)
     {
-        var owner = input;
-        var value = json.Write(state.Path, owner, offset, buffer.AsSpan(index, length), truncated, readUtc);
-        context.Metrics.LineRead(end - offset, truncated);
-        await context.Producer.SendAsync(owner.Topic, value, state.Acks, end, cancellationToken);
-        state.ResumeOffset = end;
+        batchInput = input;
+        json.Write(state.Path, batchInput, offset, end, buffer.AsSpan(index, length), truncated, readUtc);
+    }
+
+    private async ValueTask ShipBatchAsync(CancellationToken cancellationToken)
+    {
+        if (batch.Count == 0) return;
+        var topic = batchInput!.Topic;
+        for (var from = 0; from < batch.Count;)
+        {
+            var sent = await context.Producer.SendAsync(topic, batch, from, state.Acks, cancellationToken);
+            context.Metrics.AddRead(sent, batch.FileBytes(from, sent), batch.TruncatedLines(from, sent));
+            from += sent;
+            state.ResumeOffset = batch.Ends[from - 1];
+        }
+        batch.Clear();
     }
 
     private void Grow(int size)

@@ -1,3 +1,5 @@
+using NginxPulse.Shipper.Events;
+
 namespace NginxPulse.Shipper.Kafka;
 
 /// <summary>
@@ -14,23 +16,29 @@ public sealed class InFlightBudget(int maxMessages, long maxBytes)
     public int Messages { get { lock (gate) return messages; } }
     public long Bytes { get { lock (gate) return bytes; } }
 
-    public ValueTask AcquireAsync(int size, CancellationToken cancellationToken)
+    /// <summary>
+    /// Takes room for as many of the batch's events from <paramref name="from"/> on as fit, at least one (waiting until
+    /// one fits); returns how many.
+    /// </summary>
+    public ValueTask<int> AcquireAsync(EventBatch batch, int from, CancellationToken cancellationToken)
     {
         lock (gate)
         {
-            if (TryTake(size)) return ValueTask.CompletedTask;
+            var taken = TryTake(batch, from);
+            if (taken > 0) return ValueTask.FromResult(taken);
         }
-        return WaitAsync(size, cancellationToken);
+        return WaitAsync(batch, from, cancellationToken);
     }
 
-    private async ValueTask WaitAsync(int size, CancellationToken cancellationToken)
+    private async ValueTask<int> WaitAsync(EventBatch batch, int from, CancellationToken cancellationToken)
     {
         while (true)
         {
             Task wait;
             lock (gate)
             {
-                if (TryTake(size)) return;
+                var taken = TryTake(batch, from);
+                if (taken > 0) return taken;
                 released ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
                 wait = released.Task;
             }
@@ -38,12 +46,12 @@ public sealed class InFlightBudget(int maxMessages, long maxBytes)
         }
     }
 
-    public void Release(int size)
+    public void Release(int count, long size)
     {
         TaskCompletionSource? wake;
         lock (gate)
         {
-            messages--;
+            messages -= count;
             bytes -= size;
             wake = released;
             released = null;
@@ -52,11 +60,17 @@ public sealed class InFlightBudget(int maxMessages, long maxBytes)
     }
 
     // A single event larger than the byte budget still goes through when nothing else is in flight.
-    private bool TryTake(int size)
+    private int TryTake(EventBatch batch, int from)
     {
-        if (messages >= maxMessages || (bytes + size > maxBytes && messages > 0)) return false;
-        messages++;
-        bytes += size;
-        return true;
+        var taken = 0;
+        for (var i = from; i < batch.Count && messages < maxMessages; i++)
+        {
+            var size = batch.Event(i).Length;
+            if (bytes + size > maxBytes && messages > 0) break;
+            messages++;
+            bytes += size;
+            taken++;
+        }
+        return taken;
     }
 }

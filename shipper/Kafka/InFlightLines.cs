@@ -14,29 +14,44 @@ internal sealed class InFlightLines
     private readonly Stack<int> free = new();
     private int used;
 
-    public int Add(AckTracker tracker, long sequence)
+    /// <summary>Takes a slot for each of the lines <paramref name="firstSequence"/>, +1, … of <paramref name="tracker"/>.</summary>
+    public void Add(AckTracker tracker, long firstSequence, Span<int> taken)
     {
         lock (gate)
         {
-            if (!free.TryPop(out var slot))
+            for (var i = 0; i < taken.Length; i++)
             {
-                if (used == slots.Length) Array.Resize(ref slots, slots.Length * 2);
-                slot = used++;
+                if (!free.TryPop(out var slot))
+                {
+                    if (used == slots.Length) Array.Resize(ref slots, slots.Length * 2);
+                    slot = used++;
+                }
+                slots[slot] = (tracker, firstSequence + i);
+                taken[i] = slot;
             }
-            slots[slot] = (tracker, sequence);
-            return slot;
         }
     }
 
     /// <summary>Frees the slot and returns what it held.</summary>
     public (AckTracker Tracker, long Sequence) Remove(int slot)
     {
+        Span<(AckTracker, long)> held = new (AckTracker, long)[1];
+        Remove([slot], held);
+        return held[0];
+    }
+
+    /// <summary>Frees the slots and writes what each held to <paramref name="held"/>.</summary>
+    public void Remove(ReadOnlySpan<int> freed, Span<(AckTracker Tracker, long Sequence)> held)
+    {
         lock (gate)
         {
-            var (tracker, sequence) = slots[slot];
-            slots[slot] = default;
-            free.Push(slot);
-            return (tracker!, sequence);
+            for (var i = 0; i < freed.Length; i++)
+            {
+                var slot = freed[i];
+                held[i] = (slots[slot].Tracker!, slots[slot].Sequence);
+                slots[slot] = default;
+                free.Push(slot);
+            }
         }
     }
 }

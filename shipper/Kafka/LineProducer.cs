@@ -1,7 +1,11 @@
+using System.Buffers;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Text;
 using Confluent.Kafka;
 using Microsoft.Extensions.Logging;
 using NginxPulse.Shipper.Configuration;
+using NginxPulse.Shipper.Events;
 using NginxPulse.Shipper.Kafka.Native;
 using NginxPulse.Shipper.Metrics;
 using NginxPulse.Shipper.Registry;
@@ -9,9 +13,11 @@ using NginxPulse.Shipper.Registry;
 namespace NginxPulse.Shipper.Kafka;
 
 /// <summary>
-/// Produces events with delivery callbacks (never awaiting one message), within the in-flight budget. An
-/// acknowledgement completes the line's slot in its file's <see cref="AckTracker"/>; a failed delivery is produced
-/// again after a pause (the idempotent producer and the ingest id make a repeat harmless).
+/// Produces events a batch at a time (never awaiting one message), within the in-flight budget. Each line is
+/// acknowledged on its own: its acknowledgement completes the line's slot in its file's <see cref="AckTracker"/>; a
+/// failed delivery is produced again after a pause (the idempotent producer and the ingest id make a repeat
+/// harmless). Delivery reports come in events of many lines, which share one pass over the slots, the tracker and
+/// the budget.
 /// </summary>
 public sealed class LineProducer : IDisposable, IProducerEvents
 {
@@ -27,6 +33,9 @@ public sealed class LineProducer : IDisposable, IProducerEvents
     private readonly ILogger<LineProducer> logger;
     private readonly CancellationTokenSource disposed = new();
     private readonly Task learningTopics;
+    // Used only by the one thread that serves delivery reports.
+    private int[] deliveredSlots = new int[1024];
+    private (AckTracker Tracker, long Sequence)[] deliveredLines = new (AckTracker, long)[1024];
 
     public LineProducer(ShipperOptions options, InFlightBudget budget, ShipperMetrics metrics, KafkaHealth health,
         FatalErrorMonitor fatal, ILogger<LineProducer> logger)
@@ -74,42 +83,118 @@ public sealed class LineProducer : IDisposable, IProducerEvents
 
     public InFlightBudget Budget => budget;
 
-    /// <param name="value">the event; librdkafka copies it before this returns, so the caller may reuse its buffer</param>
-    public async ValueTask SendAsync(string topic, ReadOnlyMemory<byte> value, AckTracker tracker, long end, CancellationToken cancellationToken)
+    /// <summary>
+    /// Produces the batch's events from <paramref name="from"/> on that fit in the in-flight budget (at least one,
+    /// waiting for room); returns how many. librdkafka copies them before this returns.
+    /// </summary>
+    public async ValueTask<int> SendAsync(string topic, EventBatch batch, int from, AckTracker tracker, CancellationToken cancellationToken)
     {
-        await budget.AcquireAsync(value.Length, cancellationToken);
-        var slot = inFlight.Add(tracker, tracker.Add(end));
-        // Past this point the line holds a slot in its file's tracker: it must be produced, or the file's
-        // acknowledged offset could never pass it. librdkafka's queue is sized above the budget, so this is rare.
-        while (!TryProduce(topic, value.Span, slot)) await Task.Delay(10, CancellationToken.None);
+        var count = await budget.AcquireAsync(batch, from, cancellationToken);
+        var messages = ArrayPool<RdKafka.Message>.Shared.Rent(count);
+        try
+        {
+            Register(batch, from, count, tracker, messages);
+            // Past this point the lines hold slots in their file's tracker: each must be produced, or the file's
+            // acknowledged offset could never pass it. librdkafka's queue is sized above the budget, so a full
+            // queue is rare.
+            var waiting = count;
+            while ((waiting = TryProduce(topic, messages.AsSpan(0, waiting))) > 0) await Task.Delay(10, CancellationToken.None);
+        }
+        finally
+        {
+            ArrayPool<RdKafka.Message>.Shared.Return(messages);
+        }
+        return count;
+    }
+
+    private unsafe void Register(EventBatch batch, int from, int count, AckTracker tracker, RdKafka.Message[] messages)
+    {
+        Span<int> slots = stackalloc int[count];   // at most EventBatch.MaxLines
+        inFlight.Add(tracker, tracker.Add(batch.Ends.Slice(from, count)), slots);
+        for (var i = 0; i < count; i++)
+        {
+            var value = batch.Event(from + i);
+            // The batch's buffer is pinned, so the pointer stays valid while the lines wait for room.
+            messages[i] = new RdKafka.Message
+            {
+                Payload = (byte*)Unsafe.AsPointer(ref MemoryMarshal.GetReference(value)),
+                Length = (nuint)value.Length,
+                Opaque = slots[i],
+            };
+        }
+    }
+
+    /// <summary>
+    /// Produces the messages; returns how many librdkafka's full queue refused, moved to the front of
+    /// <paramref name="messages"/> for the next try. Any other refusal is handled like a failed delivery.
+    /// </summary>
+    private unsafe int TryProduce(string topic, Span<RdKafka.Message> messages)
+    {
+        producer.ProduceBatch(topic, messages, Key);
+        var refused = 0;
+        foreach (ref var message in messages)
+        {
+            var error = (ErrorCode)message.Err;
+            if (error == ErrorCode.NoError) continue;
+            if (error == ErrorCode.Local_QueueFull) { messages[refused++] = message; continue; }
+            Failed((int)message.Opaque, error, topic, new ReadOnlySpan<byte>(message.Payload, (int)message.Length));
+        }
+        return refused;
     }
 
     /// <summary>Waits until every produced line is acknowledged or the timeout passes; returns the lines still out.</summary>
     public int Flush(TimeSpan timeout) => producer.Flush(timeout);
 
     /// <summary>False when librdkafka's queue is full; any other refusal is handled like a failed delivery.</summary>
-    private bool TryProduce(string topic, ReadOnlySpan<byte> value, int slot)
+    private unsafe bool TryProduceAgain(string topic, byte[] value, int slot)
     {
-        var error = producer.Produce(topic, value, Key, slot);
-        if (error == ErrorCode.NoError) return true;
-        if (error == ErrorCode.Local_QueueFull) return false;
-        Failed(slot, error, topic, value);
-        return true;
+        fixed (byte* payload = value)
+        {
+            Span<RdKafka.Message> message = [new RdKafka.Message { Payload = payload, Length = (nuint)value.Length, Opaque = slot }];
+            return TryProduce(topic, message) == 0;
+        }
     }
 
-    void IProducerEvents.Delivered(nint opaque, ErrorCode error, IntPtr topic, ReadOnlySpan<byte> payload)
+    void IProducerEvents.Delivered(ReadOnlySpan<DeliveryReport> reports)
     {
-        var slot = (int)opaque;
-        if (error != ErrorCode.NoError)
+        if (deliveredSlots.Length < reports.Length)
         {
-            Failed(slot, error, producer.TopicName(topic), payload);
-            return;
+            deliveredSlots = new int[reports.Length];
+            deliveredLines = new (AckTracker, long)[reports.Length];
         }
-        var (tracker, sequence) = inFlight.Remove(slot);
-        tracker.Complete(sequence);
-        budget.Release(payload.Length);
-        metrics.LineAcked(payload.Length);
+        var acked = 0;
+        long bytes = 0;
+        foreach (var report in reports)
+        {
+            if (report.Error != ErrorCode.NoError)
+            {
+                Failed((int)report.Opaque, report.Error, producer.TopicName(report.Topic), report.Payload);
+                continue;
+            }
+            deliveredSlots[acked++] = (int)report.Opaque;
+            bytes += report.Payload.Length;
+        }
+        if (acked == 0) return;
+        var lines = deliveredLines.AsSpan(0, acked);
+        inFlight.Remove(deliveredSlots.AsSpan(0, acked), lines);
+        CompleteByFile(lines);
+        budget.Release(acked, bytes);
+        metrics.AddAcked(acked, bytes);
         health.Up();
+    }
+
+    /// <summary>One call per run of lines of the same file (usually the whole event).</summary>
+    private static void CompleteByFile(ReadOnlySpan<(AckTracker Tracker, long Sequence)> lines)
+    {
+        Span<long> sequences = stackalloc long[256];
+        var run = 0;
+        for (var i = 0; i < lines.Length; i++)
+        {
+            sequences[run++] = lines[i].Sequence;
+            if (run < sequences.Length && i + 1 < lines.Length && ReferenceEquals(lines[i + 1].Tracker, lines[i].Tracker)) continue;
+            lines[i].Tracker.Complete(sequences[..run]);
+            run = 0;
+        }
     }
 
     private void Failed(int slot, ErrorCode error, string topic, ReadOnlySpan<byte> value)
@@ -128,7 +213,7 @@ public sealed class LineProducer : IDisposable, IProducerEvents
                 value.Length, topic);
             var (tracker, sequence) = inFlight.Remove(slot);
             tracker.Complete(sequence);
-            budget.Release(value.Length);
+            budget.Release(1, value.Length);
             return;
         }
         health.Down($"delivery failed: {error} {RdKafka.Describe((int)error)}");
@@ -141,7 +226,7 @@ public sealed class LineProducer : IDisposable, IProducerEvents
         try
         {
             await Task.Delay(RetryPause, disposed.Token);
-            while (!TryProduce(topic, value, slot)) await Task.Delay(10, disposed.Token);
+            while (!TryProduceAgain(topic, value, slot)) await Task.Delay(10, disposed.Token);
         }
         catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException)
         {

@@ -12,17 +12,17 @@ public sealed class ShipperMetrics
     public long LinesTruncated => Interlocked.Read(ref linesTruncated);
     public long Errors => Interlocked.Read(ref errors);
 
-    public void LineRead(long lineBytes, bool truncated)
+    public void AddRead(int lines, long fileBytes, int truncated)
     {
-        Interlocked.Increment(ref linesRead);
-        Interlocked.Add(ref bytesRead, lineBytes);
-        if (truncated) Interlocked.Increment(ref linesTruncated);
+        Interlocked.Add(ref linesRead, lines);
+        Interlocked.Add(ref bytesRead, fileBytes);
+        if (truncated > 0) Interlocked.Add(ref linesTruncated, truncated);
     }
 
-    public void LineAcked(long lineBytes)
+    public void AddAcked(int lines, long eventBytes)
     {
-        Interlocked.Increment(ref linesAcked);
-        Interlocked.Add(ref bytesAcked, lineBytes);
+        Interlocked.Add(ref linesAcked, lines);
+        Interlocked.Add(ref bytesAcked, eventBytes);
     }
 
     public void Error() => Interlocked.Increment(ref errors);

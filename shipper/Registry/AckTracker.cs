@@ -18,24 +18,31 @@ public sealed class AckTracker(long startOffset)
 
     public int InFlight { get { lock (gate) return (int)(tail - head); } }
 
-    /// <summary>Registers a line ending (exclusive) at <paramref name="end"/>; returns its sequence number.</summary>
-    public long Add(long end)
+    /// <summary>Registers lines ending (exclusive) at <paramref name="lineEnds"/>, in file order; returns the first one's sequence number (the others follow).</summary>
+    public long Add(ReadOnlySpan<long> lineEnds)
     {
         lock (gate)
         {
-            if (tail - head == ends.Length) Grow();
-            var slot = (int)(tail % ends.Length);
-            ends[slot] = end;
-            done[slot] = false;
-            return tail++;
+            while (tail - head + lineEnds.Length > ends.Length) Grow();
+            var first = tail;
+            foreach (var end in lineEnds)
+            {
+                var slot = (int)(tail % ends.Length);
+                ends[slot] = end;
+                done[slot] = false;
+                tail++;
+            }
+            return first;
         }
     }
 
-    public void Complete(long sequence)
+    public void Complete(long sequence) => Complete([sequence]);
+
+    public void Complete(ReadOnlySpan<long> sequences)
     {
         lock (gate)
         {
-            done[(int)(sequence % ends.Length)] = true;
+            foreach (var sequence in sequences) done[(int)(sequence % ends.Length)] = true;
             while (head < tail && done[(int)(head % ends.Length)])
             {
                 acked = ends[(int)(head % ends.Length)];

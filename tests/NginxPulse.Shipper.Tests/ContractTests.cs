@@ -54,6 +54,20 @@ public sealed class ContractTests : ShipperTest
     }
 
     [Fact]
+    public async Task An_input_without_tags_or_fields_decodes_into_empty_ones_and_an_uncut_line_as_not_truncated()
+    {
+        var log = Setup.Log("access.log");
+        LogLines.Append(log, 1, 1);
+        await using var shipper = await InProcessShipper.StartAsync(Setup);
+        await Broker.ReadUntilAsync(e => e.Count >= 1, Deadline, "one event");
+
+        Assert.True(new EventDecoder().TryDecode(ToKafkaMessage(Broker.RawMessages[0]), out var decoded, out var error), error);
+        Assert.Equal(EventFormat.ShipperEnvelope, decoded!.Format);
+        Assert.Equal((0, 0, false), (decoded.Tags.Count, decoded.Fields.Count, decoded.Truncated));
+        Assert.Equal(LogLines.Line(1), Encoding.UTF8.GetString(decoded.Line.Span));
+    }
+
+    [Fact]
     public async Task A_line_shipped_twice_gets_the_same_record_id_at_the_ingest()
     {
         await ShipAndStopAsync(50);

@@ -5,10 +5,8 @@ namespace NginxPulse.Shipper.Kafka.Native;
 /// <summary>What librdkafka reports back; called on librdkafka's and the delivery thread, so implementations are thread-safe.</summary>
 internal interface IProducerEvents
 {
-    /// <param name="opaque">what the message was produced with</param>
-    /// <param name="topic">the message's topic handle (<see cref="NativeProducer.TopicName"/>)</param>
-    /// <param name="payload">librdkafka's copy of the message, valid only during the call</param>
-    void Delivered(nint opaque, ErrorCode error, IntPtr topic, ReadOnlySpan<byte> payload);
+    /// <summary>Messages librdkafka is done with (acknowledged or failed), hundreds at a time; only one thread calls it.</summary>
+    void Delivered(ReadOnlySpan<DeliveryReport> reports);
 
     void Error(ErrorCode code, string reason, bool fatal);
 

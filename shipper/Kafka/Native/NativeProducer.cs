@@ -7,14 +7,16 @@ namespace NginxPulse.Shipper.Kafka.Native;
 
 /// <summary>
 /// A librdkafka producer driven through its C API: per message only the payload crosses (copied by librdkafka) with
-/// a number as its opaque, and delivery reports come back to one callback on a dedicated polling thread — no
-/// managed object, delegate or GC handle per message.
+/// a number as its opaque, and delivery reports come back as events of hundreds of messages each, served by a
+/// dedicated polling thread — no managed object, delegate or GC handle per message, no call per delivery.
 /// </summary>
 internal sealed unsafe class NativeProducer : IDisposable
 {
     private const int ErrorTextSize = 512;
+    private const int ReportsPerCall = 1024;   // messages taken from a delivery report event at a time
 
     private readonly IntPtr handle;
+    private readonly IntPtr reports;   // the main queue: delivery reports and errors
     private readonly IProducerEvents events;
     private readonly Lock topicsGate = new();
     private readonly ConcurrentDictionary<string, IntPtr> topics = new(StringComparer.Ordinal);
@@ -37,12 +39,12 @@ internal sealed unsafe class NativeProducer : IDisposable
         {
             foreach (var (name, value) in settings) Set(conf, name, value);
             RdKafka.ConfSetOpaque(conf, GCHandle.ToIntPtr(self));
-            RdKafka.ConfSetDeliveryCallback(conf, &OnDelivery);
-            RdKafka.ConfSetErrorCallback(conf, &OnError);
+            RdKafka.ConfSetEvents(conf, RdKafka.DeliveryReportEvent | RdKafka.ErrorEvent);
             RdKafka.ConfSetLogCallback(conf, &OnLog);
             var error = stackalloc byte[ErrorTextSize];
             handle = RdKafka.New(RdKafka.ProducerType, conf, error, ErrorTextSize);
             if (handle == IntPtr.Zero) throw new ArgumentException(RdKafka.Text(error));
+            reports = RdKafka.QueueGetMain(handle);
         }
         catch
         {
@@ -54,9 +56,12 @@ internal sealed unsafe class NativeProducer : IDisposable
         polling.Start();
     }
 
-    /// <summary>Hands a copy of the message to librdkafka; returns librdkafka's error (NoError when queued).</summary>
+    /// <summary>
+    /// Hands copies of the messages (payload, length and opaque set; the key is set here) to librdkafka in one call;
+    /// each message's <see cref="RdKafka.Message.Err"/> says whether it was queued.
+    /// </summary>
     /// <exception cref="ObjectDisposedException">the producer was disposed</exception>
-    public ErrorCode Produce(string topic, ReadOnlySpan<byte> value, ReadOnlySpan<byte> key, nint opaque)
+    public void ProduceBatch(string topic, Span<RdKafka.Message> messages, ReadOnlySpan<byte> key)
     {
         lock (producing)
         {
@@ -66,12 +71,15 @@ internal sealed unsafe class NativeProducer : IDisposable
                 producedTopic = Topic(topic);
                 producedTopicName = topic;
             }
-            fixed (byte* v = value)
             fixed (byte* k = key)
+            fixed (RdKafka.Message* m = messages)
             {
-                return RdKafka.Produce(producedTopic, RdKafka.UnassignedPartition, RdKafka.CopyPayload, v, (nuint)value.Length, k, (nuint)key.Length, opaque) == 0
-                    ? ErrorCode.NoError
-                    : (ErrorCode)RdKafka.LastError();
+                for (var i = 0; i < messages.Length; i++)
+                {
+                    m[i].Key = k;
+                    m[i].KeyLength = (nuint)key.Length;
+                }
+                RdKafka.ProduceBatch(producedTopic, RdKafka.UnassignedPartition, RdKafka.CopyPayload, m, messages.Length);
             }
         }
     }
@@ -129,37 +137,48 @@ internal sealed unsafe class NativeProducer : IDisposable
 
     private void Poll()
     {
-        while (!stopping) RdKafka.Poll(handle, 100);
+        var messages = (RdKafka.Message**)NativeMemory.Alloc(ReportsPerCall, (nuint)sizeof(RdKafka.Message*));
+        try
+        {
+            while (!stopping)
+            {
+                var reportOrError = RdKafka.QueuePoll(reports, 100);
+                if (reportOrError == IntPtr.Zero) continue;
+                // An exception must not end this thread: every later delivery would go unreported.
+                try { Serve(reportOrError, messages); }
+                catch (Exception e) { events.CallbackFailed(e); }
+                finally { RdKafka.EventDestroy(reportOrError); }
+            }
+        }
+        finally { NativeMemory.Free(messages); }
+    }
+
+    private void Serve(IntPtr rkev, RdKafka.Message** messages)
+    {
+        switch (RdKafka.EventType(rkev))
+        {
+            case RdKafka.DeliveryReportEvent:
+                nuint count;
+                while ((count = RdKafka.EventMessageArray(rkev, messages, ReportsPerCall)) > 0)
+                    events.Delivered(new ReadOnlySpan<DeliveryReport>(messages, (int)count));
+                break;
+            case RdKafka.ErrorEvent:
+                var code = (ErrorCode)RdKafka.EventError(rkev);
+                if (code == ErrorCode.Local_Fatal || RdKafka.EventErrorIsFatal(rkev) != 0)
+                {
+                    // Reported with the error that made the producer unusable, not as Local_Fatal.
+                    var (fatalCode, reason) = FatalError();
+                    events.Error(fatalCode, reason, fatal: true);
+                }
+                else events.Error(code, RdKafka.Text(RdKafka.EventErrorString(rkev)), fatal: false);
+                break;
+        }
     }
 
     private static IProducerEvents EventsOf(IntPtr opaque) => ((NativeProducer)GCHandle.FromIntPtr(opaque).Target!).events;
 
-    // The callbacks run on librdkafka's threads: an exception escaping them would end the process, so each one
-    // hands what it caught to the events (which log it) instead.
-
-    [UnmanagedCallersOnly]
-    private static void OnDelivery(IntPtr rk, RdKafka.Message* message, IntPtr opaque)
-    {
-        var events = EventsOf(opaque);
-        try { events.Delivered(message->Opaque, (ErrorCode)message->Err, message->Topic, new ReadOnlySpan<byte>(message->Payload, (int)message->Length)); }
-        catch (Exception e) { events.CallbackFailed(e); }
-    }
-
-    [UnmanagedCallersOnly]
-    private static void OnError(IntPtr rk, int error, byte* reason, IntPtr opaque)
-    {
-        var producer = (NativeProducer)GCHandle.FromIntPtr(opaque).Target!;
-        try
-        {
-            if ((ErrorCode)error == ErrorCode.Local_Fatal)
-            {
-                var (code, text) = producer.FatalError();
-                producer.events.Error(code, text, fatal: true);
-            }
-            else producer.events.Error((ErrorCode)error, RdKafka.Text(reason), fatal: false);
-        }
-        catch (Exception e) { producer.events.CallbackFailed(e); }
-    }
+    // The log callback runs on librdkafka's threads: an exception escaping it would end the process, so it hands
+    // what it caught to the events (which log it) instead.
 
     [UnmanagedCallersOnly]
     private static void OnLog(IntPtr rk, int level, byte* facility, byte* message)
@@ -174,10 +193,9 @@ internal sealed unsafe class NativeProducer : IDisposable
         stopping = true;
         // Wakes the polling thread, which would otherwise sit out the rest of its poll (up to 100 ms at every exit).
         // rd_kafka_yield would not: it only affects the thread that calls it.
-        var reports = RdKafka.QueueGetMain(handle);
         RdKafka.QueueYield(reports);
-        RdKafka.QueueDestroy(reports);
         polling.Join();
+        RdKafka.QueueDestroy(reports);
         lock (producing) destroyed = true;
         lock (topicsGate)
         {

@@ -14,6 +14,8 @@ internal static unsafe partial class RdKafka
     public const int UnassignedPartition = -1;       // RD_KAFKA_PARTITION_UA
     public const int CopyPayload = 0x2;              // RD_KAFKA_MSG_F_COPY
     public const int ConfOk = 0;                     // RD_KAFKA_CONF_OK
+    public const int DeliveryReportEvent = 0x1;      // RD_KAFKA_EVENT_DR
+    public const int ErrorEvent = 0x8;               // RD_KAFKA_EVENT_ERROR
 
     [StructLayout(LayoutKind.Sequential)]
     public struct Message
@@ -41,11 +43,9 @@ internal static unsafe partial class RdKafka
     [LibraryImport(Library, EntryPoint = "rd_kafka_conf_set_opaque")]
     public static partial void ConfSetOpaque(IntPtr conf, IntPtr opaque);
 
-    [LibraryImport(Library, EntryPoint = "rd_kafka_conf_set_dr_msg_cb")]
-    public static partial void ConfSetDeliveryCallback(IntPtr conf, delegate* unmanaged<IntPtr, Message*, IntPtr, void> callback);
-
-    [LibraryImport(Library, EntryPoint = "rd_kafka_conf_set_error_cb")]
-    public static partial void ConfSetErrorCallback(IntPtr conf, delegate* unmanaged<IntPtr, int, byte*, IntPtr, void> callback);
+    /// <summary>The events (<see cref="DeliveryReportEvent"/>, …) that come back from <see cref="QueuePoll"/> instead of through callbacks.</summary>
+    [LibraryImport(Library, EntryPoint = "rd_kafka_conf_set_events")]
+    public static partial void ConfSetEvents(IntPtr conf, int events);
 
     [LibraryImport(Library, EntryPoint = "rd_kafka_conf_set_log_cb")]
     public static partial void ConfSetLogCallback(IntPtr conf, delegate* unmanaged<IntPtr, int, byte*, byte*, void> callback);
@@ -60,14 +60,35 @@ internal static unsafe partial class RdKafka
     [LibraryImport(Library, EntryPoint = "rd_kafka_opaque")]
     public static partial IntPtr Opaque(IntPtr rk);
 
-    [LibraryImport(Library, EntryPoint = "rd_kafka_poll")]
-    public static partial int Poll(IntPtr rk, int timeoutMs);
-
-    /// <summary>The queue rd_kafka_poll serves; release it with <see cref="QueueDestroy"/>.</summary>
+    /// <summary>The queue delivery reports and errors arrive on; release it with <see cref="QueueDestroy"/>.</summary>
     [LibraryImport(Library, EntryPoint = "rd_kafka_queue_get_main")]
     public static partial IntPtr QueueGetMain(IntPtr rk);
 
-    /// <summary>Makes a wait on the queue in another thread (rd_kafka_poll, for the main queue) return now.</summary>
+    /// <summary>The next event of the queue, or zero after the timeout (or a <see cref="QueueYield"/>); release it with <see cref="EventDestroy"/>.</summary>
+    [LibraryImport(Library, EntryPoint = "rd_kafka_queue_poll")]
+    public static partial IntPtr QueuePoll(IntPtr rkqu, int timeoutMs);
+
+    [LibraryImport(Library, EntryPoint = "rd_kafka_event_type")]
+    public static partial int EventType(IntPtr rkev);
+
+    /// <summary>Frees the event, and with a delivery report event its messages.</summary>
+    [LibraryImport(Library, EntryPoint = "rd_kafka_event_destroy")]
+    public static partial void EventDestroy(IntPtr rkev);
+
+    /// <summary>The event's next messages (up to <paramref name="size"/>); zero when all were returned.</summary>
+    [LibraryImport(Library, EntryPoint = "rd_kafka_event_message_array")]
+    public static partial nuint EventMessageArray(IntPtr rkev, Message** messages, nuint size);
+
+    [LibraryImport(Library, EntryPoint = "rd_kafka_event_error")]
+    public static partial int EventError(IntPtr rkev);
+
+    [LibraryImport(Library, EntryPoint = "rd_kafka_event_error_string")]
+    public static partial byte* EventErrorString(IntPtr rkev);
+
+    [LibraryImport(Library, EntryPoint = "rd_kafka_event_error_is_fatal")]
+    public static partial int EventErrorIsFatal(IntPtr rkev);
+
+    /// <summary>Makes a wait on the queue in another thread (<see cref="QueuePoll"/>) return now.</summary>
     [LibraryImport(Library, EntryPoint = "rd_kafka_queue_yield")]
     public static partial void QueueYield(IntPtr rkqu);
 
@@ -91,6 +112,13 @@ internal static unsafe partial class RdKafka
 
     [LibraryImport(Library, EntryPoint = "rd_kafka_produce")]
     public static partial int Produce(IntPtr rkt, int partition, int flags, byte* payload, nuint length, byte* key, nuint keyLength, IntPtr opaque);
+
+    /// <summary>
+    /// Queues the messages in one call (payload, key and the opaque in <see cref="Message.Opaque"/> of each); sets each
+    /// message's <see cref="Message.Err"/> and returns how many were queued.
+    /// </summary>
+    [LibraryImport(Library, EntryPoint = "rd_kafka_produce_batch")]
+    public static partial int ProduceBatch(IntPtr rkt, int partition, int flags, Message* messages, int count);
 
     [LibraryImport(Library, EntryPoint = "rd_kafka_last_error")]
     public static partial int LastError();

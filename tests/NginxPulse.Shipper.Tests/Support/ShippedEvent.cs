@@ -32,9 +32,10 @@ public sealed record ShippedEvent(string? Key, string Host, string File, string 
         var line = base64 ? b64.GetBytesFromBase64() : Encoding.UTF8.GetBytes(root.GetProperty("line").GetString()!);
         return new ShippedEvent(key, root.GetProperty("host").GetString()!, root.GetProperty("file").GetString()!, root.GetProperty("fileId").GetString()!,
             root.GetProperty("offset").GetInt64(), line, base64,
-            root.GetProperty("tags").EnumerateArray().Select(t => t.GetString()!).ToList(),
-            root.GetProperty("fields").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString()!),
-            root.GetProperty("truncated").GetBoolean(), partition);
+            // Empty tags and fields and "truncated":false are left out of the envelope.
+            root.TryGetProperty("tags", out var tags) ? tags.EnumerateArray().Select(t => t.GetString()!).ToList() : [],
+            root.TryGetProperty("fields", out var fields) ? fields.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString()!) : new Dictionary<string, string>(),
+            root.TryGetProperty("truncated", out var truncated) && truncated.GetBoolean(), partition);
     }
 
     private static void Assert1(bool condition, string what)
