@@ -34,6 +34,21 @@ public sealed record RollupCounts
     public long BotRequests { get; set; }
     public long LatencyCount { get; set; }
     public long LatencySumMs { get; set; }
+
+    public void Add(RollupCounts other)
+    {
+        Requests += other.Requests;
+        Bytes += other.Bytes;
+        Status1xx += other.Status1xx;
+        Status2xx += other.Status2xx;
+        Status3xx += other.Status3xx;
+        Status4xx += other.Status4xx;
+        Status5xx += other.Status5xx;
+        StatusOther += other.StatusOther;
+        BotRequests += other.BotRequests;
+        LatencyCount += other.LatencyCount;
+        LatencySumMs += other.LatencySumMs;
+    }
 }
 
 /// <summary>
