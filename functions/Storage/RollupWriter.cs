@@ -16,24 +16,9 @@ internal sealed class RollupWriter
         ("minute_utc", kv => kv.Key.MinuteUtc),
         ("vhost", kv => kv.Key.Vhost),
         ("host", kv => kv.Key.Host),
-        ("requests", kv => kv.Value.Requests),
-        ("bytes", kv => kv.Value.Bytes),
-        ("status_1xx", kv => kv.Value.Status1xx),
-        ("status_2xx", kv => kv.Value.Status2xx),
-        ("status_3xx", kv => kv.Value.Status3xx),
-        ("status_4xx", kv => kv.Value.Status4xx),
-        ("status_5xx", kv => kv.Value.Status5xx),
-        ("status_other", kv => kv.Value.StatusOther),
-        ("bot_requests", kv => kv.Value.BotRequests),
-        ("latency_count", kv => kv.Value.LatencyCount),
-        ("latency_sum_ms", kv => kv.Value.LatencySumMs),
+        .. RollupCounts.Columns.Select(c => (c.Column, (Func<KeyValuePair<RollupKey, RollupCounts>, object?>)(kv => c.Value(kv.Value)))),
     ],
-    "ON DUPLICATE KEY UPDATE requests = requests + VALUES(requests), bytes = bytes + VALUES(bytes), " +
-    "status_1xx = status_1xx + VALUES(status_1xx), status_2xx = status_2xx + VALUES(status_2xx), " +
-    "status_3xx = status_3xx + VALUES(status_3xx), status_4xx = status_4xx + VALUES(status_4xx), " +
-    "status_5xx = status_5xx + VALUES(status_5xx), status_other = status_other + VALUES(status_other), " +
-    "bot_requests = bot_requests + VALUES(bot_requests), latency_count = latency_count + VALUES(latency_count), " +
-    "latency_sum_ms = latency_sum_ms + VALUES(latency_sum_ms)");
+    "ON DUPLICATE KEY UPDATE " + RollupCounts.AddOnDuplicate);
 
     private static readonly HistogramTable Minutes = new("rollup_histogram_minute", "minute_utc");
     private static readonly HistogramTable ByHour = new("rollup_histogram_minute_by_hour", "hour_utc");

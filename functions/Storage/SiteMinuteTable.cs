@@ -10,28 +10,17 @@ internal sealed class SiteMinuteTable
     public const string Name = "rollup_site_minute";
 
     /// <summary>rollup_minute's value columns (everything but the key), in <see cref="RollupSql.MinuteColumns"/> order.</summary>
-    public const string CounterColumns =
-        "requests, bytes, status_1xx, status_2xx, status_3xx, status_4xx, status_5xx, status_other, bot_requests, latency_count, latency_sum_ms";
+    public static readonly string CounterColumns = string.Join(", ", RollupCounts.Columns.Select(c => c.Column));
 
     private const int RowsPerStatement = 1000;
 
     private static readonly MultiRowInsert<KeyValuePair<DateTime, RollupCounts>> Increment = new(Name,
     [
         ("minute_utc", kv => kv.Key),
-        ("requests", kv => kv.Value.Requests),
-        ("bytes", kv => kv.Value.Bytes),
-        ("status_1xx", kv => kv.Value.Status1xx),
-        ("status_2xx", kv => kv.Value.Status2xx),
-        ("status_3xx", kv => kv.Value.Status3xx),
-        ("status_4xx", kv => kv.Value.Status4xx),
-        ("status_5xx", kv => kv.Value.Status5xx),
-        ("status_other", kv => kv.Value.StatusOther),
-        ("bot_requests", kv => kv.Value.BotRequests),
-        ("latency_count", kv => kv.Value.LatencyCount),
-        ("latency_sum_ms", kv => kv.Value.LatencySumMs),
+        .. RollupCounts.Columns.Select(c => (c.Column, (Func<KeyValuePair<DateTime, RollupCounts>, object?>)(kv => c.Value(kv.Value)))),
         ("histogram", _ => PackedHistogram.Empty),
     ],
-    "ON DUPLICATE KEY UPDATE " + string.Join(", ", CounterColumns.Split(", ").Select(c => $"{c} = {c} + VALUES({c})")));
+    "ON DUPLICATE KEY UPDATE " + RollupCounts.AddOnDuplicate);
 
     private static readonly MultiRowInsert<KeyValuePair<DateTime, LatencyCounts>> Write = new(Name,
         [("minute_utc", kv => kv.Key), ("histogram", kv => kv.Value.Pack())],
@@ -39,7 +28,7 @@ internal sealed class SiteMinuteTable
 
     /// <summary>The counters of rollup_minute's rows matching <paramref name="where"/>, summed per minute.</summary>
     public static string SelectSums(string where) =>
-        $"SELECT minute_utc, {string.Join(", ", CounterColumns.Split(", ").Select(c => $"SUM({c})"))} FROM rollup_minute WHERE {where} GROUP BY minute_utc";
+        $"SELECT minute_utc, {string.Join(", ", RollupCounts.Columns.Select(c => $"SUM({c.Column})"))} FROM rollup_minute WHERE {where} GROUP BY minute_utc";
 
     /// <summary>
     /// Appends the upsert that adds a batch's counters per minute (creating missing rows with an empty histogram, so
