@@ -57,11 +57,12 @@ internal sealed class VisitorWriter
     private static MultiRowInsert<SiteVisitorKey> SiteSet(string table, string timeColumn) =>
         new(table, [(timeColumn, k => k.TimeUtc), ("client_hash", k => k.Client)], "ON DUPLICATE KEY UPDATE client_hash = client_hash");
 
+    /// <summary>The windows of five_minute_site_clients, aligned to the clock.</summary>
+    public static readonly TimeSpan FiveMinutes = TimeSpan.FromMinutes(5);
+
     /// <summary>The first minute of the 5 minutes holding <paramref name="timeUtc"/>.</summary>
     public static DateTime FiveMinutesOf(DateTime timeUtc) =>
         new(timeUtc.Ticks - timeUtc.Ticks % FiveMinutes.Ticks, DateTimeKind.Utc);
-
-    public static readonly TimeSpan FiveMinutes = TimeSpan.FromMinutes(5);
 
     /// <summary>The batch's clients that this process has not committed yet; hand them to <see cref="AppendTo"/> and,
     /// once the transaction has committed, to <see cref="Committed"/>.</summary>

@@ -78,11 +78,13 @@ public sealed class SiteRollupTests : IAsyncLifetime
             Request(1, 0, "web-01", 200, 5, "10.0.0.1"), Request(2, 60, "web-02", 200, 5, "10.0.0.1"),
             Request(3, 100, "web-01", 200, 5, "10.0.0.2"), Request(4, 130, "web-01", 200, 5, "10.0.0.1"),
         ]), CancellationToken.None);
-        await _store.StoreAsync(Group, Items(1, [Request(5, 110, "web-02", 200, 5, "10.0.0.2")]), CancellationToken.None);
+        // 10.0.0.2 again in 14:00-14:05, and in 14:05-14:10 for the first time (the store remembers clients per 5 minutes, not per hour).
+        await _store.StoreAsync(Group, Items(1, [Request(5, 110, "web-02", 200, 5, "10.0.0.2"), Request(6, 200, "web-02", 200, 5, "10.0.0.2")]), CancellationToken.None);
 
-        // 14:03 and 14:04 are in 14:00-14:05; 14:04:40 too; 14:05:10 in the next 5 minutes.
+        // 14:03 and 14:04 are in 14:00-14:05; 14:04:40 too; 14:05:10 and 14:06:20 in the next 5 minutes.
         Assert.Equal(
-            $"2026-11-21 14:00:00/{Min("10.0.0.1", "10.0.0.2")};2026-11-21 14:00:00/{Max("10.0.0.1", "10.0.0.2")};2026-11-21 14:05:00/{ClientHash.Of("10.0.0.1")}",
+            $"2026-11-21 14:00:00/{Min("10.0.0.1", "10.0.0.2")};2026-11-21 14:00:00/{Max("10.0.0.1", "10.0.0.2")};" +
+            $"2026-11-21 14:05:00/{Min("10.0.0.1", "10.0.0.2")};2026-11-21 14:05:00/{Max("10.0.0.1", "10.0.0.2")}",
             await TextAsync("SELECT GROUP_CONCAT(CONCAT_WS('/', minute_utc, client_hash) ORDER BY minute_utc, client_hash SEPARATOR ';') FROM five_minute_site_clients"));
     }
 
