@@ -67,6 +67,8 @@ public sealed class RollupCompactor
         // Those minutes now live in rollup_histogram_hour; the store keeps this table for minutes still stored.
         await ExecuteAsync("DELETE FROM rollup_histogram_minute_by_hour WHERE hour_utc >= @from AND hour_utc < @to");
         var moved = await ExecuteAsync($"DELETE FROM rollup_minute WHERE {range}");
+        // The whole site's sums of those minutes: rollup_hour answers for them from now on.
+        await ExecuteAsync($"DELETE FROM {SiteMinuteTable.Name} WHERE {range}");
         await transaction.CommitAsync(ct);
         _logger.LogInformation("Compacted {Rows} minute rollup rows from {From:o} to {To:o} into hourly rollups", moved, from, to);
         return moved;

@@ -23,6 +23,25 @@ public sealed class StoredRollupKeyComparer : IEqualityComparer<RollupKey>
 /// <summary>One rollup_minute row's counters.</summary>
 public sealed record RollupCounts
 {
+    /// <summary>The rollup tables' counter columns and their values, in <see cref="RollupSql.MinuteColumns"/> order.</summary>
+    internal static readonly IReadOnlyList<(string Column, Func<RollupCounts, object?> Value)> Columns =
+    [
+        ("requests", c => c.Requests),
+        ("bytes", c => c.Bytes),
+        ("status_1xx", c => c.Status1xx),
+        ("status_2xx", c => c.Status2xx),
+        ("status_3xx", c => c.Status3xx),
+        ("status_4xx", c => c.Status4xx),
+        ("status_5xx", c => c.Status5xx),
+        ("status_other", c => c.StatusOther),
+        ("bot_requests", c => c.BotRequests),
+        ("latency_count", c => c.LatencyCount),
+        ("latency_sum_ms", c => c.LatencySumMs),
+    ];
+
+    /// <summary>"ON DUPLICATE KEY UPDATE" assignments that add an upsert's counters to the stored ones.</summary>
+    internal static string AddOnDuplicate => string.Join(", ", Columns.Select(c => $"{c.Column} = {c.Column} + VALUES({c.Column})"));
+
     public long Requests { get; set; }
     public long Bytes { get; set; }
     public long Status1xx { get; set; }
@@ -34,6 +53,21 @@ public sealed record RollupCounts
     public long BotRequests { get; set; }
     public long LatencyCount { get; set; }
     public long LatencySumMs { get; set; }
+
+    public void Add(RollupCounts other)
+    {
+        Requests += other.Requests;
+        Bytes += other.Bytes;
+        Status1xx += other.Status1xx;
+        Status2xx += other.Status2xx;
+        Status3xx += other.Status3xx;
+        Status4xx += other.Status4xx;
+        Status5xx += other.Status5xx;
+        StatusOther += other.StatusOther;
+        BotRequests += other.BotRequests;
+        LatencyCount += other.LatencyCount;
+        LatencySumMs += other.LatencySumMs;
+    }
 }
 
 /// <summary>

@@ -37,6 +37,14 @@ public sealed class RollupVerifier
             await ReadHistogramsAsync(connection, transaction, "SELECT hour_utc, vhost, host, histogram FROM rollup_histogram_minute_by_hour WHERE hour_utc >= @from AND hour_utc < @to", fromHour, toHour, ct),
             await ReadHistogramsAsync(connection, transaction, "SELECT CAST(DATE_FORMAT(minute_utc, '%Y-%m-%d %H:00:00') AS DATETIME), vhost, host, histogram FROM rollup_histogram_minute WHERE minute_utc >= @from AND minute_utc < @to", fromHour, toHour, ct),
             mismatches);
+        // The whole site's minutes against the sums of their scopes' stored rows (an empty site histogram is none).
+        Compare(SiteMinuteTable.Name,
+            await ReadAsync(connection, transaction, $"SELECT minute_utc, {SiteMinuteTable.CounterColumns} FROM {SiteMinuteTable.Name} WHERE {rollupRange}", 1, fromUtc, toUtc, ct),
+            await ReadAsync(connection, transaction, SiteMinuteTable.SelectSums(rollupRange), 1, fromUtc, toUtc, ct), mismatches);
+        Compare(SiteMinuteTable.Name + ".histogram",
+            await ReadHistogramsAsync(connection, transaction, $"SELECT minute_utc, '', '', histogram FROM {SiteMinuteTable.Name} WHERE {rollupRange} AND histogram <> X'01'", fromUtc, toUtc, ct),
+            await ReadHistogramsAsync(connection, transaction, $"SELECT minute_utc, '', '', histogram FROM rollup_histogram_minute WHERE {rollupRange}", fromUtc, toUtc, ct),
+            mismatches);
         await transaction.CommitAsync(ct);
         return mismatches;
     }

@@ -3,8 +3,8 @@ using System.Globalization;
 namespace NginxPulse.Functions.Storage;
 
 /// <summary>
-/// Keeps rollup_minute and the latency histograms (rollup_histogram_minute, rollup_histogram_minute_by_hour) in step with
-/// access_log, inside the batch transaction.
+/// Keeps rollup_minute, the latency histograms (rollup_histogram_minute, rollup_histogram_minute_by_hour) and the
+/// whole site's minutes (rollup_site_minute) in step with access_log, inside the batch transaction.
 /// </summary>
 internal sealed class RollupWriter
 {
@@ -16,24 +16,9 @@ internal sealed class RollupWriter
         ("minute_utc", kv => kv.Key.MinuteUtc),
         ("vhost", kv => kv.Key.Vhost),
         ("host", kv => kv.Key.Host),
-        ("requests", kv => kv.Value.Requests),
-        ("bytes", kv => kv.Value.Bytes),
-        ("status_1xx", kv => kv.Value.Status1xx),
-        ("status_2xx", kv => kv.Value.Status2xx),
-        ("status_3xx", kv => kv.Value.Status3xx),
-        ("status_4xx", kv => kv.Value.Status4xx),
-        ("status_5xx", kv => kv.Value.Status5xx),
-        ("status_other", kv => kv.Value.StatusOther),
-        ("bot_requests", kv => kv.Value.BotRequests),
-        ("latency_count", kv => kv.Value.LatencyCount),
-        ("latency_sum_ms", kv => kv.Value.LatencySumMs),
+        .. RollupCounts.Columns.Select(c => (c.Column, (Func<KeyValuePair<RollupKey, RollupCounts>, object?>)(kv => c.Value(kv.Value)))),
     ],
-    "ON DUPLICATE KEY UPDATE requests = requests + VALUES(requests), bytes = bytes + VALUES(bytes), " +
-    "status_1xx = status_1xx + VALUES(status_1xx), status_2xx = status_2xx + VALUES(status_2xx), " +
-    "status_3xx = status_3xx + VALUES(status_3xx), status_4xx = status_4xx + VALUES(status_4xx), " +
-    "status_5xx = status_5xx + VALUES(status_5xx), status_other = status_other + VALUES(status_other), " +
-    "bot_requests = bot_requests + VALUES(bot_requests), latency_count = latency_count + VALUES(latency_count), " +
-    "latency_sum_ms = latency_sum_ms + VALUES(latency_sum_ms)");
+    "ON DUPLICATE KEY UPDATE " + RollupCounts.AddOnDuplicate);
 
     private static readonly HistogramTable Minutes = new("rollup_histogram_minute", "minute_utc");
     private static readonly HistogramTable ByHour = new("rollup_histogram_minute_by_hour", "hour_utc");
@@ -54,7 +39,9 @@ internal sealed class RollupWriter
     /// that changes nothing takes an exclusive lock on every touched key, creating the missing ones (a locking SELECT
     /// of an absent key would take only a gap lock, and two batches holding the same gap lock would deadlock on their
     /// inserts); then SELECT ... FOR UPDATE reads their current values. Tables are locked in the order
-    /// rollup_minute, minute histograms, by-hour histograms, keys in primary-key order, as every other writer does.
+    /// rollup_minute, minute histograms, by-hour histograms, site minutes, keys in primary-key order, as every other
+    /// writer does. The site minutes come last: batches of other hosts share them, so they are held only for the end of
+    /// this round trip, the write-back and the commit.
     /// </summary>
     public async Task<StatementBatch> MergeHistogramIncrementsAsync(StatementBatch increments, RollupDelta delta, CancellationToken ct)
     {
@@ -68,14 +55,47 @@ internal sealed class RollupWriter
             LatencyCounts.Of(hours, key with { MinuteUtc = RollupDelta.HourOf(key.MinuteUtc) }).Add(counts);
         }
 
+        var siteCounts = new SortedDictionary<DateTime, RollupCounts>();
+        foreach (var (key, counts) in delta.Minutes)
+        {
+            if (!siteCounts.TryGetValue(key.MinuteUtc, out var sum)) siteCounts[key.MinuteUtc] = sum = new RollupCounts();
+            sum.Add(counts);
+        }
+        var siteHistograms = SiteHistograms(delta.Latency);
+
         Minutes.AppendLockAndRead(increments, Sorted(minutes.Keys));
         ByHour.AppendLockAndRead(increments, Sorted(hours.Keys));
-        await increments.ReadAsync((resultSet, row) => (resultSet == 0 ? minutes : hours)[KeyOf(row)].AddPacked((byte[])row.GetValue(3)), ct);
+        SiteMinuteTable.AppendIncrementAndRead(increments, siteCounts);
+        await increments.ReadAsync((resultSet, row) =>
+        {
+            // Told apart by shape: without latency in the batch there are no histogram result sets before this one. A
+            // minute without request times in this batch keeps its stored histogram as it is.
+            if (row.FieldCount == 2)
+            {
+                if (siteHistograms.TryGetValue(MinuteOf(row), out var site)) site.AddPacked((byte[])row.GetValue(1));
+            }
+            else (resultSet == 0 ? minutes : hours)[KeyOf(row)].AddPacked((byte[])row.GetValue(3));
+        }, ct);
         var writes = increments.NextBatch();
         Minutes.AppendWrite(writes, minutes);
         ByHour.AppendWrite(writes, hours);
+        SiteMinuteTable.AppendWriteHistograms(writes, siteHistograms);
         return writes;
     }
+
+    /// <summary>The histograms of every scope summed per minute.</summary>
+    private static SortedDictionary<DateTime, LatencyCounts> SiteHistograms(IEnumerable<KeyValuePair<RollupKey, LatencyCounts>> scopes)
+    {
+        var site = new SortedDictionary<DateTime, LatencyCounts>();
+        foreach (var (key, counts) in scopes)
+        {
+            if (!site.TryGetValue(key.MinuteUtc, out var sum)) site[key.MinuteUtc] = sum = new LatencyCounts();
+            sum.Add(counts);
+        }
+        return site;
+    }
+
+    private static DateTime MinuteOf(System.Data.Common.DbDataReader row) => DateTime.SpecifyKind(row.GetDateTime(0), DateTimeKind.Utc);
 
     private static RollupKey KeyOf(System.Data.Common.DbDataReader row) =>
         new(DateTime.SpecifyKind(row.GetDateTime(0), DateTimeKind.Utc), row.GetString(1), row.GetString(2));
@@ -96,8 +116,9 @@ internal sealed class RollupWriter
     }
 
     /// <summary>
-    /// Replaces every rollup row of the given minutes (all vhosts and hosts) with a recomputation from access_log, and
-    /// the by-hour histograms of their hours with the sum of the hours' minute rows. One round trip deletes and
+    /// Replaces every rollup row of the given minutes (all vhosts and hosts) with a recomputation from access_log, the
+    /// by-hour histograms of their hours with the sum of the hours' minute rows, and the minutes' site rows with the
+    /// sums of their recomputed scopes. One round trip deletes and
     /// recomputes the counter rows and reads the raw rows' histogram buckets and the hours' other minute histograms
     /// (appended to <paramref name="read"/>, which runs them); the histogram rows are packed here and returned as a
     /// batch of writes. Under REPEATABLE READ the DELETEs take next-key locks on those minutes and INSERT ... SELECT
@@ -137,6 +158,7 @@ internal sealed class RollupWriter
         Minutes.AppendWrite(writes, recomputed);
         writes.Sql($"DELETE FROM {ByHour.Name} WHERE {InRanges(ByHour.TimeColumn, hours)}").End();
         ByHour.AppendWrite(writes, byHour);
+        SiteMinuteTable.AppendReplace(writes, rollupWhere, SiteHistograms(recomputed));
         return writes;
     }
 

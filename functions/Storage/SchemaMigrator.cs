@@ -16,6 +16,14 @@ public sealed class SchemaMigrator
     private const string ResourcePrefix = "NginxPulse.Migrations.";
     private static readonly TimeSpan LockTimeout = TimeSpan.FromMinutes(2);
 
+    // What some migrations need after their script and SQL cannot do (e.g. summing packed histograms). Re-runnable like
+    // the scripts: both run again when a crash came before the ledger row.
+    private static readonly IReadOnlyDictionary<int, Func<MySqlConnection, CancellationToken, Task>> CodeSteps =
+        new Dictionary<int, Func<MySqlConnection, CancellationToken, Task>>
+    {
+        [SiteMinuteBackfill.MigrationVersion] = SiteMinuteBackfill.RunAsync,
+    };
+
     private readonly MySqlConnectionFactory _connections;
     private readonly ILogger<SchemaMigrator> _logger;
 
@@ -67,6 +75,7 @@ public sealed class SchemaMigrator
 
             _logger.LogInformation("Applying migration {Version} {Name} to {Database}", migration.Version, migration.Name, _connections.DatabaseName);
             await ExecuteAsync(connection, migration.Sql, ct);
+            if (CodeSteps.TryGetValue(migration.Version, out var step)) await step(connection, ct);
             await using (var record = new MySqlCommand(
                 "INSERT INTO schema_migrations (version, name, checksum, applied_utc) VALUES (@v, @n, @c, UTC_TIMESTAMP(3))", connection))
             {

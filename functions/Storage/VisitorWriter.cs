@@ -3,8 +3,9 @@ using NginxPulse.Functions.Parsing;
 namespace NginxPulse.Functions.Storage;
 
 /// <summary>
-/// Keeps the hourly client sets in step with access_log, in the batch transaction: hourly_clients (per hour, vhost and
-/// host) and hourly_site_clients (per hour, whole site — what the dashboard and an unfiltered summary count). Clients
+/// Keeps the client sets in step with access_log, in the batch transaction: hourly_clients (per hour, vhost and host),
+/// hourly_site_clients (per hour, whole site — what the dashboard and an unfiltered summary count) and
+/// five_minute_site_clients (per 5 minutes, whole site — the partial hours at either end of an unaligned range). Clients
 /// are stored as their 64-bit <see cref="ClientHash"/>. Sets, so adding the clients of rows that were already stored
 /// changes nothing: the same statements are right whether the batch was all new, partly repeated or recomputed.
 /// Clients this process has committed for an hour are remembered (as hashes, per hour) and not sent again, so in
@@ -24,18 +25,20 @@ internal sealed class VisitorWriter
 
     public readonly record struct VisitorKey(DateTime HourUtc, HostClient Client);
 
-    public readonly record struct SiteVisitorKey(DateTime HourUtc, ulong Client);
+    /// <summary>A whole-site set's row: <paramref name="TimeUtc"/> is the hour, or the 5 minutes, the client was seen in.</summary>
+    public readonly record struct SiteVisitorKey(DateTime TimeUtc, ulong Client);
 
     /// <summary>A batch's clients not yet known to be stored, in primary-key order.</summary>
-    public sealed record NewClients(IReadOnlyList<VisitorKey> ByHost, IReadOnlyList<SiteVisitorKey> Site)
+    public sealed record NewClients(IReadOnlyList<VisitorKey> ByHost, IReadOnlyList<SiteVisitorKey> Site, IReadOnlyList<SiteVisitorKey> SiteFiveMinutes)
     {
-        public static readonly NewClients None = new([], []);
+        public static readonly NewClients None = new([], [], []);
     }
 
     private sealed class CommittedHour
     {
         public HashSet<HostClient> ByHost { get; } = [];
         public HashSet<ulong> Site { get; } = [];
+        public HashSet<SiteVisitorKey> SiteFiveMinutes { get; } = [];
     }
 
     private static readonly MultiRowInsert<VisitorKey> ByHostUpsert = new("hourly_clients",
@@ -47,12 +50,19 @@ internal sealed class VisitorWriter
     ],
     "ON DUPLICATE KEY UPDATE client_hash = client_hash");
 
-    private static readonly MultiRowInsert<SiteVisitorKey> SiteUpsert = new("hourly_site_clients",
-    [
-        ("hour_utc", k => k.HourUtc),
-        ("client_hash", k => k.Client),
-    ],
-    "ON DUPLICATE KEY UPDATE client_hash = client_hash");
+    private static readonly MultiRowInsert<SiteVisitorKey> SiteUpsert = SiteSet("hourly_site_clients", "hour_utc");
+
+    private static readonly MultiRowInsert<SiteVisitorKey> SiteFiveMinutesUpsert = SiteSet("five_minute_site_clients", "minute_utc");
+
+    private static MultiRowInsert<SiteVisitorKey> SiteSet(string table, string timeColumn) =>
+        new(table, [(timeColumn, k => k.TimeUtc), ("client_hash", k => k.Client)], "ON DUPLICATE KEY UPDATE client_hash = client_hash");
+
+    /// <summary>The windows of five_minute_site_clients, aligned to the clock.</summary>
+    public static readonly TimeSpan FiveMinutes = TimeSpan.FromMinutes(5);
+
+    /// <summary>The first minute of the 5 minutes holding <paramref name="timeUtc"/>.</summary>
+    public static DateTime FiveMinutesOf(DateTime timeUtc) =>
+        new(timeUtc.Ticks - timeUtc.Ticks % FiveMinutes.Ticks, DateTimeKind.Utc);
 
     /// <summary>The batch's clients that this process has not committed yet; hand them to <see cref="AppendTo"/> and,
     /// once the transaction has committed, to <see cref="Committed"/>.</summary>
@@ -61,6 +71,7 @@ internal sealed class VisitorWriter
         if (records.Count == 0) return NewClients.None;
         var byHost = new HashSet<VisitorKey>();
         var site = new HashSet<SiteVisitorKey>();
+        var fiveMinutes = new HashSet<SiteVisitorKey>();
         // A client usually sends many of a batch's requests: its MD5 is computed once.
         var hashes = new Dictionary<string, ulong>(StringComparer.Ordinal);
         foreach (var r in records)
@@ -70,11 +81,13 @@ internal sealed class VisitorWriter
             if (!hashes.TryGetValue(text, out var client)) hashes[text] = client = ClientHash.Of(text);
             byHost.Add(new VisitorKey(hour, new HostClient(r.Vhost, r.Host, client)));
             site.Add(new SiteVisitorKey(hour, client));
+            fiveMinutes.Add(new SiteVisitorKey(FiveMinutesOf(r.TimeUtc), client));
         }
         lock (_gate)
         {
             byHost.RemoveWhere(k => _committed.TryGetValue(k.HourUtc, out var c) && c.ByHost.Contains(k.Client));
-            site.RemoveWhere(k => _committed.TryGetValue(k.HourUtc, out var c) && c.Site.Contains(k.Client));
+            site.RemoveWhere(k => _committed.TryGetValue(k.TimeUtc, out var c) && c.Site.Contains(k.Client));
+            fiveMinutes.RemoveWhere(k => _committed.TryGetValue(RollupDelta.HourOf(k.TimeUtc), out var c) && c.SiteFiveMinutes.Contains(k));
         }
         // Primary-key order, so concurrent batches lock shared rows in the same order.
         var orderedByHost = byHost.ToList();
@@ -85,9 +98,14 @@ internal sealed class VisitorWriter
             if (c == 0) c = string.CompareOrdinal(a.Client.Host, b.Client.Host);
             return c != 0 ? c : a.Client.Client.CompareTo(b.Client.Client);
         });
-        var orderedSite = site.ToList();
-        orderedSite.Sort(static (a, b) => a.HourUtc != b.HourUtc ? a.HourUtc.CompareTo(b.HourUtc) : a.Client.CompareTo(b.Client));
-        return new NewClients(orderedByHost, orderedSite);
+        return new NewClients(orderedByHost, Sorted(site), Sorted(fiveMinutes));
+    }
+
+    private static List<SiteVisitorKey> Sorted(HashSet<SiteVisitorKey> keys)
+    {
+        var ordered = keys.ToList();
+        ordered.Sort(static (a, b) => a.TimeUtc != b.TimeUtc ? a.TimeUtc.CompareTo(b.TimeUtc) : a.Client.CompareTo(b.Client));
+        return ordered;
     }
 
     /// <summary>Appends the upserts of the collected clients (nothing when there are none).</summary>
@@ -95,16 +113,18 @@ internal sealed class VisitorWriter
     {
         ByHostUpsert.AppendTo(batch, clients.ByHost, RowsPerStatement);
         SiteUpsert.AppendTo(batch, clients.Site, RowsPerStatement);
+        SiteFiveMinutesUpsert.AppendTo(batch, clients.SiteFiveMinutes, RowsPerStatement);
     }
 
     /// <summary>Remembers clients whose rows are now committed (never before: a rolled-back batch wrote nothing).</summary>
     public void Committed(NewClients clients)
     {
-        if (clients.ByHost.Count == 0 && clients.Site.Count == 0) return;
+        if (clients.ByHost.Count == 0 && clients.Site.Count == 0 && clients.SiteFiveMinutes.Count == 0) return;
         lock (_gate)
         {
             foreach (var key in clients.ByHost) Hour(key.HourUtc).ByHost.Add(key.Client);
-            foreach (var key in clients.Site) Hour(key.HourUtc).Site.Add(key.Client);
+            foreach (var key in clients.Site) Hour(key.TimeUtc).Site.Add(key.Client);
+            foreach (var key in clients.SiteFiveMinutes) Hour(RollupDelta.HourOf(key.TimeUtc)).SiteFiveMinutes.Add(key);
             var cutoff = _newestHour - Remembered;
             foreach (var hour in _committed.Keys.Where(h => h < cutoff).ToList()) _committed.Remove(hour);
         }

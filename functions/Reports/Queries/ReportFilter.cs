@@ -11,7 +11,10 @@ public sealed class ReportFilter
 {
     private readonly List<KeyValuePair<string, object>> _values = [];
     private readonly string _scope;
+    private readonly string _minutes;
+    private readonly string _minuteHistograms;
     private readonly bool _hasWholeHours;
+    private readonly bool _hasWholeFiveMinutes;
 
     public ReportFilter(ReportParameters parameters)
     {
@@ -31,6 +34,9 @@ public sealed class ReportFilter
         }
 
         _scope = scope;
+        // Without a vhost/host filter the minutes come from the whole site's rows: one per minute, however many scopes.
+        _minutes = scope.Length == 0 ? SiteMinuteTable.Name : "rollup_minute";
+        _minuteHistograms = scope.Length == 0 ? SiteMinuteTable.Name : "rollup_histogram_minute";
         RollupWhere = "minute_utc >= @from AND minute_utc < @to" + scope;
         var fromHour = RollupDelta.HourOf(parameters.FromUtc) == parameters.FromUtc ? parameters.FromUtc : RollupDelta.HourOf(parameters.FromUtc).AddHours(1);
         var toHour = RollupDelta.HourOf(parameters.ToUtc);
@@ -41,6 +47,19 @@ public sealed class ReportFilter
         {
             Add("@from_hour", fromHour);
             Add("@to_hour", toHour);
+        }
+        // The whole 5 minutes inside the range, for the site's visitors; empty when there are none.
+        var fromFive = VisitorWriter.FiveMinutesOf(parameters.FromUtc.AddTicks(VisitorWriter.FiveMinutes.Ticks - 1));
+        var toFive = VisitorWriter.FiveMinutesOf(parameters.ToUtc);
+        _hasWholeFiveMinutes = fromFive < toFive;
+        if (scope.Length == 0 && _hasWholeFiveMinutes)
+        {
+            Add("@from_five", fromFive);
+            Add("@to_five", toFive);
+            // Whole hours come from the hourly set, the 5 minutes around them from the 5-minute set; without whole hours
+            // an empty hour range at the end of the 5 minutes leaves them all to the 5-minute set.
+            Add("@from_set_hour", _hasWholeHours ? fromHour : toFive);
+            Add("@to_set_hour", _hasWholeHours ? toHour : toFive);
         }
         var raw = "time_utc >= @from AND time_utc < @to" + scope;
         if (parameters.PathPrefix is { } prefix)
@@ -75,17 +94,18 @@ public sealed class ReportFilter
     public ReportSource MinuteSource => Parameters.NeedsRawRows ? ReportSource.Raw : ReportSource.Rollup;
 
     /// <summary>
-    /// A CTE <c>m</c> with rollup_minute's columns: the stored minutes plus the hours MaintainStorage compacted into
-    /// rollup_hour (their hour as minute_utc; an hour counts when it overlaps the range), or with path/status filters
-    /// the same aggregation recomputed from the matching raw rows (<see cref="RollupSql"/>, so both count alike).
+    /// A CTE <c>m</c> with rollup_minute's value columns and minute_utc: the stored minutes (the whole site's rows
+    /// when neither vhost nor host narrows them) plus the hours MaintainStorage compacted into rollup_hour (their hour
+    /// as minute_utc; an hour counts when it overlaps the range), or with path/status filters the same aggregation
+    /// recomputed from the matching raw rows (<see cref="RollupSql"/>, so both count alike).
     /// </summary>
     public string MinutesCte => Parameters.NeedsRawRows
         ? $"WITH m ({RollupSql.MinuteColumns}) AS ({RollupSql.SelectMinutes(RawWhere)})"
         : $"""
             WITH m AS (
-              SELECT {RollupSql.MinuteColumns} FROM rollup_minute WHERE {RollupWhere}
+              SELECT minute_utc, {SiteMinuteTable.CounterColumns} FROM {_minutes} WHERE {RollupWhere}
               UNION ALL
-              SELECT {RollupSql.MinuteColumns.Replace("minute_utc", "hour_utc", StringComparison.Ordinal)} FROM rollup_hour
+              SELECT hour_utc, {SiteMinuteTable.CounterColumns} FROM rollup_hour
               WHERE hour_utc > @from_minus_hour AND hour_utc < @to{_scope})
             """;
 
@@ -93,7 +113,8 @@ public sealed class ReportFilter
     /// A SELECT of latency histogram rows with columns (b, bucket, count, histogram), b being <paramref name="group"/>
     /// (an expression over minute_utc). From the matching raw rows when a filter needs them: one row per group and
     /// bucket, histogram NULL. Else one packed histogram per stored row, bucket and count NULL: the compacted hours
-    /// overlapping the range (rollup_histogram_hour), plus either the stored minutes, or — when
+    /// overlapping the range (rollup_histogram_hour), plus either the stored minutes (the whole site's when neither
+    /// vhost nor host narrows them), or — when
     /// <paramref name="hoursAreWhole"/> allows — the whole hours inside the range from rollup_histogram_minute_by_hour
     /// (their hour as minute_utc) and only the partial hours at either end from the minutes.
     /// <see cref="LatencyPercentiles.Add(System.Data.Common.DbDataReader, int)"/> reads both shapes.
@@ -109,12 +130,12 @@ public sealed class ReportFilter
               WHERE hour_utc > @from_minus_hour AND hour_utc < @to{_scope}
             """;
         var rows = !hoursAreWhole || !_hasWholeHours
-            ? $"SELECT minute_utc, histogram FROM rollup_histogram_minute WHERE {RollupWhere} UNION ALL {compacted}"
+            ? $"SELECT minute_utc, histogram FROM {_minuteHistograms} WHERE {RollupWhere} UNION ALL {compacted}"
             : $"""
                 SELECT hour_utc AS minute_utc, histogram FROM rollup_histogram_minute_by_hour
                 WHERE hour_utc >= @from_hour AND hour_utc < @to_hour{_scope}
                 UNION ALL
-                SELECT minute_utc, histogram FROM rollup_histogram_minute
+                SELECT minute_utc, histogram FROM {_minuteHistograms}
                 WHERE ((minute_utc >= @from AND minute_utc < @from_hour) OR (minute_utc >= @to_hour AND minute_utc < @to)){_scope}
                 UNION ALL
                 {compacted}
@@ -123,31 +144,47 @@ public sealed class ReportFilter
     }
 
     /// <summary>
-    /// One value: the distinct clients of the range. From raw rows when a filter needs them; else the hourly client
-    /// sets of the whole hours (the whole site's when neither vhost nor host narrows it) unioned with the raw rows of
-    /// the partial hours at either end, all keyed by <see cref="ClientHash"/> (hashed once per distinct client of the
-    /// partial hours, not once per row: MD5 per row doubled the time of an unaligned day).
+    /// One value: the distinct clients of the range, all keyed by <see cref="ClientHash"/>. From raw rows when a filter
+    /// needs them. Without a vhost/host filter: the site's hourly sets of the whole hours, its 5-minute sets of the
+    /// whole 5 minutes around them, and the raw rows of the remainder under 5 minutes at either end. With one: the
+    /// hourly sets of the whole hours and the raw rows of the partial hours. Raw rows' clients are hashed once per
+    /// distinct client, not once per row (MD5 per row doubled the time of an unaligned day).
     /// </summary>
     public string VisitorsSql
     {
         get
         {
-            const string client = "COALESCE(client_ip, remote_addr)";
-            if (Parameters.NeedsRawRows || !_hasWholeHours)
-                return $"SELECT COUNT(DISTINCT {client}) FROM access_log WHERE {RawWhere}";
-            var sets = _scope.Length == 0 ? "hourly_site_clients" : "hourly_clients";
-            return $"""
-                SELECT COUNT(DISTINCT c) FROM (
-                  SELECT client_hash AS c FROM {sets} WHERE hour_utc >= @from_hour AND hour_utc < @to_hour{_scope}
-                  UNION ALL
-                  SELECT {ClientHash.Sql("p.c")} FROM (
-                    SELECT DISTINCT {client} AS c FROM access_log
-                    WHERE ((time_utc >= @from AND time_utc < @from_hour) OR (time_utc >= @to_hour AND time_utc < @to)){_scope}
-                  ) p
-                ) v
-                """;
+            if (Parameters.NeedsRawRows) return $"SELECT COUNT(DISTINCT {Client}) FROM access_log WHERE {RawWhere}";
+            if (_scope.Length == 0)
+            {
+                return _hasWholeFiveMinutes
+                    ? DistinctOf($"""
+                        SELECT client_hash AS c FROM hourly_site_clients WHERE hour_utc >= @from_set_hour AND hour_utc < @to_set_hour
+                        UNION ALL
+                        SELECT client_hash FROM five_minute_site_clients
+                        WHERE (minute_utc >= @from_five AND minute_utc < @from_set_hour) OR (minute_utc >= @to_set_hour AND minute_utc < @to_five)
+                        """, "@from_five", "@to_five")
+                    : $"SELECT COUNT(DISTINCT {Client}) FROM access_log WHERE {RawWhere}";
+            }
+            return _hasWholeHours
+                ? DistinctOf($"SELECT client_hash AS c FROM hourly_clients WHERE hour_utc >= @from_hour AND hour_utc < @to_hour{_scope}", "@from_hour", "@to_hour")
+                : $"SELECT COUNT(DISTINCT {Client}) FROM access_log WHERE {RawWhere}";
         }
     }
+
+    private const string Client = "COALESCE(client_ip, remote_addr)";
+
+    /// <summary>The distinct count of the stored sets' hashes and of the raw rows' clients before <paramref name="setsFrom"/> and from <paramref name="setsTo"/>.</summary>
+    private string DistinctOf(string sets, string setsFrom, string setsTo) => $"""
+        SELECT COUNT(DISTINCT c) FROM (
+          {sets}
+          UNION ALL
+          SELECT {ClientHash.Sql("p.c")} FROM (
+            SELECT DISTINCT {Client} AS c FROM access_log
+            WHERE ((time_utc >= @from AND time_utc < {setsFrom}) OR (time_utc >= {setsTo} AND time_utc < @to)){_scope}
+          ) p
+        ) v
+        """;
 
     public void Add(string name, object value) => _values.Add(new(name, value));
 

@@ -85,7 +85,8 @@ public sealed class MaintainStorageTests : IAsyncLifetime
         var histogramBefore = await HistogramAsync();
         var minutesBefore = await _db.ScalarAsync("SELECT COUNT(*) FROM rollup_minute");
         var rawCutoff = $"'{Today.Date.AddDays(-5):yyyy-MM-dd}'";
-        const string clientSets = "(SELECT hour_utc FROM hourly_clients UNION ALL SELECT hour_utc FROM hourly_site_clients) s";
+        const string clientSets =
+            "(SELECT hour_utc FROM hourly_clients UNION ALL SELECT hour_utc FROM hourly_site_clients UNION ALL SELECT minute_utc FROM five_minute_site_clients) s";
         var oldClientSetRows = await _db.ScalarAsync($"SELECT COUNT(*) FROM {clientSets} WHERE hour_utc < {rawCutoff}");
         var keptClientSetRows = await _db.ScalarAsync($"SELECT COUNT(*) FROM {clientSets} WHERE hour_utc >= {rawCutoff}");
 
@@ -105,6 +106,9 @@ public sealed class MaintainStorageTests : IAsyncLifetime
         Assert.Equal(0, await _db.ScalarAsync($"SELECT COUNT(*) FROM rollup_minute WHERE minute_utc < '{Today.Date.AddDays(-3):yyyy-MM-dd}'"));
         Assert.Equal(0, await _db.ScalarAsync($"SELECT COUNT(*) FROM rollup_histogram_minute WHERE minute_utc < '{Today.Date.AddDays(-3):yyyy-MM-dd}'"));
         Assert.Equal(minutesBefore - first.MinuteRollupsCompacted, await _db.ScalarAsync("SELECT COUNT(*) FROM rollup_minute"));
+        // The whole site's minutes go with the scopes' they sum: the compacted ones now count in rollup_hour only.
+        Assert.Equal(0, await _db.ScalarAsync($"SELECT COUNT(*) FROM rollup_site_minute WHERE minute_utc < '{Today.Date.AddDays(-3):yyyy-MM-dd}'"));
+        Assert.Equal(await _db.ScalarAsync("SELECT COUNT(DISTINCT minute_utc) FROM rollup_minute"), await _db.ScalarAsync("SELECT COUNT(*) FROM rollup_site_minute"));
         Assert.Equal(2 * 2 * 3, await _db.ScalarAsync("SELECT COUNT(*) FROM rollup_hour"));
         Assert.Equal((1L, 1L, 0L), (first.DeadLettersPurged, first.OutboxRowsPurged, first.HistoryRowsPurged));
         Assert.Equal(1, await _db.ScalarAsync("SELECT COUNT(*) FROM alert_outbox WHERE delivered_utc IS NULL"));
@@ -144,6 +148,7 @@ public sealed class MaintainStorageTests : IAsyncLifetime
 
         Assert.Equal(10, await _db.ScalarAsync($"SELECT requests FROM rollup_hour WHERE hour_utc = '{hour:yyyy-MM-dd HH:mm:ss}'"));
         Assert.Equal(0, await _db.ScalarAsync("SELECT COUNT(*) FROM rollup_minute"));
+        Assert.Equal(0, await _db.ScalarAsync("SELECT COUNT(*) FROM rollup_site_minute"));
     }
 
     [Theory]

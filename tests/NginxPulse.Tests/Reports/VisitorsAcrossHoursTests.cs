@@ -5,9 +5,10 @@ using Xunit;
 namespace NginxPulse.Tests.Reports;
 
 /// <summary>
-/// An unaligned range counts visitors from the hourly client sets of its whole hours and from the raw rows of the
-/// partial hours at either end: a client seen in both, or many times in a partial hour, is still one visitor — so the
-/// hash computed by the database for raw rows must equal the one the store wrote into the sets.
+/// An unaligned range counts visitors from the hourly client sets of its whole hours, the whole site's 5-minute sets of
+/// the whole 5 minutes around them (the raw rows of the partial hours when a vhost/host narrows it), and the raw rows
+/// of the rest: a client seen in several of them, or many times in one, is still one visitor — so the hash computed
+/// by the database for raw rows must equal the one the store wrote into the sets.
 /// </summary>
 public sealed class VisitorsAcrossHoursTests
 {
@@ -26,15 +27,65 @@ public sealed class VisitorsAcrossHoursTests
             Request(6, 80, "www.example.com", "10.0.0.7"),
             Request(7, 80, "www.example.com", "10.0.0.7"),
         ];
+        var range = new[] { ("from", "2026-11-21T13:30:00Z"), ("to", "2026-11-21T15:30:00Z") };
+
+        var summaries = await SummariesAsync(records, null, range, [.. range, ("vhost", "www.example.com")]);
+
+        Assert.Equal(["requests=7 visitors=3", "requests=6 visitors=3"], summaries);
+    }
+
+    [Fact]
+    public async Task A_range_whose_edges_fall_inside_5_minutes_counts_each_client_of_the_sets_and_the_raw_edges_once()
+    {
+        AccessRecord[] records =
+        [
+            Request(1, -29, "www.example.com", "10.0.0.5"),   // 13:31, before the range
+            Request(2, -27, "www.example.com", "10.0.0.1"),   // 13:33, raw rows before the first whole 5 minutes (13:35)
+            Request(3, -27, "api.example.com", "10.0.0.2"),
+            Request(4, -22, "www.example.com", "10.0.0.1"),   // 13:38, the 5-minute set of 13:35
+            Request(5, -2, "api.example.com", "10.0.0.3"),    // 13:58, the 5-minute set of 13:55
+            Request(6, 10, "www.example.com", "10.0.0.3"),    // 14:10, the whole hour
+            Request(7, 10, "www.example.com", "10.0.0.4"),
+            Request(8, 62, "www.example.com", "10.0.0.4"),    // 15:02, the 5-minute set of 15:00
+            Request(9, 86, "api.example.com", "10.0.0.2"),    // 15:26, raw rows after the last whole 5 minutes (15:25)
+            Request(10, 87, "www.example.com", "10.0.0.6"),
+            Request(11, 89, "www.example.com", "10.0.0.7"),   // 15:29, after the range
+        ];
+        var range = new[] { ("from", "2026-11-21T13:32:00Z"), ("to", "2026-11-21T15:28:00Z") };
+
+        var summaries = await SummariesAsync(records, null, range, [.. range, ("vhost", "www.example.com")],
+            [.. range, ("vhost", "api.example.com")], [("from", "2026-11-21T13:32:00Z"), ("to", "2026-11-21T13:59:00Z")]);
+
+        Assert.Equal(["requests=9 visitors=5", "requests=6 visitors=4", "requests=3 visitors=2", "requests=4 visitors=3"], summaries);
+    }
+
+    [Fact]
+    public async Task The_site_visitors_of_whole_5_minutes_come_from_the_5_minute_sets_not_the_raw_rows()
+    {
+        AccessRecord[] records =
+        [
+            Request(1, -20, "www.example.com", "10.0.0.1"),   // 13:40, the 5-minute set of 13:40
+            Request(2, -20, "www.example.com", "10.0.0.2"),
+            Request(3, -15, "www.example.com", "10.0.0.1"),   // 13:45, raw rows after the last whole 5 minutes
+        ];
+
+        // Raw rows of the 5 minutes gone (as a dropped partition would take them): the set still counts them.
+        var summaries = await SummariesAsync(records, "DELETE FROM access_log WHERE time_utc < '2026-11-21 13:41:00'",
+            [("from", "2026-11-21T13:40:00Z"), ("to", "2026-11-21T13:46:00Z")]);
+
+        Assert.Equal(["requests=3 visitors=2"], summaries);
+    }
+
+    /// <summary>"requests=N visitors=N" of a summary per query over the stored records, after <paramref name="sql"/> if any.</summary>
+    private static async Task<string[]> SummariesAsync(AccessRecord[] records, string? sql, params (string Name, string Value)[][] queries)
+    {
         var harness = await ReportsHarness.WithRecordsAsync(records);
         try
         {
-            var range = new[] { ("from", "2026-11-21T13:30:00Z"), ("to", "2026-11-21T15:30:00Z") };
-            var site = await harness.JsonAsync("summary", range);
-            var www = await harness.JsonAsync("summary", [.. range, ("vhost", "www.example.com")]);
-
-            Assert.Equal("requests=7 visitors=3", ReportsTests.Row(site, 0, "requests", "visitors"));
-            Assert.Equal("requests=6 visitors=3", ReportsTests.Row(www, 0, "requests", "visitors"));
+            if (sql is not null) await harness.Database.ExecuteAsync(sql);
+            var rows = new List<string>();
+            foreach (var query in queries) rows.Add(ReportsTests.Row(await harness.JsonAsync("summary", query), 0, "requests", "visitors"));
+            return [.. rows];
         }
         finally
         {

@@ -3,8 +3,8 @@ using Xunit;
 
 namespace NginxPulse.Tests.Storage;
 
-/// <summary>The hashed hourly client sets: the hash agrees with MariaDB's, migration 0024 converts visitor_hour, and the
-/// store's memory of committed clients.</summary>
+/// <summary>The hashed client sets: the hash agrees with MariaDB's, migration 0024 converts visitor_hour, and the
+/// store's memory of committed clients (hourly and 5-minute sets alike).</summary>
 public sealed class ClientSetTests : IAsyncLifetime
 {
     private static readonly DateTime Hour = new(2026, 11, 21, 14, 0, 0, DateTimeKind.Utc);
@@ -93,12 +93,14 @@ public sealed class ClientSetTests : IAsyncLifetime
         writer.Committed(writer.Collect([at(3, "203.0.113.9")]));
         var afterOldHourForgotten = writer.Collect(first);
 
-        Assert.Equal((2, 2), (rolledBack.ByHost.Count, rolledBack.Site.Count));
+        Assert.Equal((2, 2, 2), (rolledBack.ByHost.Count, rolledBack.Site.Count, rolledBack.SiteFiveMinutes.Count));
         Assert.Equal(rolledBack.ByHost, retried.ByHost);
         Assert.Equal(rolledBack.Site, retried.Site);
+        Assert.Equal(rolledBack.SiteFiveMinutes, retried.SiteFiveMinutes);
         Assert.Equal([ClientHash.Of("203.0.113.3")], again.ByHost.Select(k => k.Client.Client));
         Assert.Equal([ClientHash.Of("203.0.113.3")], again.Site.Select(k => k.Client));
-        Assert.Equal((2, 2), (afterOldHourForgotten.ByHost.Count, afterOldHourForgotten.Site.Count));
+        Assert.Equal([ClientHash.Of("203.0.113.3")], again.SiteFiveMinutes.Select(k => k.Client));
+        Assert.Equal((2, 2, 2), (afterOldHourForgotten.ByHost.Count, afterOldHourForgotten.Site.Count, afterOldHourForgotten.SiteFiveMinutes.Count));
     }
 
     private static ulong Min(ulong a, ulong b) => Math.Min(a, b);
