@@ -75,7 +75,7 @@ public sealed class KafkaOptions
 
     /// <summary>
     /// Upper bound on lines produced but not yet acknowledged; reading pauses when it is reached. Two batches of
-    /// 10,000 keep the broker busy (docs-drafts/shipper-bench.md: a larger bound ships no faster, only costs memory).
+    /// 10,000 keep the broker busy (README, shipper benchmark: a larger bound ships no faster, only costs memory).
     /// </summary>
     public int MaxInFlightMessages { get; set; } = 20_000;
 
