@@ -55,12 +55,7 @@ internal sealed class RollupWriter
             LatencyCounts.Of(hours, key with { MinuteUtc = RollupDelta.HourOf(key.MinuteUtc) }).Add(counts);
         }
 
-        var siteCounts = new SortedDictionary<DateTime, RollupCounts>();
-        foreach (var (key, counts) in delta.Minutes)
-        {
-            if (!siteCounts.TryGetValue(key.MinuteUtc, out var sum)) siteCounts[key.MinuteUtc] = sum = new RollupCounts();
-            sum.Add(counts);
-        }
+        var siteCounts = PerMinute<RollupCounts>(delta.Minutes, (sum, counts) => sum.Add(counts));
         var siteHistograms = SiteHistograms(delta.Latency);
 
         Minutes.AppendLockAndRead(increments, Sorted(minutes.Keys));
@@ -84,13 +79,17 @@ internal sealed class RollupWriter
     }
 
     /// <summary>The histograms of every scope summed per minute.</summary>
-    private static SortedDictionary<DateTime, LatencyCounts> SiteHistograms(IEnumerable<KeyValuePair<RollupKey, LatencyCounts>> scopes)
+    private static SortedDictionary<DateTime, LatencyCounts> SiteHistograms(IEnumerable<KeyValuePair<RollupKey, LatencyCounts>> scopes) =>
+        PerMinute<LatencyCounts>(scopes, (sum, counts) => sum.Add(counts));
+
+    /// <summary>Every scope's values summed per minute (the whole site's rows).</summary>
+    private static SortedDictionary<DateTime, T> PerMinute<T>(IEnumerable<KeyValuePair<RollupKey, T>> scopes, Action<T, T> add) where T : new()
     {
-        var site = new SortedDictionary<DateTime, LatencyCounts>();
-        foreach (var (key, counts) in scopes)
+        var site = new SortedDictionary<DateTime, T>();
+        foreach (var (key, value) in scopes)
         {
-            if (!site.TryGetValue(key.MinuteUtc, out var sum)) site[key.MinuteUtc] = sum = new LatencyCounts();
-            sum.Add(counts);
+            if (!site.TryGetValue(key.MinuteUtc, out var sum)) site[key.MinuteUtc] = sum = new T();
+            add(sum, value);
         }
         return site;
     }

@@ -5,7 +5,7 @@ namespace NginxPulse.Functions.Storage;
 /// latency histograms (packed; empty when no request had a request time). The statements <see cref="RollupWriter"/>
 /// appends to keep it exact, and the sums it must equal (<see cref="RollupVerifier"/>, the migration's back-fill).
 /// </summary>
-internal sealed class SiteMinuteTable
+internal static class SiteMinuteTable
 {
     public const string Name = "rollup_site_minute";
 
