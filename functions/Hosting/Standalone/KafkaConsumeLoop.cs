@@ -183,9 +183,9 @@ internal sealed class KafkaConsumeLoop : IDisposable
             failure = error;
             return;
         }
-        committer.Commit(PendingBatch.NextOffsets(run.Batch));
+        var committed = committer.Commit(PendingBatch.NextOffsets(run.Batch));
         KafkaListenerLog.BatchHandled(logger, Name, run.Batch.Messages.Count, PendingBatch.DescribeRanges(run.Batch),
-            (long)Stopwatch.GetElapsedTime(run.Started).TotalMilliseconds, 1);
+            (long)Stopwatch.GetElapsedTime(run.Started).TotalMilliseconds, 1, committed);
     }
 
     /// <summary>Runs the failed batch again, one attempt at a time, until it succeeds or its partitions are revoked.</summary>
@@ -216,9 +216,9 @@ internal sealed class KafkaConsumeLoop : IDisposable
                     error = ex;
                     continue;
                 }
-                committer.Commit(PendingBatch.NextOffsets(batch));
+                var committed = committer.Commit(PendingBatch.NextOffsets(batch));
                 KafkaListenerLog.BatchHandled(logger, Name, batch.Messages.Count, PendingBatch.DescribeRanges(batch),
-                    (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds, attempt + 1);
+                    (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds, attempt + 1, committed);
                 break;
             }
         }
@@ -295,6 +295,7 @@ internal sealed class KafkaConsumeLoop : IDisposable
     {
         // The running batch finishes first, so its offsets are committed while this consumer still owns its partitions.
         // No other batch is prepared while the consumer polls: only messages are dropped.
+        if (running is { } run) KafkaListenerLog.RevokingWhileRunning(logger, Name, Describe(partitions), run.Batch.Messages.Count);
         FinishRunning();
         var dropped = pending.Remove(partitions) + failed.Remove(partitions);
         committer.Forget(partitions);

@@ -8,11 +8,18 @@ internal static partial class KafkaListenerLog
     [LoggerMessage(Level = LogLevel.Information, Message = "{Function}: consuming {Topic} as group {ConsumerGroup} from {BrokerList} (maxBatchSize {MaxBatchSize}, window {WindowSeconds} s)")]
     public static partial void Started(ILogger logger, string function, string topic, string consumerGroup, string brokerList, int maxBatchSize, int windowSeconds);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "{Function}: batch of {BatchSize} messages ({Offsets}) handled in {ElapsedMs} ms after {Attempts} attempt(s); offsets committed")]
-    public static partial void BatchHandled(ILogger logger, string function, int batchSize, string offsets, long elapsedMs, int attempts);
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Function}: batch of {BatchSize} messages ({Offsets}) handled in {ElapsedMs} ms after {Attempts} attempt(s); {Commit}")]
+    private static partial void BatchHandled(ILogger logger, string function, int batchSize, string offsets, long elapsedMs, int attempts, string commit);
+
+    public static void BatchHandled(ILogger logger, string function, int batchSize, string offsets, long elapsedMs, int attempts, bool committed) =>
+        BatchHandled(logger, function, batchSize, offsets, elapsedMs, attempts,
+            committed ? "offsets committed" : "offsets not committed yet (stored with the data all the same)");
 
     [LoggerMessage(Level = LogLevel.Error, Message = "{Function}: batch of {BatchSize} messages ({Offsets}) failed on attempt {Attempt}; partitions paused, retrying in {DelayMs} ms")]
     public static partial void BatchFailed(ILogger logger, Exception ex, string function, int batchSize, string offsets, int attempt, long delayMs);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Function}: partitions [{Partitions}] being revoked; finishing the running batch of {BatchSize} messages first, so its offsets are committed before they move")]
+    public static partial void RevokingWhileRunning(ILogger logger, string function, string partitions, int batchSize);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Function}: partitions [{Partitions}] revoked; dropped {Dropped} in-flight messages (the new owner reads them again)")]
     public static partial void Revoked(ILogger logger, string function, string partitions, int dropped);

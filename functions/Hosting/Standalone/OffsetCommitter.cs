@@ -14,24 +14,27 @@ internal sealed partial class OffsetCommitter(IConsumer<byte[]?, byte[]?> consum
 
     public bool HasUncommitted => uncommitted.Count > 0;
 
-    public void Commit(IEnumerable<TopicPartitionOffset> offsets)
+    /// <returns>false when the commit failed and the offsets wait for the next one</returns>
+    public bool Commit(IEnumerable<TopicPartitionOffset> offsets)
     {
         foreach (var offset in offsets) uncommitted[offset.TopicPartition] = offset.Offset;
-        RetryUncommitted();
+        return RetryUncommitted();
     }
 
-    public void RetryUncommitted()
+    public bool RetryUncommitted()
     {
-        if (uncommitted.Count == 0) return;
+        if (uncommitted.Count == 0) return true;
         var batch = uncommitted.Select(kv => new TopicPartitionOffset(kv.Key, kv.Value)).ToList();
         try
         {
             consumer.Commit(batch);
             uncommitted.Clear();
+            return true;
         }
         catch (KafkaException ex)
         {
             LogCommitFailed(ex, function, string.Join(",", batch.Select(o => $"p{o.Partition.Value}@{o.Offset.Value}")));
+            return false;
         }
     }
 

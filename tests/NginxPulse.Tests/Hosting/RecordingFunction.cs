@@ -59,7 +59,7 @@ internal sealed class OffsetStoringFunction(IReadOnlyDictionary<int, long> store
 /// Test double of a function with a preparation step: records preparations, runs and disposals of prepared batches;
 /// a run may wait for a signal or fail. Unprepared runs (the consumer's retries) count as runs too.
 /// </summary>
-internal sealed class PreparingRecordingFunction : IPreparingKafkaFunction
+internal class PreparingRecordingFunction : IPreparingKafkaFunction
 {
     private int runs;
     private int running;
@@ -103,12 +103,18 @@ internal sealed class PreparingRecordingFunction : IPreparingKafkaFunction
         {
             Runs.Enqueue(batch);
             if (OnRun is { } onRun) await onRun(Interlocked.Increment(ref runs), batch);
+            Stored(batch);
             Succeeded.Enqueue(batch);
         }
         finally
         {
             Interlocked.Decrement(ref running);
         }
+    }
+
+    /// <summary>Called when a run succeeded, before it counts as handled: where a store would write its data.</summary>
+    protected virtual void Stored(KafkaBatch batch)
+    {
     }
 
     private sealed class PreparedBatch(PreparingRecordingFunction function, KafkaBatch batch) : IPreparedKafkaBatch
@@ -121,4 +127,23 @@ internal sealed class PreparingRecordingFunction : IPreparingKafkaFunction
             return ValueTask.CompletedTask;
         }
     }
+}
+
+/// <summary>
+/// A preparing function that keeps each partition's next offset with its "data" (offset-as-id), in a ledger that
+/// replicas share as they would share the database.
+/// </summary>
+internal sealed class LedgerPreparingFunction(ConcurrentDictionary<int, long> ledger) : PreparingRecordingFunction, IKafkaOffsetSource
+{
+    protected override void Stored(KafkaBatch batch)
+    {
+        foreach (var message in batch.Messages)
+            ledger.AddOrUpdate(message.Position.Partition, message.Position.Offset + 1, (_, next) => Math.Max(next, message.Position.Offset + 1));
+    }
+
+    public Task<IReadOnlyDictionary<int, long>> GetNextOffsetsAsync(string consumerGroup, string topic, CancellationToken ct) =>
+        Task.FromResult<IReadOnlyDictionary<int, long>>(new Dictionary<int, long>(ledger));
+
+    public Task ForgetNextOffsetsAsync(string consumerGroup, string topic, IReadOnlyCollection<int> partitions, CancellationToken ct) =>
+        throw new InvalidOperationException("no stored offset lies past the end of the topic in this test");
 }

@@ -1,4 +1,6 @@
+using System.Collections.Concurrent;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using NginxPulse.Functions.Hosting;
 using NginxPulse.Functions.Kafka;
 using NginxPulse.Tests.Support;
@@ -22,9 +24,7 @@ public sealed class StandaloneKafkaTests : IDisposable
         broker.Dispose();
     }
 
-    private Task<RunningApp> StartAsync(RecordingFunction function, int? maxBatchSize = null) => StartAsync<RecordingFunction>(function, maxBatchSize);
-
-    private Task<RunningApp> StartAsync<TFunction>(TFunction function, int? maxBatchSize = null) where TFunction : class, IKafkaFunction
+    private Task<RunningApp> StartAsync<TFunction>(TFunction function, int? maxBatchSize = null, RecordingLoggerProvider? logs = null) where TFunction : class, IKafkaFunction
     {
         var settings = new Dictionary<string, string>
         {
@@ -34,6 +34,11 @@ public sealed class StandaloneKafkaTests : IDisposable
         var builder = RunningApp.CreateBuilder(root.Path, customHandler: false, settings);
         builder.Services.AddSingleton(function);
         builder.Services.AddKafkaFunction<TFunction>("IngestAccessLogs");
+        if (logs is not null)
+        {
+            builder.Logging.AddProvider(logs);
+            builder.Logging.AddFilter<RecordingLoggerProvider>(null, LogLevel.Information);
+        }
         return RunningApp.StartAsync(builder);
     }
 
@@ -230,5 +235,48 @@ public sealed class StandaloneKafkaTests : IDisposable
         Assert.Equal(Sorted(produced), Sorted(function.SucceededPositions));
         Assert.False(function.RanConcurrently);
         Assert.Equal(function.Prepared.Count, function.Disposed);
+    }
+    [Fact]
+    public async Task A_rebalance_while_a_batch_runs_finishes_that_batch_before_its_partitions_move_so_no_replica_reads_it_again()
+    {
+        var produced = await broker.ProduceAsync(0, 300);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var ledger = new ConcurrentDictionary<int, long>();
+        var first = new LedgerPreparingFunction(ledger) { OnRun = (run, _) => run == 1 ? release.Task.WaitAsync(Timeout) : Task.CompletedTask };
+        var second = new LedgerPreparingFunction(ledger);
+        var firstLogs = new RecordingLoggerProvider();
+        var secondLogs = new RecordingLoggerProvider();
+
+        await using (await StartAsync(first, maxBatchSize: 1000, firstLogs))
+        {
+            // One batch holds every message, so the first replica's consumer is polling (and can be asked to rebalance)
+            // while that batch runs.
+            await Eventually.TrueAsync(() => !first.Runs.IsEmpty, Timeout, "the first replica running its first batch");
+            var inFlight = first.Runs.First().Messages.Select(m => m.Position).ToHashSet();
+            Assert.Equal(300, inFlight.Count);
+
+            await using (await StartAsync(second, logs: secondLogs))
+            {
+                await Eventually.TrueAsync(() => firstLogs.Contains("being revoked; finishing the running batch of 300 messages"), Timeout,
+                    "the first replica's partitions being revoked while its batch runs");
+                Assert.Empty(ledger);
+                release.SetResult();
+
+                await Eventually.TrueAsync(() => secondLogs.Messages.Any(m => m.Contains("assigned partitions [", StringComparison.Ordinal) && !m.Contains("[]", StringComparison.Ordinal)),
+                    Timeout, "the second replica owning a partition");
+                produced = [.. produced, .. await broker.ProduceAsync(300, 300)];
+                await Eventually.TrueAsync(() => first.SucceededPositions.Count() + second.SucceededPositions.Count() >= 600, Timeout, "600 messages handled");
+                await Eventually.TrueAsync(() => ledger.Values.Sum() == 600, Timeout, "every offset stored");
+            }
+            Assert.DoesNotContain(second.SucceededPositions, inFlight.Contains);
+            Assert.NotEmpty(second.SucceededPositions);
+            // Both are logged on the consumer's thread, so their order is the order things happened in.
+            var log = firstLogs.Messages.ToList();
+            Assert.True(log.FindIndex(m => m.Contains("batch of 300 messages", StringComparison.Ordinal) && m.Contains("handled", StringComparison.Ordinal))
+                < log.FindIndex(m => m.Contains("revoked; dropped", StringComparison.Ordinal)), "the batch finished before its partitions were given up");
+        }
+
+        // Each message handled once in all: neither the new owner nor the first replica (given some partitions back) read the batch again.
+        Assert.Equal(Sorted(produced), Sorted(first.SucceededPositions.Concat(second.SucceededPositions)));
     }
 }
