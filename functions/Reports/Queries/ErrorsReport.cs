@@ -1,8 +1,13 @@
 using NginxPulse.Functions.Reports.Parameters;
+using NginxPulse.Functions.Reports.Slices;
 
 namespace NginxPulse.Functions.Reports.Queries;
 
-/// <summary>Paths by their 4xx + 5xx responses, most first. A null path is a request line that could not be parsed.</summary>
+/// <summary>
+/// Paths by their 4xx + 5xx responses, most first. A null path is a request line that could not be parsed. From the
+/// paths report slices where valid (their 4xx and 5xx counts), raw rows for the rest; a status filter the classes
+/// cannot answer (one code such as 404) needs raw rows throughout.
+/// </summary>
 public sealed class ErrorsReport(ReportDatabase database) : IReport
 {
     private static readonly string[] Columns = ["path", "errors", "status4xx", "status5xx"];
@@ -13,16 +18,33 @@ public sealed class ErrorsReport(ReportDatabase database) : IReport
     {
         var filter = new ReportFilter(parameters);
         filter.Add("@limit", parameters.Limit ?? TopListReport.DefaultLimit);
+        var with4xx = ClassSelection(parameters, 400);
+        var with5xx = ClassSelection(parameters, 500);
+        await using var read = await SlicedRead.BeginAsync(database, filter, with4xx is not null && with5xx is not null, ct);
+        // 0/1 factors from the filter: whole classes in or out.
+        var s4 = with4xx == true ? "status_4xx" : "0";
+        var s5 = with5xx == true ? "status_5xx" : "0";
         var rows = new List<object?[]>();
-        await database.ReadAsync($"""
-            SELECT path, COUNT(*) AS errors, SUM(status < 500), SUM(status >= 500)
-            FROM access_log WHERE {filter.RawWhere} AND status >= 400 AND status < 600
-            GROUP BY path ORDER BY errors DESC, path LIMIT @limit
-            """, filter, row => rows.Add(
+        await read.ReadAsync($"""
+            SELECT k, SUM(s4) + SUM(s5) AS errors, SUM(s4), SUM(s5) FROM (
+            {read.UnionAll(SliceDimension.Paths,
+                where => $"SELECT value AS k, {s4} AS s4, {s5} AS s5 FROM report_slice_value WHERE {where}{SlicedPath.ValueCondition(parameters)} AND (status_4xx > 0 OR status_5xx > 0)",
+                where => $"SELECT path AS k, SUM(status < 500) AS s4, SUM(status >= 500) AS s5 FROM access_log WHERE {where} AND status >= 400 AND status < 600 GROUP BY path")}
+            ) u GROUP BY k HAVING errors > 0 ORDER BY errors DESC, k LIMIT @limit
+            """, row => rows.Add(
             [
                 row.IsDBNull(0) ? null : row.GetString(0), Convert.ToInt64(row.GetValue(1)),
                 Convert.ToInt64(row.GetValue(2)), Convert.ToInt64(row.GetValue(3)),
             ]), ct);
-        return new ReportTable(Columns, rows, ReportSource.Raw);
+        var accuracy = await read.AccuracyAsync(SliceDimension.Paths, byErrors: true, bounded: true, ct);
+        return new ReportTable(Columns, rows, read.Source) { Accuracy = accuracy };
+    }
+
+    /// <summary>Whether the status filter keeps the whole class from <paramref name="low"/> (true), none of it (false), or part of it (null: raw rows).</summary>
+    private static bool? ClassSelection(ReportParameters parameters, int low)
+    {
+        if (parameters.Statuses.Count == 0) return true;
+        if (parameters.Statuses.Any(r => r.Low <= low && r.High >= low + 100)) return true;
+        return parameters.Statuses.Any(r => r.Low < low + 100 && r.High > low) ? null : false;
     }
 }

@@ -1,0 +1,153 @@
+using NginxPulse.Functions.Reports.Queries;
+using NginxPulse.Functions.Storage;
+
+namespace NginxPulse.Functions.Reports.Slices;
+
+/// <summary>
+/// One report's reads over a range, in one consistent snapshot: which report slices answer for which parts of the
+/// range (valid whole hours, then valid 5 minutes of the rest when no vhost/host filter narrows the read), and the
+/// raw-row intervals left. A slice is valid when the rows its builder counted equal the minute rollups' request total
+/// of its time (rollup_site_minute plus compacted rollup_hour rows) in this snapshot: rows that arrived after it was
+/// built make it invalid, and its time is read from raw rows instead, so answers are always exact.
+/// </summary>
+public sealed class SlicedRead : IAsyncDisposable
+{
+    private readonly ConsistentSnapshot _snapshot;
+    private readonly ReportFilter _filter;
+    private readonly string? _sliceRanges;
+    private readonly string? _rawRanges;
+
+    private SlicedRead(ConsistentSnapshot snapshot, ReportFilter filter, IReadOnlyList<SliceId> slices, IReadOnlyList<(DateTime From, DateTime To)> raw)
+    {
+        _snapshot = snapshot;
+        _filter = filter;
+        if (slices.Count > 0)
+        {
+            var ranges = new List<string>();
+            foreach (var (span, from, to) in Merge(slices))
+            {
+                var i = ranges.Count;
+                filter.Add($"@slices_from_{i}", from);
+                filter.Add($"@slices_to_{i}", to);
+                ranges.Add($"(span_minutes = {span} AND slice_utc >= @slices_from_{i} AND slice_utc < @slices_to_{i})");
+            }
+            _sliceRanges = $"whole_site = {(filter.ScopeCondition.Length == 0 ? 1 : 0)} AND ({string.Join(" OR ", ranges)}){filter.ScopeCondition}";
+        }
+        if (raw.Count > 0)
+        {
+            for (var i = 0; i < raw.Count; i++)
+            {
+                filter.Add($"@raw_from_{i}", raw[i].From);
+                filter.Add($"@raw_to_{i}", raw[i].To);
+            }
+            _rawRanges = slices.Count == 0
+                ? filter.RawWhere
+                : $"{filter.RawWhere} AND ({string.Join(" OR ", raw.Select((_, i) => $"(time_utc >= @raw_from_{i} AND time_utc < @raw_to_{i})"))})";
+        }
+        Source = slices.Count == 0 ? ReportSource.Raw : raw.Count == 0 ? ReportSource.Rollup : ReportSource.Mixed;
+    }
+
+    public ReportSource Source { get; }
+
+    /// <summary>
+    /// Starts the snapshot and finds the valid slices of the range. With <paramref name="slicesAnswer"/> false (a
+    /// filter the slices cannot honour) every part is read from raw rows.
+    /// </summary>
+    public static async Task<SlicedRead> BeginAsync(ReportDatabase database, ReportFilter filter, bool slicesAnswer, CancellationToken ct)
+    {
+        var snapshot = await database.SnapshotAsync(ct);
+        try
+        {
+            var parameters = filter.Parameters;
+            var valid = slicesAnswer ? await ValidSlicesAsync(snapshot, filter, ct) : [];
+            var used = new List<SliceId>(valid.Where(s => s.SpanMinutes == SliceId.Hour));
+            used.AddRange(valid.Where(s => s.SpanMinutes == SliceId.FiveMinutes && !used.Any(h => h.StartUtc <= s.StartUtc && s.EndUtc <= h.EndUtc)));
+            used.Sort((a, b) => a.StartUtc.CompareTo(b.StartUtc));
+            var raw = new List<(DateTime From, DateTime To)>();
+            var at = parameters.FromUtc;
+            foreach (var slice in used)
+            {
+                if (slice.StartUtc > at) raw.Add((at, slice.StartUtc));
+                at = slice.EndUtc;
+            }
+            if (at < parameters.ToUtc) raw.Add((at, parameters.ToUtc));
+            return new SlicedRead(snapshot, filter, used, raw);
+        }
+        catch
+        {
+            await snapshot.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// "(slice rows) UNION ALL (raw rows)", leaving out a part with nothing to read. <paramref name="slices"/> gets the
+    /// WHERE over report_slice_value for <paramref name="dimension"/>'s kept values, <paramref name="raw"/> the WHERE
+    /// over access_log (every filter, the raw intervals); each must select the same columns.
+    /// </summary>
+    public string UnionAll(SliceDimension dimension, Func<string, string> slices, Func<string, string> raw)
+    {
+        var parts = new List<string>();
+        if (_sliceRanges is not null) parts.Add(slices($"dimension = {dimension.Id} AND row_no > 0 AND {_sliceRanges}"));
+        if (_rawRanges is not null) parts.Add(raw(_rawRanges));
+        return string.Join("\nUNION ALL\n", parts);
+    }
+
+    public Task ReadAsync(string sql, Action<System.Data.Common.DbDataReader> onRow, CancellationToken ct) =>
+        _snapshot.ReadAsync(sql, _filter.Values, onRow, ct);
+
+    /// <summary>
+    /// Exact unless a slice read kept only its top values; then the bound is the sum over those slices of the largest
+    /// request count (or, with <paramref name="byErrors"/>, error count) left out; <paramref name="bounded"/> false for
+    /// figures no count bounds (percentiles).
+    /// </summary>
+    public async Task<TopListAccuracy> AccuracyAsync(SliceDimension dimension, bool byErrors, bool bounded, CancellationToken ct)
+    {
+        if (_sliceRanges is null) return new TopListAccuracy(true, 0);
+        long truncated = 0, bound = 0;
+        await ReadAsync($"""
+            SELECT COUNT(*), COALESCE(SUM({(byErrors ? "dropped_max_errors" : "dropped_max_requests")}), 0)
+            FROM report_slice_value WHERE dimension = {dimension.Id} AND row_no = 0 AND {_sliceRanges}
+            """, row => (truncated, bound) = (Convert.ToInt64(row.GetValue(0)), Convert.ToInt64(row.GetValue(1))), ct);
+        return truncated == 0 ? new TopListAccuracy(true, 0) : new TopListAccuracy(false, bounded ? bound : null);
+    }
+
+    public ValueTask DisposeAsync() => _snapshot.DisposeAsync();
+
+    private static async Task<List<SliceId>> ValidSlicesAsync(ConsistentSnapshot snapshot, ReportFilter filter, CancellationToken ct)
+    {
+        var parameters = filter.Parameters;
+        // 5-minute slices hold the whole site only.
+        var fiveMinutes = filter.ScopeCondition.Length == 0
+            ? $" OR (s.span_minutes = {SliceId.FiveMinutes} AND s.slice_utc >= @from AND s.slice_utc <= @to - INTERVAL {SliceId.FiveMinutes} MINUTE)"
+            : "";
+        var valid = new List<SliceId>();
+        await snapshot.ReadAsync($"""
+            SELECT s.span_minutes, s.slice_utc FROM report_slice s
+            WHERE ((s.span_minutes = {SliceId.Hour} AND s.slice_utc >= @from AND s.slice_utc <= @to - INTERVAL {SliceId.Hour} MINUTE){fiveMinutes})
+              AND s.requests =
+                (SELECT COALESCE(SUM(m.requests), 0) FROM {SiteMinuteTable.Name} m
+                 WHERE m.minute_utc >= s.slice_utc AND m.minute_utc < s.slice_utc + INTERVAL s.span_minutes MINUTE)
+                + (SELECT COALESCE(SUM(h.requests), 0) FROM rollup_hour h
+                 WHERE h.hour_utc >= s.slice_utc AND h.hour_utc < s.slice_utc + INTERVAL s.span_minutes MINUTE)
+              AND (s.span_minutes = {SliceId.Hour}
+                   OR NOT EXISTS (SELECT 1 FROM rollup_hour h WHERE h.hour_utc = s.slice_utc - INTERVAL MINUTE(s.slice_utc) MINUTE))
+            """, filter.Values.Where(v => v.Key is "@from" or "@to"),
+            row => valid.Add(new SliceId(Convert.ToInt32(row.GetValue(0)), DateTime.SpecifyKind(row.GetDateTime(1), DateTimeKind.Utc))), ct);
+        return valid;
+    }
+
+    /// <summary>Adjacent slices of the same span as one range each (fewer, wider conditions).</summary>
+    private static List<(int Span, DateTime From, DateTime To)> Merge(IReadOnlyList<SliceId> slices)
+    {
+        var ranges = new List<(int Span, DateTime From, DateTime To)>();
+        foreach (var slice in slices)
+        {
+            if (ranges.Count > 0 && ranges[^1].Span == slice.SpanMinutes && ranges[^1].To == slice.StartUtc)
+                ranges[^1] = ranges[^1] with { To = slice.EndUtc };
+            else
+                ranges.Add((slice.SpanMinutes, slice.StartUtc, slice.EndUtc));
+        }
+        return ranges;
+    }
+}
