@@ -17,26 +17,22 @@ public sealed class ErrorsReport(ReportDatabase database) : IReport
     public async Task<ReportTable> RunAsync(ReportParameters parameters, CancellationToken ct)
     {
         var filter = new ReportFilter(parameters);
-        filter.Add("@limit", parameters.Limit ?? TopListReport.DefaultLimit);
         var with4xx = ClassSelection(parameters, 400);
         var with5xx = ClassSelection(parameters, 500);
         await using var read = await SlicedRead.BeginAsync(database, filter, with4xx is not null && with5xx is not null, ct);
         // 0/1 factors from the filter: whole classes in or out.
         var s4 = with4xx == true ? "status_4xx" : "0";
         var s5 = with5xx == true ? "status_5xx" : "0";
-        var rows = new List<object?[]>();
-        await read.ReadAsync($"""
-            SELECT k, SUM(s4) + SUM(s5) AS errors, SUM(s4), SUM(s5) FROM (
-            {read.UnionAll(SliceDimension.Paths,
-                where => $"SELECT value AS k, {s4} AS s4, {s5} AS s5 FROM report_slice_value WHERE {where}{SlicedPath.ValueCondition(parameters)} AND (status_4xx > 0 OR status_5xx > 0)",
-                where => $"SELECT path AS k, SUM(status < 500) AS s4, SUM(status >= 500) AS s5 FROM access_log WHERE {where} AND status >= 400 AND status < 600 GROUP BY path")}
-            ) u GROUP BY k HAVING errors > 0 ORDER BY errors DESC, k LIMIT @limit
-            """, row => rows.Add(
-            [
-                row.IsDBNull(0) ? null : row.GetString(0), Convert.ToInt64(row.GetValue(1)),
-                Convert.ToInt64(row.GetValue(2)), Convert.ToInt64(row.GetValue(3)),
-            ]), ct);
-        var accuracy = await read.AccuracyAsync(SliceDimension.Paths, byErrors: true, bounded: true, ct);
+        var sums = await read.SumPerValueAsync(read.UnionAll(SliceDimension.Paths, SliceRanks.Errors,
+            where => $"SELECT value, {s4}, {s5} FROM report_slice_value WHERE {where}{SlicedPath.ValueCondition(parameters)} AND (status_4xx > 0 OR status_5xx > 0)",
+            where => $"SELECT path AS k, SUM(status < 500), SUM(status >= 500) FROM access_log WHERE {where} AND status >= 400 AND status < 600 GROUP BY path"), 2, ct);
+        var rows = sums.Select(v => (Path: v.Key, Errors: v.Value[0] + v.Value[1], Status4xx: v.Value[0], Status5xx: v.Value[1]))
+            .Where(v => v.Errors > 0)
+            .OrderByDescending(v => v.Errors).ThenBy(v => v.Path, SlicedRead.ValueOrder)
+            .Take(parameters.Limit ?? TopListReport.DefaultLimit)
+            .Select(v => new object?[] { v.Path, v.Errors, v.Status4xx, v.Status5xx })
+            .ToList();
+        var accuracy = await read.AccuracyAsync(SliceDimension.Paths, SliceRanks.Errors, ct);
         return new ReportTable(Columns, rows, read.Source) { Accuracy = accuracy };
     }
 

@@ -21,7 +21,7 @@ public sealed class SlowestReport(ReportDatabase database) : IReport
         var paths = new Dictionary<string, PathLatency>(StringComparer.Ordinal);
         await using var read = await SlicedRead.BeginAsync(database, filter, slicesAnswer: parameters.Statuses.Count == 0, ct);
         // Columns: path, bucket, count, histogram (LatencyPercentiles reads either shape), sum, max.
-        await read.ReadAsync(read.UnionAll(SliceDimension.Paths,
+        await read.ReadAsync(read.UnionAll(SliceDimension.Paths, SliceRanks.Latency,
             where => $"""
                 SELECT value AS path, NULL AS bucket, latency_count AS count, histogram, latency_sum_ms AS sum_ms, latency_max_ms AS max_ms
                 FROM report_slice_value WHERE {where}{SlicedPath.ValueCondition(parameters)} AND latency_count > 0 AND value IS NOT NULL
@@ -51,7 +51,7 @@ public sealed class SlowestReport(ReportDatabase database) : IReport
                 p.Latency.Histogram.P50, p.P95, p.Latency.Histogram.P99, p.Latency.MaxMs,
             })
             .ToList();
-        var accuracy = await read.AccuracyAsync(SliceDimension.Paths, byErrors: false, bounded: false, ct);
+        var accuracy = await read.AccuracyAsync(SliceDimension.Paths, SliceRanks.Latency, ct);
         return new ReportTable(Columns, rows, read.Source) { Accuracy = accuracy };
     }
 

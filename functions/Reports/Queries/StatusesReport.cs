@@ -21,7 +21,7 @@ public sealed class StatusesReport(ReportDatabase database) : IReport
         var rows = new List<object?[]>();
         await read.ReadAsync($"""
             SELECT k, SUM(r), SUM(b) FROM (
-            {read.UnionAll(SliceDimension.Statuses,
+            {read.UnionAll(SliceDimension.Statuses, SliceRanks.Requests,
                 where => $"SELECT CAST(value AS SIGNED) AS k, requests AS r, bytes AS b FROM report_slice_value WHERE {where}{statusOnValue}",
                 where => $"SELECT status AS k, COUNT(*) AS r, SUM(COALESCE(bytes_sent, body_bytes)) AS b FROM access_log WHERE {where} GROUP BY status")}
             ) u GROUP BY k ORDER BY k

@@ -36,27 +36,21 @@ public sealed class TopListReport : IReport
     public async Task<ReportTable> RunAsync(ReportParameters parameters, CancellationToken ct)
     {
         var filter = new ReportFilter(parameters);
-        filter.Add("@limit", parameters.Limit ?? DefaultLimit);
         var pathOnValue = _dimension == SliceDimension.Paths ? SlicedPath.ValueCondition(parameters) : "";
         var slicesAnswer = parameters.Statuses.Count == 0 && (parameters.PathPrefix is null || _dimension == SliceDimension.Paths);
         await using var read = await SlicedRead.BeginAsync(_database, filter, slicesAnswer, ct);
-        var rows = new List<object?[]>();
-        await read.ReadAsync($"""
-            SELECT k, SUM(r) AS requests, SUM(b), SUM(s4), SUM(s5) FROM (
-            {read.UnionAll(_dimension,
-                where => $"SELECT value AS k, requests AS r, bytes AS b, status_4xx AS s4, status_5xx AS s5 FROM report_slice_value WHERE {where}{pathOnValue}",
-                where => $"""
-                    SELECT {_dimension.KeyExpression} AS k, COUNT(*) AS r, SUM(COALESCE(bytes_sent, body_bytes)) AS b,
-                           SUM(status >= 400 AND status < 500) AS s4, SUM(status >= 500 AND status < 600) AS s5
-                    FROM access_log WHERE {where}{_dimension.KeyCondition} GROUP BY k
-                    """)}
-            ) u GROUP BY k ORDER BY requests DESC, k LIMIT @limit
-            """, row => rows.Add(
-            [
-                row.IsDBNull(0) ? null : row.GetString(0), Convert.ToInt64(row.GetValue(1)), Convert.ToInt64(row.GetValue(2)),
-                Convert.ToInt64(row.GetValue(3)), Convert.ToInt64(row.GetValue(4)),
-            ]), ct);
-        var accuracy = await read.AccuracyAsync(_dimension, byErrors: false, bounded: true, ct);
+        var sums = await read.SumPerValueAsync(read.UnionAll(_dimension, SliceRanks.Requests,
+            where => $"SELECT value, requests, bytes, status_4xx, status_5xx FROM report_slice_value WHERE {where}{pathOnValue}",
+            where => $"""
+                SELECT {_dimension.KeyExpression} AS k, COUNT(*), SUM(COALESCE(bytes_sent, body_bytes)),
+                       SUM(status >= 400 AND status < 500), SUM(status >= 500 AND status < 600)
+                FROM access_log WHERE {where}{_dimension.KeyCondition} GROUP BY k
+                """), 4, ct);
+        var rows = sums.OrderByDescending(v => v.Value[0]).ThenBy(v => v.Key, SlicedRead.ValueOrder)
+            .Take(parameters.Limit ?? DefaultLimit)
+            .Select(v => new object?[] { v.Key, v.Value[0], v.Value[1], v.Value[2], v.Value[3] })
+            .ToList();
+        var accuracy = await read.AccuracyAsync(_dimension, SliceRanks.Requests, ct);
         return new ReportTable(_columns, rows, read.Source) { Accuracy = accuracy };
     }
 }

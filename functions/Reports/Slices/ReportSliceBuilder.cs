@@ -35,7 +35,7 @@ public sealed class ReportSliceBuilder
     private static readonly MultiRowInsert<SliceRow> Insert = new("report_slice_value",
     [
         ("dimension", r => r.Dimension), ("span_minutes", r => r.Slice.SpanMinutes), ("whole_site", r => r.WholeSite),
-        ("slice_utc", r => r.Slice.StartUtc), ("vhost", r => r.Key.Vhost), ("host", r => r.Key.Host), ("row_no", r => r.RowNo),
+        ("slice_utc", r => r.Slice.StartUtc), ("vhost", r => r.Key.Vhost), ("host", r => r.Key.Host), ("row_no", r => r.RowNo), ("ranks", r => (int)r.Ranks),
         ("value", r => r.Key.Value), ("requests", r => r.Value.Requests), ("bytes", r => r.Value.Bytes),
         ("status_4xx", r => r.Value.Status4xx), ("status_5xx", r => r.Value.Status5xx), ("latency_count", r => r.Value.LatencyCount),
         ("latency_sum_ms", r => r.Value.LatencySumMs), ("latency_max_ms", r => r.Value.LatencyMaxMs), ("histogram", r => r.Value.PackHistogram()),
@@ -162,14 +162,15 @@ public sealed class ReportSliceBuilder
 
     private void AddRows(List<SliceRow> rows, SliceDimension dimension, SliceId slice, bool wholeSite, IReadOnlyCollection<KeyValuePair<SliceKey, SliceValue>> values)
     {
-        var top = SliceTopValues.Of(values, _options.TopValues, dimension.HasLatency);
+        // Status codes are few (three digits): never capped, so the statuses report is always exact.
+        var top = SliceTopValues.Of(values, dimension == SliceDimension.Statuses ? int.MaxValue : _options.TopValues, dimension.HasLatency);
         var rowNo = 0;
-        foreach (var (key, value) in top.Kept)
-            rows.Add(new SliceRow(dimension.Id, slice, wholeSite, key, ++rowNo, value, 0, 0));
+        foreach (var (key, value, ranks) in top.Kept)
+            rows.Add(new SliceRow(dimension.Id, slice, wholeSite, key, ++rowNo, ranks, value, 0, 0));
         if (top.Rest is { } rest)
         {
             var scope = values.First().Key;
-            rows.Add(new SliceRow(dimension.Id, slice, wholeSite, scope with { Value = null }, 0, rest, top.DroppedMaxRequests, top.DroppedMaxErrors));
+            rows.Add(new SliceRow(dimension.Id, slice, wholeSite, scope with { Value = null }, 0, 0, rest, top.DroppedMaxRequests, top.DroppedMaxErrors));
         }
     }
 
@@ -200,5 +201,5 @@ public sealed class ReportSliceBuilder
         await transaction.CommitAsync(ct);
     }
 
-    private sealed record SliceRow(int Dimension, SliceId Slice, bool WholeSite, SliceKey Key, int RowNo, SliceValue Value, long DroppedMaxRequests, long DroppedMaxErrors);
+    private sealed record SliceRow(int Dimension, SliceId Slice, bool WholeSite, SliceKey Key, int RowNo, SliceRanks Ranks, SliceValue Value, long DroppedMaxRequests, long DroppedMaxErrors);
 }

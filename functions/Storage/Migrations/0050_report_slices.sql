@@ -13,9 +13,11 @@ CREATE TABLE IF NOT EXISTS report_slice (
 
 -- One row per slice, dimension (1 paths, 2 clients, 3 referrers, 4 user agents, 5 status codes), scope and value:
 -- whole_site = 1 with vhost = host = '' for the whole site's sums, else one vhost and host. At most
--- ReportSlices:TopValues values per slice, dimension and scope are kept (for paths also the top ones by errors and by
--- p95); row_no = 0 is then the rest: the sums of the values left out, and the largest request and error counts among
--- them (the upper bound of what any left-out value could add to a count).
+-- ReportSlices:TopValues values per slice, dimension and scope are kept by requests (for paths also as many by errors
+-- and by p95); ranks says which of those rankings a row is in (bits 1 requests, 2 errors, 4 p95; all when nothing was
+-- left out), so each report reads only its ranking. row_no = 0 is then the rest: the sums of the values left out
+-- altogether, dropped_max_requests the largest request count outside the requests ranking and dropped_max_errors the
+-- largest error count outside the errors ranking (the most any count read from that ranking can miss).
 CREATE TABLE IF NOT EXISTS report_slice_value (
   dimension        TINYINT           NOT NULL,
   span_minutes     SMALLINT          NOT NULL,
@@ -24,6 +26,7 @@ CREATE TABLE IF NOT EXISTS report_slice_value (
   vhost            VARCHAR(255)      NOT NULL,
   host             VARCHAR(255)      NOT NULL,
   row_no           INT               NOT NULL,
+  ranks            TINYINT           NOT NULL,
   value            VARCHAR(2048)     NULL,
   requests         BIGINT            NOT NULL,
   bytes            BIGINT            NOT NULL,
