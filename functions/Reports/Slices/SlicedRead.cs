@@ -141,28 +141,47 @@ public sealed class SlicedRead : IAsyncDisposable
 
     public ValueTask DisposeAsync() => _snapshot.DisposeAsync();
 
+    /// <summary>
+    /// The stored slices of the range whose counted rows equal the rollups' requests of their time: one statement reads
+    /// the slices, the site minutes' requests per 5 minutes and the compacted hours' requests (range scans of a few
+    /// hundred rows), compared here.
+    /// </summary>
     private static async Task<List<SliceId>> ValidSlicesAsync(ConsistentSnapshot snapshot, ReportFilter filter, CancellationToken ct)
     {
-        var parameters = filter.Parameters;
         // 5-minute slices hold the whole site only.
         var fiveMinutes = filter.ScopeCondition.Length == 0
-            ? $" OR (s.span_minutes = {SliceId.FiveMinutes} AND s.slice_utc >= @from AND s.slice_utc <= @to - INTERVAL {SliceId.FiveMinutes} MINUTE)"
+            ? $" OR (span_minutes = {SliceId.FiveMinutes} AND slice_utc >= @from AND slice_utc <= @to - INTERVAL {SliceId.FiveMinutes} MINUTE)"
             : "";
-        var valid = new List<SliceId>();
+        var slices = new List<(SliceId Slice, long Requests)>();
+        var fives = new Dictionary<DateTime, long>();
+        var compacted = new Dictionary<DateTime, long>();
         await snapshot.ReadAsync($"""
-            SELECT s.span_minutes, s.slice_utc FROM report_slice s
-            WHERE ((s.span_minutes = {SliceId.Hour} AND s.slice_utc >= @from AND s.slice_utc <= @to - INTERVAL {SliceId.Hour} MINUTE){fiveMinutes})
-              AND s.requests =
-                (SELECT COALESCE(SUM(m.requests), 0) FROM {SiteMinuteTable.Name} m
-                 WHERE m.minute_utc >= s.slice_utc AND m.minute_utc < s.slice_utc + INTERVAL s.span_minutes MINUTE)
-                + (SELECT COALESCE(SUM(h.requests), 0) FROM rollup_hour h
-                 WHERE h.hour_utc >= s.slice_utc AND h.hour_utc < s.slice_utc + INTERVAL s.span_minutes MINUTE)
-              AND (s.span_minutes = {SliceId.Hour}
-                   OR NOT EXISTS (SELECT 1 FROM rollup_hour h WHERE h.hour_utc = s.slice_utc - INTERVAL MINUTE(s.slice_utc) MINUTE))
-            """, filter.Values.Where(v => v.Key is "@from" or "@to"),
-            row => valid.Add(new SliceId(Convert.ToInt32(row.GetValue(0)), DateTime.SpecifyKind(row.GetDateTime(1), DateTimeKind.Utc))), ct);
-        return valid;
+            SELECT 0, span_minutes, slice_utc, requests FROM report_slice
+            WHERE (span_minutes = {SliceId.Hour} AND slice_utc >= @from AND slice_utc <= @to - INTERVAL {SliceId.Hour} MINUTE){fiveMinutes}
+            UNION ALL
+            SELECT 1, {SliceId.FiveMinutes}, minute_utc - INTERVAL MINUTE(minute_utc) % 5 MINUTE AS five, SUM(requests) FROM {SiteMinuteTable.Name}
+            WHERE minute_utc >= @from AND minute_utc < @to GROUP BY five
+            UNION ALL
+            SELECT 2, {SliceId.Hour}, hour_utc, SUM(requests) FROM rollup_hour WHERE hour_utc > @from - INTERVAL 1 HOUR AND hour_utc < @to GROUP BY hour_utc
+            """, filter.Values.Where(v => v.Key is "@from" or "@to"), row =>
+        {
+            var time = DateTime.SpecifyKind(row.GetDateTime(2), DateTimeKind.Utc);
+            var requests = Convert.ToInt64(row.GetValue(3));
+            switch (Convert.ToInt32(row.GetValue(0)))
+            {
+                case 0: slices.Add((new SliceId(Convert.ToInt32(row.GetValue(1)), time), requests)); break;
+                case 1: fives[time] = requests; break;
+                default: compacted[time] = requests; break;
+            }
+        }, ct);
+        return slices.Where(s => s.Slice.SpanMinutes == SliceId.Hour
+                ? s.Requests == compacted.GetValueOrDefault(s.Slice.StartUtc) + Enumerable.Range(0, 12).Sum(i => fives.GetValueOrDefault(s.Slice.StartUtc.AddMinutes(5 * i)))
+                // A compacted hour's minutes are gone: its 5 minutes can no longer be checked.
+                : s.Requests == fives.GetValueOrDefault(s.Slice.StartUtc) && !compacted.ContainsKey(HourOf(s.Slice.StartUtc)))
+            .Select(s => s.Slice).ToList();
     }
+
+    private static DateTime HourOf(DateTime time) => new(time.Ticks - time.Ticks % TimeSpan.TicksPerHour, DateTimeKind.Utc);
 
     /// <summary>Adjacent slices of the same span as one range each (fewer, wider conditions).</summary>
     private static List<(int Span, DateTime From, DateTime To)> Merge(IReadOnlyList<SliceId> slices)

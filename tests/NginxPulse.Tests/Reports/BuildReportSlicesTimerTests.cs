@@ -39,19 +39,21 @@ public sealed class BuildReportSlicesTimerTests : IAsyncLifetime
         return start;
     }
 
+    private Task<RunningApp> StartAsync(bool customHandler, params (string Name, string Value)[] settings)
+    {
+        var values = new Dictionary<string, string> { [StorageOptions.ConnectionSettingName] = _db.ConnectionString };
+        foreach (var (name, value) in settings) values[name] = value;
+        var builder = RunningApp.CreateBuilder(_root.Path, customHandler, values);
+        builder.Services.AddNginxPulseStorage(builder.Configuration);
+        builder.Services.AddBuildReportSlices(builder.Configuration);
+        return RunningApp.StartAsync(builder);
+    }
+
     [Fact]
     public async Task The_standalone_scheduler_runs_BuildReportSlices_which_builds_the_hours_and_5_minutes_of_stored_traffic()
     {
         await StoreYesterdayAsync();
-        var builder = RunningApp.CreateBuilder(_root.Path, customHandler: false, new Dictionary<string, string>
-        {
-            [StorageOptions.ConnectionSettingName] = _db.ConnectionString,
-            ["BuildReportSlicesSchedule"] = "*/1 * * * * *",
-            ["ReportSlices:MaxSlicesPerRun"] = "10",
-        });
-        builder.Services.AddNginxPulseStorage(builder.Configuration);
-        builder.Services.AddBuildReportSlices(builder.Configuration);
-        await using var app = await RunningApp.StartAsync(builder);
+        await using var app = await StartAsync(customHandler: false, ("BuildReportSlicesSchedule", "*/1 * * * * *"), ("ReportSlices:MaxSlicesPerRun", "10"));
 
         // 2 hours and 24 5-minute slices, 10 per run: three runs at least.
         await Eventually.TrueAsync(async () => await _db.ScalarAsync("SELECT COUNT(*) FROM report_slice") == 26, TimeSpan.FromSeconds(30), "26 slices built");
@@ -63,14 +65,7 @@ public sealed class BuildReportSlicesTimerTests : IAsyncLifetime
     public async Task Under_the_Functions_host_a_timer_invocation_of_BuildReportSlices_builds_the_slices()
     {
         await StoreYesterdayAsync();
-        var builder = RunningApp.CreateBuilder(_root.Path, customHandler: true, new Dictionary<string, string>
-        {
-            [StorageOptions.ConnectionSettingName] = _db.ConnectionString,
-            ["BuildReportSlicesSchedule"] = "0 0 0 1 1 *",
-        });
-        builder.Services.AddNginxPulseStorage(builder.Configuration);
-        builder.Services.AddBuildReportSlices(builder.Configuration);
-        await using var app = await RunningApp.StartAsync(builder);
+        await using var app = await StartAsync(customHandler: true, ("BuildReportSlicesSchedule", "0 0 0 1 1 *"));
 
         using var response = await app.Http.PostAsync("/BuildReportSlices", new StringContent(
             """{ "Data": { "timer": { "IsPastDue": false } }, "Metadata": { "sys": { "MethodName": "BuildReportSlices" } } }""", Encoding.UTF8, "application/json"));
@@ -82,16 +77,8 @@ public sealed class BuildReportSlicesTimerTests : IAsyncLifetime
     [Fact]
     public async Task A_bad_ReportSlices_setting_stops_the_start_naming_it()
     {
-        var builder = RunningApp.CreateBuilder(_root.Path, customHandler: false, new Dictionary<string, string>
-        {
-            [StorageOptions.ConnectionSettingName] = _db.ConnectionString,
-            ["BuildReportSlicesSchedule"] = "0 0 0 1 1 *",
-            ["ReportSlices:TopValues"] = "3",
-        });
-        builder.Services.AddNginxPulseStorage(builder.Configuration);
-        builder.Services.AddBuildReportSlices(builder.Configuration);
-
-        var error = await Assert.ThrowsAnyAsync<Exception>(async () => await (await RunningApp.StartAsync(builder)).DisposeAsync());
+        var error = await Assert.ThrowsAnyAsync<Exception>(async () =>
+            await (await StartAsync(customHandler: false, ("BuildReportSlicesSchedule", "0 0 0 1 1 *"), ("ReportSlices:TopValues", "3"))).DisposeAsync());
 
         Assert.Contains("ReportSlices:TopValues", error.Message);
     }

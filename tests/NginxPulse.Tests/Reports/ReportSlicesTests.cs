@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using NginxPulse.Functions.Kafka;
+using NginxPulse.Functions.MaintainStorage;
 using NginxPulse.Functions.Parsing;
 using NginxPulse.Functions.Reports.Slices;
 using NginxPulse.Functions.Storage;
@@ -129,6 +130,34 @@ public sealed class ReportSlicesTests
         Assert.Empty(await builder.DueSlicesAsync(CancellationToken.None));
 
         static long Total(string rows) => JsonDocument.Parse(rows).RootElement.EnumerateArray().Sum(r => r.GetProperty("requests").GetInt64());
+    }
+
+    [Fact]
+    public async Task After_compaction_hour_slices_are_checked_against_the_compacted_hours_and_5_minute_slices_are_no_longer_used()
+    {
+        await using var harness = await ReportsHarness.WithRecordsAsync(Traffic());
+        var builder = Builder(harness);
+        (string, string)[] unaligned = [.. Range("13:10", "15:50"), ("limit", "50")];
+        var raw = await AnswerAsync(harness, "paths", unaligned);
+        await builder.RunAsync(CancellationToken.None);
+
+        await new RollupCompactor(harness.Database.Connections, NullLogger<RollupCompactor>.Instance)
+            .CompactBeforeAsync(new DateTime(2026, 11, 22, 0, 0, 0, DateTimeKind.Utc), CancellationToken.None);
+
+        var compacted = await AnswerAsync(harness, "paths", unaligned);
+        Assert.Equal(("mixed", raw.Json, raw.Csv), (compacted.Source, compacted.Json, compacted.Csv));   // 14:00 from its slice, the edges from raw rows
+        Assert.Equal("rollup", (await AnswerAsync(harness, "paths", Range("13:00", "16:00"))).Source);
+        Assert.Empty(await builder.DueSlicesAsync(CancellationToken.None));
+
+        var late = AccessRecordBuilderExtensions.Late(KnownTraffic.Start.AddMinutes(42));
+        await harness.Database.NewStore().StoreAsync("late", [new IngestItem(new KafkaPosition("nginx-access", 1, 0), late, null)], CancellationToken.None);
+        var withLate = await AnswerAsync(harness, "paths", [.. Range("14:00", "15:00"), ("path", "/late")]);
+        Assert.Equal(("raw", """[{"path":"/late-arrival","requests":1,"bytes":777,"status4xx":0,"status5xx":1}]"""), (withLate.Source, withLate.Json));
+
+        Assert.Equal([new SliceId(60, KnownTraffic.Start)], await builder.DueSlicesAsync(CancellationToken.None));   // no 5-minute slices of a compacted hour
+        await builder.RunAsync(CancellationToken.None);
+        var rebuilt = await AnswerAsync(harness, "paths", [.. Range("14:00", "15:00"), ("path", "/late")]);
+        Assert.Equal(("rollup", withLate.Json), (rebuilt.Source, rebuilt.Json));
     }
 
     [Fact]
