@@ -27,9 +27,10 @@ namespace NginxPulse.Benchmarks;
 /// <remarks>
 /// The top lists read report slices: after the rollup cases they are timed over raw rows (no slices yet), then every
 /// slice is built with <see cref="ReportSliceBuilder"/> (timed per slice) and they are timed again. <c>--realistic</c>
-/// rewrites paths, agents, referrers (and clients unless <c>clients</c> is given) with <see cref="RealisticCardinality"/>.
+/// rewrites paths, agents, referrers (and clients unless <c>clients</c> is given) with <see cref="RealisticCardinality"/>;
+/// <c>--toplists</c> skips the rollup and other raw-row cases.
 /// </remarks>
-internal sealed class ReportsBenchmark(string server, int rows, int runs, int clients, bool rollupsOnly, bool realistic)
+internal sealed class ReportsBenchmark(string server, int rows, int runs, int clients, bool rollupsOnly, bool realistic, bool topListsOnly)
 {
     private const int Chunk = 500_000;
     private readonly RealisticCardinality _realistic = new();
@@ -66,10 +67,10 @@ internal sealed class ReportsBenchmark(string server, int rows, int runs, int cl
                 var t = await TimeAsync(runs, Query);
                 Console.WriteLine($"{label,-34} {t.P50,9:0.0} {t.P95,9:0.0} {runs,5}  {t.P50 / peer.P50,10:P0}  visitors={visitors:N0}");
             }
-            await TimeReportsAsync(services, RollupCases().Concat(rollupsOnly ? [] : RawCases()), peer.P50, ct);
+            if (!topListsOnly) await TimeReportsAsync(services, RollupCases().Concat(rollupsOnly ? [] : RawCases()), peer.P50, ct);
             if (rollupsOnly) return;
-            Console.WriteLine("-- top lists before their slices are built (raw rows):");
-            await TimeReportsAsync(services, SliceCases().Where(c => !c.Query.Any(q => q.Item1 == "from")), peer.P50, ct);
+            Console.WriteLine("-- top lists before their slices are built (raw rows, one timed call each):");
+            await TimeReportsAsync(services, SliceCases().Where(c => !c.Query.Any(q => q.Item1 == "from")), peer.P50, ct, once: true);
             await BuildSlicesAsync(db, ct);
             Console.WriteLine("-- top lists from report slices:");
             await TimeReportsAsync(services, SliceCases(), peer.P50, ct);
@@ -80,7 +81,9 @@ internal sealed class ReportsBenchmark(string server, int rows, int runs, int cl
         }
     }
 
-    private async Task TimeReportsAsync(IServiceProvider services, IEnumerable<(string Label, string Report, (string, string)[] Query)> cases, double peer, CancellationToken ct)
+    /// <param name="once">Time one call, no warm-up (raw top lists over 10M rows take tens of seconds each).</param>
+    private async Task TimeReportsAsync(IServiceProvider services, IEnumerable<(string Label, string Report, (string, string)[] Query)> cases, double peer,
+        CancellationToken ct, bool once = false)
     {
         foreach (var (label, report, query) in cases)
         {
@@ -97,8 +100,8 @@ internal sealed class ReportsBenchmark(string server, int rows, int runs, int cl
                 if (json.TryGetProperty("exact", out var exact))
                     accuracy = $" exact={exact.GetBoolean()} errorUpperBound={json.GetProperty("errorUpperBound")}";
             }
-            await Call();   // warm-up: plans, pool, buffer pool
-            var n = source == "raw" ? RawRuns : runs;
+            if (!once) await Call();   // warm-up: plans, pool, buffer pool
+            var n = once ? 1 : source == "raw" ? RawRuns : runs;
             var t = await TimeAsync(n, Call);
             Console.WriteLine($"{label,-34} {t.P50,9:0.0} {t.P95,9:0.0} {n,5}  {t.P50 / peer,10:P0}  {source}{accuracy}");
         }

@@ -60,9 +60,11 @@ public sealed class SlicedRead : IAsyncDisposable
         {
             var parameters = filter.Parameters;
             var valid = slicesAnswer ? await ValidSlicesAsync(snapshot, filter, ct) : [];
-            var used = new List<SliceId>(valid.Where(s => s.SpanMinutes == SliceId.Hour));
-            used.AddRange(valid.Where(s => s.SpanMinutes == SliceId.FiveMinutes && !used.Any(h => h.StartUtc <= s.StartUtc && s.EndUtc <= h.EndUtc)));
-            used.Sort((a, b) => a.StartUtc.CompareTo(b.StartUtc));
+            var hours = valid.Where(s => s.SpanMinutes == SliceId.Hour).ToList();
+            var used = hours
+                .Concat(valid.Where(s => s.SpanMinutes == SliceId.FiveMinutes && !hours.Any(h => h.StartUtc <= s.StartUtc && s.EndUtc <= h.EndUtc)))
+                .OrderBy(s => s.StartUtc)
+                .ToList();
             var raw = new List<(DateTime From, DateTime To)>();
             var at = parameters.FromUtc;
             foreach (var slice in used)
