@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using NginxPulse.Functions.Alerts;
+using NginxPulse.Functions.BuildReportSlices;
 using NginxPulse.Functions.Cli;
 using NginxPulse.Functions.Dashboard;
 using NginxPulse.Functions.Hosting;
@@ -35,6 +36,7 @@ public static class Program
             builder.Services.AddAlerts(builder.Configuration);
             builder.Services.AddMaintainStorage(builder.Configuration);
             builder.Services.AddReports(builder.Configuration);
+            builder.Services.AddBuildReportSlices(builder.Configuration);
             builder.Services.AddDashboard();
             await using var app = FunctionApp.Build(builder);
             // Resolved before running: RunAsync disposes the container when the host stops.

@@ -13,7 +13,8 @@ public sealed record MaintenanceOutcome(
     long DeadLettersPurged,
     long OutboxRowsPurged,
     long HistoryRowsPurged,
-    long ClientSetRowsPurged);
+    long ClientSetRowsPurged,
+    long ReportSliceRowsPurged);
 
 /// <summary>
 /// The daily storage timer: partitions for the coming days, raw retention (the raw rows and the hourly client sets
@@ -53,14 +54,16 @@ public sealed class MaintainStorageFunction : ITimerFunction
         var dropped = await _partitions.DropPartitionsOlderThanAsync(rawCutoff, ct);
         // Visitors are counted from the raw rows' hours, so their sets live exactly as long as the rows.
         var clientSets = await _purger.PurgeClientSetsAsync(rawCutoff.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc), ct);
+        // Report slices are built from the raw rows and checked against them: they go with them.
+        var slices = await _purger.PurgeReportSlicesAsync(rawCutoff.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc), ct);
         var compacted = await _compactor.CompactBeforeAsync(now.Date.AddDays(-_options.MinuteRollupDays), ct);
         var deadLetters = await _purger.PurgeDeadLettersAsync(now.AddDays(-_options.DeadLetterRetentionDays), ct);
         var outbox = await _purger.PurgeDeliveredOutboxAsync(now.AddDays(-_options.AlertRetentionDays), ct);
         var history = await _purger.PurgeAlertHistoryAsync(now.AddDays(-_options.AlertRetentionDays), ct);
-        var outcome = new MaintenanceOutcome(created, dropped, compacted, deadLetters, outbox, history, clientSets);
+        var outcome = new MaintenanceOutcome(created, dropped, compacted, deadLetters, outbox, history, clientSets, slices);
         _logger.LogInformation(
-            "MaintainStorage done: {Created} partitions created, {Dropped} dropped, {ClientSets} hourly client set rows, {Compacted} minute rollup rows compacted, {DeadLetters} dead letters, {Outbox} delivered notifications and {History} history rows purged",
-            created.Count, dropped.Count, clientSets, compacted, deadLetters, outbox, history);
+            "MaintainStorage done: {Created} partitions created, {Dropped} dropped, {ClientSets} hourly client set rows, {Slices} report slice rows, {Compacted} minute rollup rows compacted, {DeadLetters} dead letters, {Outbox} delivered notifications and {History} history rows purged",
+            created.Count, dropped.Count, clientSets, slices, compacted, deadLetters, outbox, history);
         return outcome;
     }
 }

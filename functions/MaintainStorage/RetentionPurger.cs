@@ -34,6 +34,11 @@ public sealed class RetentionPurger
         await PurgeAsync("hourly_site_clients", "hour_utc < @before", before, ct) +
         await PurgeAsync("five_minute_site_clients", "minute_utc < @before", before, ct);
 
+    /// <summary>The report slices (and their values) of times before <paramref name="before"/>.</summary>
+    public async Task<long> PurgeReportSlicesAsync(DateTime before, CancellationToken ct) =>
+        await PurgeAsync("report_slice", "slice_utc < @before", before, ct) +
+        await PurgeAsync("report_slice_value", "slice_utc < @before", before, ct);
+
     private async Task<long> PurgeAsync(string table, string where, DateTime before, CancellationToken ct)
     {
         long total = 0;

@@ -1,12 +1,15 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using MySql.Data.MySqlClient;
 using NginxPulse.Functions.Hosting;
 using NginxPulse.Functions.Parsing;
 using NginxPulse.Functions.Reports;
 using NginxPulse.Functions.Reports.Parameters;
 using NginxPulse.Functions.Reports.Queries;
+using NginxPulse.Functions.Reports.Slices;
 using NginxPulse.Functions.Storage;
 using NginxPulse.Tests.Support;
 
@@ -21,9 +24,16 @@ namespace NginxPulse.Benchmarks;
 /// are drawn from that many clients (each hour from a quarter of them, hours apart sharing fewer) instead of the
 /// builder's 254, so the visitor sets have a realistic size. <c>rollups</c> skips the reports that read raw rows.
 /// </summary>
-internal sealed class ReportsBenchmark(string server, int rows, int runs, int clients, bool rollupsOnly)
+/// <remarks>
+/// The top lists read report slices: after the rollup cases they are timed over raw rows (no slices yet), then every
+/// slice is built with <see cref="ReportSliceBuilder"/> (timed per slice) and they are timed again. <c>--realistic</c>
+/// rewrites paths, agents, referrers (and clients unless <c>clients</c> is given) with <see cref="RealisticCardinality"/>;
+/// <c>--toplists</c> skips the rollup and other raw-row cases.
+/// </remarks>
+internal sealed class ReportsBenchmark(string server, int rows, int runs, int clients, bool rollupsOnly, bool realistic, bool topListsOnly)
 {
     private const int Chunk = 500_000;
+    private readonly RealisticCardinality _realistic = new();
     private const int RawRuns = 2;
     private static readonly DateTime Start = new(2026, 11, 20, 0, 0, 0, DateTimeKind.Utc);
     private static readonly (string Name, string Value)[] Day = [("from", "2026-11-20T00:00:00Z"), ("to", "2026-11-21T00:00:00Z")];
@@ -57,26 +67,82 @@ internal sealed class ReportsBenchmark(string server, int rows, int runs, int cl
                 var t = await TimeAsync(runs, Query);
                 Console.WriteLine($"{label,-34} {t.P50,9:0.0} {t.P95,9:0.0} {runs,5}  {t.P50 / peer.P50,10:P0}  visitors={visitors:N0}");
             }
-            foreach (var (label, report, query) in RollupCases().Concat(rollupsOnly ? [] : RawCases()))
-            {
-                string? source = null;
-                async Task Call()
-                {
-                    var range = query.Any(q => q.Item1 == "from") ? [] : Day;
-                    var response = await CallAsync(services, report, [.. range, .. query], ct);
-                    if (response.StatusCode != 200) throw new InvalidOperationException($"{label}: {response.StatusCode} {response.Body}");
-                    source ??= response.Body.Contains("\"source\":\"rollup\"", StringComparison.Ordinal) ? "rollup" : "raw";
-                }
-                await Call();   // warm-up: plans, pool, buffer pool
-                var n = source == "rollup" ? runs : RawRuns;
-                var t = await TimeAsync(n, Call);
-                Console.WriteLine($"{label,-34} {t.P50,9:0.0} {t.P95,9:0.0} {n,5}  {t.P50 / peer.P50,10:P0}  {source}");
-            }
+            if (!topListsOnly) await TimeReportsAsync(services, RollupCases().Concat(rollupsOnly ? [] : RawCases()), peer.P50, ct);
+            if (rollupsOnly) return;
+            Console.WriteLine("-- top lists before their slices are built (raw rows, one timed call each):");
+            await TimeReportsAsync(services, SliceCases().Where(c => !c.Query.Any(q => q.Item1 == "from")), peer.P50, ct, once: true);
+            await BuildSlicesAsync(db, ct);
+            Console.WriteLine("-- top lists from report slices:");
+            await TimeReportsAsync(services, SliceCases(), peer.P50, ct);
         }
         finally
         {
             await BenchmarkDatabase.DropAsync(server, db, ct);
         }
+    }
+
+    /// <param name="once">Time one call, no warm-up (raw top lists over 10M rows take tens of seconds each).</param>
+    private async Task TimeReportsAsync(IServiceProvider services, IEnumerable<(string Label, string Report, (string, string)[] Query)> cases, double peer,
+        CancellationToken ct, bool once = false)
+    {
+        foreach (var (label, report, query) in cases)
+        {
+            string? source = null;
+            string accuracy = "";
+            async Task Call()
+            {
+                var range = query.Any(q => q.Item1 == "from") ? [] : Day;
+                var response = await CallAsync(services, report, [.. range, .. query], ct);
+                if (response.StatusCode != 200) throw new InvalidOperationException($"{label}: {response.StatusCode} {response.Body}");
+                if (source is not null) return;
+                var json = System.Text.Json.JsonDocument.Parse(response.Body).RootElement;
+                source = json.GetProperty("source").GetString();
+                if (json.TryGetProperty("exact", out var exact))
+                    accuracy = $" exact={exact.GetBoolean()} errorUpperBound={json.GetProperty("errorUpperBound")}";
+            }
+            if (!once) await Call();   // warm-up: plans, pool, buffer pool
+            var n = once ? 1 : source == "raw" ? RawRuns : runs;
+            var t = await TimeAsync(n, Call);
+            Console.WriteLine($"{label,-34} {t.P50,9:0.0} {t.P95,9:0.0} {n,5}  {t.P50 / peer,10:P0}  {source}{accuracy}");
+        }
+    }
+
+    /// <summary>Every hour and 5-minute slice of the day, as the timer builds them; prints the time per slice.</summary>
+    private static async Task BuildSlicesAsync(string db, CancellationToken ct)
+    {
+        var builder = new ReportSliceBuilder(BenchmarkDatabase.Factory(db), Options.Create(new ReportSlicesOptions { MaxSlicesPerRun = 100_000 }),
+            new FixedClock(Start.AddDays(2)), NullLogger<ReportSliceBuilder>.Instance);
+        var slices = await builder.DueSlicesAsync(ct);
+        var times = new Dictionary<int, List<(double Ms, long Rows)>>();
+        foreach (var slice in slices)
+        {
+            var sw = Stopwatch.StartNew();
+            var written = await builder.BuildAsync(slice, ct);
+            (times.TryGetValue(slice.SpanMinutes, out var list) ? list : times[slice.SpanMinutes] = []).Add((sw.Elapsed.TotalMilliseconds, written));
+        }
+        await BenchmarkDatabase.ExecuteAsync(db, "ANALYZE TABLE report_slice, report_slice_value", ct);
+        foreach (var (span, list) in times.OrderByDescending(t => t.Key))
+        {
+            var ms = list.Select(t => t.Ms).Order().ToArray();
+            Console.WriteLine($"built {list.Count} slices of {span} min: {ms.Sum() / 1000:0.0} s in all, per slice median {ms[ms.Length / 2]:0} ms, max {ms[^1]:0} ms, " +
+                $"{list.Sum(t => t.Rows) / list.Count:N0} rows per slice");
+        }
+    }
+
+    private sealed class FixedClock(DateTime utc) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => new(utc);
+    }
+
+    private static IEnumerable<(string Label, string Report, (string, string)[] Query)> SliceCases()
+    {
+        string[] reports = ["paths", "clients", "referrers", "useragents", "statuses", "slowest", "errors"];
+        foreach (var report in reports) yield return (report, report, []);
+        foreach (var report in reports) yield return ($"{report} 00:31-23:34", report, [.. UnalignedMinutes]);
+        yield return ("paths vhost=www", "paths", [("vhost", "www.example.com")]);
+        yield return ("paths path=/api", "paths", [("path", "/api")]);
+        yield return ("errors status=5xx", "errors", [("status", "5xx")]);
+        yield return ("clients limit=1000", "clients", [("limit", "1000")]);
     }
 
     private static IEnumerable<(string Label, string? Vhost, (string Name, string Value)[] Range)> VisitorCases() =>
@@ -106,13 +172,6 @@ internal sealed class ReportsBenchmark(string server, int rows, int runs, int cl
     [
         ("summary status=5xx", "summary", [("status", "5xx")]),
         ("timeseries path=/api", "timeseries", [("path", "/api")]),
-        ("paths", "paths", []),
-        ("clients", "clients", []),
-        ("referrers", "referrers", []),
-        ("useragents", "useragents", []),
-        ("statuses", "statuses", []),
-        ("slowest", "slowest", []),
-        ("errors", "errors", []),
         ("lines limit=100", "lines", []),
         ("lines status=503 limit=100", "lines", [("status", "503")]),
     ];
@@ -128,7 +187,7 @@ internal sealed class ReportsBenchmark(string server, int rows, int runs, int cl
             {
                 var count = (int)Math.Min(Chunk, rows - first);
                 var records = new List<AccessRecord>(count);
-                for (var i = 0; i < count; i++) records.Add(AccessRecordLimits.Normalize(WithClient(builder.Build(first + i), first + i)));
+                for (var i = 0; i < count; i++) records.Add(AccessRecordLimits.Normalize(Record(builder, first + i)));
                 await AccessLogLoadDataWriter.WriteFileAsync(file, records, ct);
                 await using var connection = await BenchmarkDatabase.Factory(db).OpenAsync(ct);
                 await AccessLogLoadDataWriter.Loader(connection, file).LoadAsync(ct);
@@ -158,6 +217,12 @@ internal sealed class ReportsBenchmark(string server, int rows, int runs, int cl
         await BenchmarkDatabase.ExecuteAsync(db, $"INSERT INTO five_minute_site_clients (minute_utc, client_hash) SELECT DISTINCT {fiveMinutesOf}, {client} FROM access_log", ct);
         await BenchmarkDatabase.ExecuteAsync(db, "ANALYZE TABLE access_log, rollup_minute, rollup_histogram_minute, rollup_histogram_minute_by_hour, rollup_site_minute, hourly_clients, hourly_site_clients, five_minute_site_clients", ct);
         Console.WriteLine($"computed the rollups with the store's recomputation and the client sets with INSERT ... SELECT in {sw.Elapsed.TotalSeconds:0} s");
+    }
+
+    private AccessRecord Record(AccessRecordBuilder builder, long line)
+    {
+        var record = WithClient(builder.Build(line), line);
+        return realistic ? _realistic.Apply(record, line, clients: clients <= 0) : record;
     }
 
     private AccessRecord WithClient(AccessRecord record, long line)

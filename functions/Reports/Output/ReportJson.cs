@@ -20,7 +20,7 @@ public static class ReportJson
             json.WriteString("report", report);
             json.WriteString("from", ReportValues.Time(parameters.FromUtc));
             json.WriteString("to", ReportValues.Time(parameters.ToUtc));
-            json.WriteString("source", table.Source == ReportSource.Rollup ? "rollup" : "raw");
+            json.WriteString("source", table.Source switch { ReportSource.Rollup => "rollup", ReportSource.Mixed => "mixed", _ => "raw" });
             json.WriteStartArray("rows");
             foreach (var row in table.Rows)
             {
@@ -33,6 +33,12 @@ public static class ReportJson
                 json.WriteEndObject();
             }
             json.WriteEndArray();
+            if (table.Accuracy is { } accuracy)
+            {
+                json.WriteBoolean("exact", accuracy.Exact);
+                if (accuracy.ErrorUpperBound is { } bound) json.WriteNumber("errorUpperBound", bound);
+                else json.WriteNull("errorUpperBound");
+            }
             if (table.NextCursor is { } cursor) json.WriteString("nextCursor", cursor);
             else json.WriteNull("nextCursor");
             json.WriteEndObject();

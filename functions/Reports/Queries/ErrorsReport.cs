@@ -1,8 +1,13 @@
 using NginxPulse.Functions.Reports.Parameters;
+using NginxPulse.Functions.Reports.Slices;
 
 namespace NginxPulse.Functions.Reports.Queries;
 
-/// <summary>Paths by their 4xx + 5xx responses, most first. A null path is a request line that could not be parsed.</summary>
+/// <summary>
+/// Paths by their 4xx + 5xx responses, most first. A null path is a request line that could not be parsed. From the
+/// paths report slices where valid (their 4xx and 5xx counts), raw rows for the rest; a status filter the classes
+/// cannot answer (one code such as 404) needs raw rows throughout.
+/// </summary>
 public sealed class ErrorsReport(ReportDatabase database) : IReport
 {
     private static readonly string[] Columns = ["path", "errors", "status4xx", "status5xx"];
@@ -12,17 +17,30 @@ public sealed class ErrorsReport(ReportDatabase database) : IReport
     public async Task<ReportTable> RunAsync(ReportParameters parameters, CancellationToken ct)
     {
         var filter = new ReportFilter(parameters);
-        filter.Add("@limit", parameters.Limit ?? TopListReport.DefaultLimit);
-        var rows = new List<object?[]>();
-        await database.ReadAsync($"""
-            SELECT path, COUNT(*) AS errors, SUM(status < 500), SUM(status >= 500)
-            FROM access_log WHERE {filter.RawWhere} AND status >= 400 AND status < 600
-            GROUP BY path ORDER BY errors DESC, path LIMIT @limit
-            """, filter, row => rows.Add(
-            [
-                row.IsDBNull(0) ? null : row.GetString(0), Convert.ToInt64(row.GetValue(1)),
-                Convert.ToInt64(row.GetValue(2)), Convert.ToInt64(row.GetValue(3)),
-            ]), ct);
-        return new ReportTable(Columns, rows, ReportSource.Raw);
+        var with4xx = ClassSelection(parameters, 400);
+        var with5xx = ClassSelection(parameters, 500);
+        await using var read = await SlicedRead.BeginAsync(database, filter, with4xx is not null && with5xx is not null, ct);
+        // 0/1 factors from the filter: whole classes in or out.
+        var s4 = with4xx == true ? "status_4xx" : "0";
+        var s5 = with5xx == true ? "status_5xx" : "0";
+        var sums = await read.SumPerValueAsync(read.UnionAll(SliceDimension.Paths, SliceRanks.Errors,
+            where => $"SELECT value, {s4}, {s5} FROM report_slice_value WHERE {where}{SlicedPath.ValueCondition(parameters)} AND (status_4xx > 0 OR status_5xx > 0)",
+            where => $"SELECT path AS k, SUM(status < 500), SUM(status >= 500) FROM access_log WHERE {where} AND status >= 400 AND status < 600 GROUP BY path"), 2, ct);
+        var rows = sums.Select(v => (Path: v.Key, Errors: v.Value[0] + v.Value[1], Status4xx: v.Value[0], Status5xx: v.Value[1]))
+            .Where(v => v.Errors > 0)
+            .OrderByDescending(v => v.Errors).ThenBy(v => v.Path, SlicedRead.ValueOrder)
+            .Take(parameters.Limit ?? TopListReport.DefaultLimit)
+            .Select(v => new object?[] { v.Path, v.Errors, v.Status4xx, v.Status5xx })
+            .ToList();
+        var accuracy = await read.AccuracyAsync(SliceDimension.Paths, SliceRanks.Errors, ct);
+        return new ReportTable(Columns, rows, read.Source) { Accuracy = accuracy };
+    }
+
+    /// <summary>Whether the status filter keeps the whole class from <paramref name="low"/> (true), none of it (false), or part of it (null: raw rows).</summary>
+    private static bool? ClassSelection(ReportParameters parameters, int low)
+    {
+        if (parameters.Statuses.Count == 0) return true;
+        if (parameters.Statuses.Any(r => r.Low <= low && r.High >= low + 100)) return true;
+        return parameters.Statuses.Any(r => r.Low < low + 100 && r.High > low) ? null : false;
     }
 }

@@ -20,4 +20,7 @@ public sealed class ReportDatabase(MySqlConnectionFactory connections, IOptions<
         while (await reader.ReadAsync(ct))
             onRow(reader);
     }
+
+    /// <summary>A read-only transaction whose statements all see one snapshot, with the report query timeout.</summary>
+    public Task<ConsistentSnapshot> SnapshotAsync(CancellationToken ct) => ConsistentSnapshot.BeginAsync(connections, _timeoutSeconds, ct);
 }

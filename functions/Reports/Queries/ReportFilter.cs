@@ -69,14 +69,12 @@ public sealed class ReportFilter
         }
         if (parameters.Statuses.Count > 0)
         {
-            var ranges = new List<string>();
             for (var i = 0; i < parameters.Statuses.Count; i++)
             {
                 Add($"@status_low_{i}", parameters.Statuses[i].Low);
                 Add($"@status_high_{i}", parameters.Statuses[i].High);
-                ranges.Add($"(status >= @status_low_{i} AND status < @status_high_{i})");
             }
-            raw += $" AND ({string.Join(" OR ", ranges)})";
+            raw += " AND " + StatusCondition("status");
         }
         RawWhere = raw;
     }
@@ -90,6 +88,13 @@ public sealed class ReportFilter
     public string RawWhere { get; }
 
     public IReadOnlyList<KeyValuePair<string, object>> Values => _values;
+
+    /// <summary>" AND vhost = @vhost AND host = @host" as the filter gives them (empty without): over any table with those columns.</summary>
+    public string ScopeCondition => _scope;
+
+    /// <summary>The status filter over <paramref name="column"/> (an integer expression); only when the filter has statuses.</summary>
+    public string StatusCondition(string column) =>
+        "(" + string.Join(" OR ", Parameters.Statuses.Select((_, i) => $"({column} >= @status_low_{i} AND {column} < @status_high_{i})")) + ")";
 
     public ReportSource MinuteSource => Parameters.NeedsRawRows ? ReportSource.Raw : ReportSource.Rollup;
 

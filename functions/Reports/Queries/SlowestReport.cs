@@ -1,11 +1,13 @@
 using NginxPulse.Functions.Reports.Parameters;
+using NginxPulse.Functions.Reports.Slices;
 using NginxPulse.Functions.Storage;
 
 namespace NginxPulse.Functions.Reports.Queries;
 
 /// <summary>
-/// Paths by their 95th-percentile request time, slowest first. The raw rows are grouped into the same histogram
-/// buckets the rollups use, so a path's percentiles are computed exactly like the summary's.
+/// Paths by their 95th-percentile request time, slowest first: the paths report slices' histograms where valid, and
+/// the raw rows grouped into the same histogram buckets for the rest, so a path's percentiles are computed exactly like
+/// the summary's. A status filter needs raw rows throughout.
 /// </summary>
 public sealed class SlowestReport(ReportDatabase database) : IReport
 {
@@ -17,19 +19,26 @@ public sealed class SlowestReport(ReportDatabase database) : IReport
     {
         var filter = new ReportFilter(parameters);
         var paths = new Dictionary<string, PathLatency>(StringComparer.Ordinal);
-        await database.ReadAsync($"""
-            SELECT path, {LatencyHistogram.SqlBucketExpression("request_time_ms")} AS bucket, COUNT(*), SUM(request_time_ms), MAX(request_time_ms)
-            FROM access_log WHERE {filter.RawWhere} AND request_time_ms IS NOT NULL AND path IS NOT NULL
-            GROUP BY path, bucket
-            """, filter, row =>
+        await using var read = await SlicedRead.BeginAsync(database, filter, slicesAnswer: parameters.Statuses.Count == 0, ct);
+        // Columns: path, bucket, count, histogram (LatencyPercentiles reads either shape), sum, max.
+        await read.ReadAsync(read.UnionAll(SliceDimension.Paths, SliceRanks.Latency,
+            where => $"""
+                SELECT value AS path, NULL AS bucket, latency_count AS count, histogram, latency_sum_ms AS sum_ms, latency_max_ms AS max_ms
+                FROM report_slice_value WHERE {where}{SlicedPath.ValueCondition(parameters)} AND latency_count > 0 AND value IS NOT NULL
+                """,
+            where => $"""
+                SELECT path, {LatencyHistogram.SqlBucketExpression("request_time_ms")} AS bucket, COUNT(*) AS count, NULL AS histogram,
+                       SUM(request_time_ms) AS sum_ms, MAX(request_time_ms) AS max_ms
+                FROM access_log WHERE {where} AND request_time_ms IS NOT NULL AND path IS NOT NULL
+                GROUP BY path, bucket
+                """), row =>
         {
             var path = row.GetString(0);
             if (!paths.TryGetValue(path, out var latency)) paths[path] = latency = new PathLatency();
-            var count = Convert.ToInt64(row.GetValue(2));
-            latency.Histogram.Add(Convert.ToInt32(row.GetValue(1)), count);
-            latency.Requests += count;
-            latency.SumMs += Convert.ToInt64(row.GetValue(3));
-            latency.MaxMs = Math.Max(latency.MaxMs, Convert.ToInt64(row.GetValue(4)));
+            latency.Histogram.Add(row, 1);
+            latency.Requests += Convert.ToInt64(row.GetValue(2));
+            latency.SumMs += Convert.ToInt64(row.GetValue(4));
+            latency.MaxMs = Math.Max(latency.MaxMs, Convert.ToInt64(row.GetValue(5)));
         }, ct);
 
         var rows = paths
@@ -42,7 +51,8 @@ public sealed class SlowestReport(ReportDatabase database) : IReport
                 p.Latency.Histogram.P50, p.P95, p.Latency.Histogram.P99, p.Latency.MaxMs,
             })
             .ToList();
-        return new ReportTable(Columns, rows, ReportSource.Raw);
+        var accuracy = await read.AccuracyAsync(SliceDimension.Paths, SliceRanks.Latency, ct);
+        return new ReportTable(Columns, rows, read.Source) { Accuracy = accuracy };
     }
 
     private sealed class PathLatency

@@ -1,57 +1,56 @@
 using NginxPulse.Functions.Reports.Parameters;
+using NginxPulse.Functions.Reports.Slices;
 
 namespace NginxPulse.Functions.Reports.Queries;
 
 /// <summary>
 /// The most requested values of one raw column (paths, clients, referrers, user agents) with their bytes and error
-/// counts; ties broken by the value so pages are stable. Read from raw rows: no rollup keeps these columns.
+/// counts; ties broken by the value so pages are stable. Valid report slices answer for their parts of the range, raw
+/// rows for the rest; a status filter (or a path filter on another column than the path) needs raw rows throughout.
 /// </summary>
 public sealed class TopListReport : IReport
 {
     public const int DefaultLimit = 10;
 
     private readonly ReportDatabase _database;
-    private readonly string _keyExpression;
-    private readonly string _keyCondition;
+    private readonly SliceDimension _dimension;
     private readonly string[] _columns;
 
-    private TopListReport(ReportDatabase database, string name, string keyColumn, string keyExpression, string keyCondition)
+    private TopListReport(ReportDatabase database, SliceDimension dimension, string keyColumn)
     {
         _database = database;
-        Name = name;
-        _keyExpression = keyExpression;
-        _keyCondition = keyCondition;
+        _dimension = dimension;
         _columns = [keyColumn, "requests", "bytes", "status4xx", "status5xx"];
     }
 
-    public string Name { get; }
+    public string Name => _dimension.Name;
 
-    public static TopListReport Paths(ReportDatabase database) => new(database, "paths", "path", "path", "");
+    public static TopListReport Paths(ReportDatabase database) => new(database, SliceDimension.Paths, "path");
 
-    public static TopListReport Clients(ReportDatabase database) =>
-        new(database, "clients", "client", "COALESCE(client_ip, remote_addr)", "");
+    public static TopListReport Clients(ReportDatabase database) => new(database, SliceDimension.Clients, "client");
 
-    /// <summary>Requests without a referrer are not a referrer: left out.</summary>
-    public static TopListReport Referrers(ReportDatabase database) =>
-        new(database, "referrers", "referrer", "referer", " AND referer IS NOT NULL AND referer NOT IN ('', '-')");
+    public static TopListReport Referrers(ReportDatabase database) => new(database, SliceDimension.Referrers, "referrer");
 
-    public static TopListReport UserAgents(ReportDatabase database) => new(database, "useragents", "userAgent", "user_agent", "");
+    public static TopListReport UserAgents(ReportDatabase database) => new(database, SliceDimension.UserAgents, "userAgent");
 
     public async Task<ReportTable> RunAsync(ReportParameters parameters, CancellationToken ct)
     {
         var filter = new ReportFilter(parameters);
-        filter.Add("@limit", parameters.Limit ?? DefaultLimit);
-        var rows = new List<object?[]>();
-        await _database.ReadAsync($"""
-            SELECT {_keyExpression} AS k, COUNT(*) AS requests, SUM(COALESCE(bytes_sent, body_bytes)),
-                   SUM(status >= 400 AND status < 500), SUM(status >= 500 AND status < 600)
-            FROM access_log WHERE {filter.RawWhere}{_keyCondition}
-            GROUP BY k ORDER BY requests DESC, k LIMIT @limit
-            """, filter, row => rows.Add(
-            [
-                row.IsDBNull(0) ? null : row.GetString(0), Convert.ToInt64(row.GetValue(1)), Convert.ToInt64(row.GetValue(2)),
-                Convert.ToInt64(row.GetValue(3)), Convert.ToInt64(row.GetValue(4)),
-            ]), ct);
-        return new ReportTable(_columns, rows, ReportSource.Raw);
+        var pathOnValue = _dimension == SliceDimension.Paths ? SlicedPath.ValueCondition(parameters) : "";
+        var slicesAnswer = parameters.Statuses.Count == 0 && (parameters.PathPrefix is null || _dimension == SliceDimension.Paths);
+        await using var read = await SlicedRead.BeginAsync(_database, filter, slicesAnswer, ct);
+        var sums = await read.SumPerValueAsync(read.UnionAll(_dimension, SliceRanks.Requests,
+            where => $"SELECT value, requests, bytes, status_4xx, status_5xx FROM report_slice_value WHERE {where}{pathOnValue}",
+            where => $"""
+                SELECT {_dimension.KeyExpression} AS k, COUNT(*), SUM(COALESCE(bytes_sent, body_bytes)),
+                       SUM(status >= 400 AND status < 500), SUM(status >= 500 AND status < 600)
+                FROM access_log WHERE {where}{_dimension.KeyCondition} GROUP BY k
+                """), 4, ct);
+        var rows = sums.OrderByDescending(v => v.Value[0]).ThenBy(v => v.Key, SlicedRead.ValueOrder)
+            .Take(parameters.Limit ?? DefaultLimit)
+            .Select(v => new object?[] { v.Key, v.Value[0], v.Value[1], v.Value[2], v.Value[3] })
+            .ToList();
+        var accuracy = await read.AccuracyAsync(_dimension, SliceRanks.Requests, ct);
+        return new ReportTable(_columns, rows, read.Source) { Accuracy = accuracy };
     }
 }

@@ -1,0 +1,205 @@
+using System.Data;
+using System.Diagnostics;
+using System.Globalization;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using MySql.Data.MySqlClient;
+using NginxPulse.Functions.Storage;
+
+namespace NginxPulse.Functions.Reports.Slices;
+
+/// <summary>A report slice: hours (60) or 5 minutes (5) from <see cref="StartUtc"/>.</summary>
+public readonly record struct SliceId(int SpanMinutes, DateTime StartUtc)
+{
+    public const int Hour = 60;
+    public const int FiveMinutes = 5;
+
+    public DateTime EndUtc => StartUtc.AddMinutes(SpanMinutes);
+}
+
+/// <summary>What one builder run did.</summary>
+public sealed record SliceBuildOutcome(bool Ran, IReadOnlyList<SliceId> Built, long Rows);
+
+/// <summary>
+/// Builds report slices from raw rows, oldest first and at most <see cref="ReportSlicesOptions.MaxSlicesPerRun"/> per
+/// run, under a MySQL named lock (a second builder skips). A slice is (re)built when its minute rollups count requests
+/// and it has no slice yet or one whose counted total differs (rows arrived after it was built). Hour slices keep the
+/// whole site and every vhost/host; 5-minute slices the whole site only, and not for hours MaintainStorage compacted
+/// (their minutes are gone, so they could never be checked).
+/// </summary>
+public sealed class ReportSliceBuilder
+{
+    private const string LockPurpose = "report-slices";
+    private const int RowsPerStatement = 500;
+
+    private static readonly MultiRowInsert<SliceRow> Insert = new("report_slice_value",
+    [
+        ("dimension", r => r.Dimension), ("span_minutes", r => r.Slice.SpanMinutes), ("whole_site", r => r.WholeSite),
+        ("slice_utc", r => r.Slice.StartUtc), ("vhost", r => r.Key.Vhost), ("host", r => r.Key.Host), ("row_no", r => r.RowNo), ("ranks", r => (int)r.Ranks),
+        ("value", r => r.Key.Value), ("requests", r => r.Value.Requests), ("bytes", r => r.Value.Bytes),
+        ("status_4xx", r => r.Value.Status4xx), ("status_5xx", r => r.Value.Status5xx), ("latency_count", r => r.Value.LatencyCount),
+        ("latency_sum_ms", r => r.Value.LatencySumMs), ("latency_max_ms", r => r.Value.LatencyMaxMs), ("histogram", r => r.Value.PackHistogram()),
+        ("dropped_max_requests", r => r.DroppedMaxRequests), ("dropped_max_errors", r => r.DroppedMaxErrors),
+    ], "");
+
+    private readonly MySqlConnectionFactory _connections;
+    private readonly ReportSlicesOptions _options;
+    private readonly TimeProvider _clock;
+    private readonly ILogger<ReportSliceBuilder> _logger;
+
+    public ReportSliceBuilder(MySqlConnectionFactory connections, IOptions<ReportSlicesOptions> options, TimeProvider clock, ILogger<ReportSliceBuilder> logger)
+    {
+        _connections = connections;
+        _options = options.Value;
+        _clock = clock;
+        _logger = logger;
+    }
+
+    public async Task<SliceBuildOutcome> RunAsync(CancellationToken ct)
+    {
+        await using var lockConnection = await _connections.OpenAsync(ct);
+        var builderLock = await MySqlNamedLock.TryAcquireAsync(lockConnection, LockPurpose, TimeSpan.Zero, ct);
+        if (builderLock is null)
+        {
+            _logger.LogInformation("Another replica is building report slices; skipping this run");
+            return new SliceBuildOutcome(false, [], 0);
+        }
+        await using (builderLock)
+        {
+            var due = await DueSlicesAsync(ct);
+            long rows = 0;
+            foreach (var slice in due) rows += await BuildAsync(slice, ct);
+            return new SliceBuildOutcome(true, due, rows);
+        }
+    }
+
+    /// <summary>The slices to (re)build now, oldest first: complete, within the stored raw rows, stale or missing.</summary>
+    public async Task<IReadOnlyList<SliceId>> DueSlicesAsync(CancellationToken ct)
+    {
+        var now = _clock.GetUtcNow().UtcDateTime;
+        await using var connection = await _connections.OpenAsync(ct);
+        // Raw partitions are dropped by whole days: from the oldest stored row's day on, every hour is complete.
+        await using (var oldestCmd = new MySqlCommand("SELECT MIN(time_utc) FROM access_log", connection))
+        {
+            if (await oldestCmd.ExecuteScalarAsync(ct) is not DateTime oldest) return [];
+            var slices = new List<SliceId>();
+            await using var cmd = new MySqlCommand($"""
+                SELECT c.span, c.slice_utc FROM (
+                  SELECT {SliceId.Hour} AS span, t.hour AS slice_utc, SUM(t.requests) AS total FROM (
+                    SELECT minute_utc - INTERVAL MINUTE(minute_utc) MINUTE AS hour, requests FROM rollup_site_minute
+                    WHERE minute_utc >= @oldest AND minute_utc < @hour_cutoff
+                    UNION ALL
+                    SELECT hour_utc, requests FROM rollup_hour WHERE hour_utc >= @oldest AND hour_utc < @hour_cutoff) t
+                  GROUP BY t.hour
+                  UNION ALL
+                  SELECT {SliceId.FiveMinutes}, m.minute_utc - INTERVAL MINUTE(m.minute_utc) % 5 MINUTE AS five, SUM(m.requests)
+                  FROM rollup_site_minute m
+                  WHERE m.minute_utc >= @oldest AND m.minute_utc < @five_cutoff
+                    AND NOT EXISTS (SELECT 1 FROM rollup_hour h WHERE h.hour_utc = m.minute_utc - INTERVAL MINUTE(m.minute_utc) MINUTE)
+                  GROUP BY five
+                ) c LEFT JOIN report_slice s ON s.span_minutes = c.span AND s.slice_utc = c.slice_utc
+                WHERE c.total > 0 AND (s.requests IS NULL OR s.requests <> c.total)
+                ORDER BY c.slice_utc, c.span DESC
+                LIMIT {_options.MaxSlicesPerRun.ToString(CultureInfo.InvariantCulture)}
+                """, connection);
+            cmd.Parameters.AddWithValue("@oldest", oldest.Date);
+            cmd.Parameters.AddWithValue("@hour_cutoff", new DateTime(now.Ticks - now.Ticks % TimeSpan.TicksPerHour, DateTimeKind.Utc));
+            cmd.Parameters.AddWithValue("@five_cutoff", new DateTime(now.Ticks - now.Ticks % (5 * TimeSpan.TicksPerMinute), DateTimeKind.Utc));
+            await using var reader = await cmd.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+                slices.Add(new SliceId(Convert.ToInt32(reader.GetValue(0)), DateTime.SpecifyKind(reader.GetDateTime(1), DateTimeKind.Utc)));
+            return slices;
+        }
+    }
+
+    /// <summary>
+    /// Aggregates the slice's raw rows in one consistent snapshot and replaces its stored rows with the result and the
+    /// number of rows counted (readers compare it with the rollups). Returns the rows written.
+    /// </summary>
+    public async Task<long> BuildAsync(SliceId slice, CancellationToken ct)
+    {
+        var watch = Stopwatch.StartNew();
+        var dimensions = new Dictionary<SliceDimension, Dictionary<SliceKey, SliceValue>>();
+        await using (var snapshot = await ConsistentSnapshot.BeginAsync(_connections, (int)MySqlConnectionFactory.DefaultCommandTimeoutSeconds, ct))
+        {
+            KeyValuePair<string, object>[] range = [new("@from", slice.StartUtc), new("@to", slice.EndUtc)];
+            foreach (var dimension in SliceDimension.All)
+            {
+                var values = dimensions[dimension] = [];
+                await snapshot.ReadAsync(dimension.SelectRaw("time_utc >= @from AND time_utc < @to"), range, row =>
+                {
+                    var value = row.IsDBNull(2) ? null : Convert.ToString(row.GetValue(2), CultureInfo.InvariantCulture);
+                    var key = new SliceKey(row.GetString(0), row.GetString(1), value);
+                    if (!values.TryGetValue(key, out var sums)) values[key] = sums = new SliceValue();
+                    sums.Add(row.IsDBNull(3) ? null : Convert.ToInt32(row.GetValue(3)), Convert.ToInt64(row.GetValue(4)), Convert.ToInt64(row.GetValue(5)),
+                        Convert.ToInt64(row.GetValue(6)), Convert.ToInt64(row.GetValue(7)), Convert.ToInt64(row.GetValue(8)),
+                        row.IsDBNull(9) ? null : Convert.ToInt64(row.GetValue(9)));
+                }, ct);
+            }
+        }
+        // Every row has a status: the statuses dimension counts every row of the slice once.
+        var total = dimensions[SliceDimension.Statuses].Values.Sum(v => v.Requests);
+        var rows = new List<SliceRow>();
+        foreach (var (dimension, values) in dimensions)
+        {
+            if (slice.SpanMinutes == SliceId.Hour)
+                foreach (var scope in values.GroupBy(v => (v.Key.Vhost, v.Key.Host)))
+                    AddRows(rows, dimension, slice, wholeSite: false, scope.ToList());
+            var site = new Dictionary<SliceKey, SliceValue>();
+            foreach (var (key, value) in values)
+            {
+                var siteKey = new SliceKey("", "", key.Value);
+                if (!site.TryGetValue(siteKey, out var sums)) site[siteKey] = sums = new SliceValue();
+                sums.Add(value);
+            }
+            AddRows(rows, dimension, slice, wholeSite: true, site);
+        }
+        await WriteAsync(slice, total, rows, ct);
+        _logger.LogInformation("Built report slice {Span} min from {Start:o}: {Requests} requests, {Rows} rows, {Ms} ms",
+            slice.SpanMinutes, slice.StartUtc, total, rows.Count, watch.ElapsedMilliseconds);
+        return rows.Count;
+    }
+
+    private void AddRows(List<SliceRow> rows, SliceDimension dimension, SliceId slice, bool wholeSite, IReadOnlyCollection<KeyValuePair<SliceKey, SliceValue>> values)
+    {
+        // Status codes are few (three digits): never capped, so the statuses report is always exact.
+        var top = SliceTopValues.Of(values, dimension == SliceDimension.Statuses ? int.MaxValue : _options.TopValues, dimension.HasLatency);
+        var rowNo = 0;
+        foreach (var (key, value, ranks) in top.Kept)
+            rows.Add(new SliceRow(dimension.Id, slice, wholeSite, key, ++rowNo, ranks, value, 0, 0));
+        if (top.Rest is { } rest)
+        {
+            var scope = values.First().Key;
+            rows.Add(new SliceRow(dimension.Id, slice, wholeSite, scope with { Value = null }, 0, 0, rest, top.DroppedMaxRequests, top.DroppedMaxErrors));
+        }
+    }
+
+    private async Task WriteAsync(SliceId slice, long total, List<SliceRow> rows, CancellationToken ct)
+    {
+        await using var connection = await _connections.OpenAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, ct);
+        var dimensions = string.Join(", ", SliceDimension.All.Select(d => d.Id.ToString(CultureInfo.InvariantCulture)));
+        await using (var delete = new MySqlCommand($"""
+            DELETE FROM report_slice_value WHERE dimension IN ({dimensions}) AND span_minutes = @span AND whole_site IN (0, 1) AND slice_utc = @slice;
+            INSERT INTO report_slice (span_minutes, slice_utc, requests, built_utc) VALUES (@span, @slice, @requests, @built)
+            ON DUPLICATE KEY UPDATE requests = VALUES(requests), built_utc = VALUES(built_utc)
+            """, connection, transaction))
+        {
+            delete.Parameters.AddWithValue("@span", slice.SpanMinutes);
+            delete.Parameters.AddWithValue("@slice", slice.StartUtc);
+            delete.Parameters.AddWithValue("@requests", total);
+            delete.Parameters.AddWithValue("@built", _clock.GetUtcNow().UtcDateTime);
+            await delete.ExecuteNonQueryAsync(ct);
+        }
+        // A batch per statement: a batch sends all its string parameters with every command it runs.
+        for (var start = 0; start < rows.Count; start += RowsPerStatement)
+        {
+            var batch = new StatementBatch(connection, transaction);
+            Insert.AppendTo(batch, rows, start, Math.Min(RowsPerStatement, rows.Count - start));
+            await batch.ExecuteAsync(ct);
+        }
+        await transaction.CommitAsync(ct);
+    }
+
+    private sealed record SliceRow(int Dimension, SliceId Slice, bool WholeSite, SliceKey Key, int RowNo, SliceRanks Ranks, SliceValue Value, long DroppedMaxRequests, long DroppedMaxErrors);
+}

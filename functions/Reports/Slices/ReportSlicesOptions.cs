@@ -1,0 +1,31 @@
+using Microsoft.Extensions.Options;
+
+namespace NginxPulse.Functions.Reports.Slices;
+
+/// <summary>The "ReportSlices" settings of the BuildReportSlices timer (environment: <c>ReportSlices__TopValues</c>, ...).</summary>
+public sealed class ReportSlicesOptions
+{
+    public const string Section = "ReportSlices";
+
+    /// <summary>
+    /// Values kept per slice, dimension and scope (for paths also this many by errors and by p95). A slice with more
+    /// keeps a rest row, and reports over it say their counts are lower bounds with an error bound.
+    /// </summary>
+    public int TopValues { get; set; } = 1000;
+
+    /// <summary>Slices (hours and 5 minutes) one run builds at most, oldest first; the next run goes on.</summary>
+    public int MaxSlicesPerRun { get; set; } = 30;
+}
+
+public sealed class ReportSlicesOptionsValidator : IValidateOptions<ReportSlicesOptions>
+{
+    public ValidateOptionsResult Validate(string? name, ReportSlicesOptions options)
+    {
+        var problems = new List<string>();
+        if (options.TopValues is < 10 or > 1_000_000)
+            problems.Add($"setting {ReportSlicesOptions.Section}:{nameof(options.TopValues)} must be within 10..1000000, not {options.TopValues}");
+        if (options.MaxSlicesPerRun is < 1 or > 100_000)
+            problems.Add($"setting {ReportSlicesOptions.Section}:{nameof(options.MaxSlicesPerRun)} must be within 1..100000, not {options.MaxSlicesPerRun}");
+        return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
+    }
+}

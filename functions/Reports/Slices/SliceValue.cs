@@ -1,0 +1,64 @@
+using NginxPulse.Functions.Storage;
+
+namespace NginxPulse.Functions.Reports.Slices;
+
+/// <summary>
+/// The sums of one value of a dimension within a slice (and one scope, or the whole site). The latency histogram is
+/// sparse while summing: a slice holds thousands of paths and most use a few dozen of the 448 buckets.
+/// </summary>
+public sealed class SliceValue
+{
+    private Dictionary<int, long>? _buckets;
+
+    public long Requests { get; private set; }
+    public long Bytes { get; private set; }
+    public long Status4xx { get; private set; }
+    public long Status5xx { get; private set; }
+    public long LatencyCount { get; private set; }
+    public long LatencySumMs { get; private set; }
+    public long? LatencyMaxMs { get; private set; }
+
+    public long Errors => Status4xx + Status5xx;
+
+    /// <summary>Adds one grouped raw row (<see cref="SliceDimension.SelectRaw"/>): a null bucket holds the requests without a request time.</summary>
+    public void Add(int? bucket, long requests, long bytes, long status4xx, long status5xx, long latencySumMs, long? latencyMaxMs)
+    {
+        Requests += requests;
+        Bytes += bytes;
+        Status4xx += status4xx;
+        Status5xx += status5xx;
+        LatencySumMs += latencySumMs;
+        if (latencyMaxMs is { } max) LatencyMaxMs = Math.Max(LatencyMaxMs ?? 0, max);
+        if (bucket is not { } b) return;
+        LatencyCount += requests;
+        _buckets ??= [];
+        _buckets[b] = _buckets.GetValueOrDefault(b) + requests;
+    }
+
+    public void Add(SliceValue other)
+    {
+        Requests += other.Requests;
+        Bytes += other.Bytes;
+        Status4xx += other.Status4xx;
+        Status5xx += other.Status5xx;
+        LatencySumMs += other.LatencySumMs;
+        LatencyCount += other.LatencyCount;
+        if (other.LatencyMaxMs is { } max) LatencyMaxMs = Math.Max(LatencyMaxMs ?? 0, max);
+        if (other._buckets is null) return;
+        _buckets ??= [];
+        foreach (var (bucket, count) in other._buckets) _buckets[bucket] = _buckets.GetValueOrDefault(bucket) + count;
+    }
+
+    /// <summary>The histogram in the stored format (<see cref="PackedHistogram"/>); null when no request had a request time.</summary>
+    public byte[]? PackHistogram() => _buckets is null ? null : Dense().Pack();
+
+    /// <summary>The 95th percentile request time; null without request times.</summary>
+    public double? P95 => _buckets is null ? null : Dense().Percentile(0.95);
+
+    private LatencyCounts Dense()
+    {
+        var counts = new LatencyCounts();
+        foreach (var (bucket, count) in _buckets!) counts.Add(bucket, count);
+        return counts;
+    }
+}

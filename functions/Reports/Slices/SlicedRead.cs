@@ -1,0 +1,201 @@
+using NginxPulse.Functions.Reports.Queries;
+using NginxPulse.Functions.Storage;
+
+namespace NginxPulse.Functions.Reports.Slices;
+
+/// <summary>
+/// One report's reads over a range, in one consistent snapshot: which report slices answer for which parts of the
+/// range (valid whole hours, then valid 5 minutes of the rest when no vhost/host filter narrows the read), and the
+/// raw-row intervals left. A slice is valid when the rows its builder counted equal the minute rollups' request total
+/// of its time (rollup_site_minute plus compacted rollup_hour rows) in this snapshot: rows that arrived after it was
+/// built make it invalid, and its time is read from raw rows instead, so answers are always exact.
+/// </summary>
+public sealed class SlicedRead : IAsyncDisposable
+{
+    private readonly ConsistentSnapshot _snapshot;
+    private readonly ReportFilter _filter;
+    private readonly string? _sliceRanges;
+    private readonly string? _rawRanges;
+
+    private SlicedRead(ConsistentSnapshot snapshot, ReportFilter filter, IReadOnlyList<SliceId> slices, IReadOnlyList<(DateTime From, DateTime To)> raw)
+    {
+        _snapshot = snapshot;
+        _filter = filter;
+        if (slices.Count > 0)
+        {
+            var ranges = new List<string>();
+            foreach (var (span, from, to) in Merge(slices))
+            {
+                var i = ranges.Count;
+                filter.Add($"@slices_from_{i}", from);
+                filter.Add($"@slices_to_{i}", to);
+                ranges.Add($"(span_minutes = {span} AND slice_utc >= @slices_from_{i} AND slice_utc < @slices_to_{i})");
+            }
+            _sliceRanges = $"whole_site = {(filter.ScopeCondition.Length == 0 ? 1 : 0)} AND ({string.Join(" OR ", ranges)}){filter.ScopeCondition}";
+        }
+        if (raw.Count > 0)
+        {
+            for (var i = 0; i < raw.Count; i++)
+            {
+                filter.Add($"@raw_from_{i}", raw[i].From);
+                filter.Add($"@raw_to_{i}", raw[i].To);
+            }
+            _rawRanges = slices.Count == 0
+                ? filter.RawWhere
+                : $"{filter.RawWhere} AND ({string.Join(" OR ", raw.Select((_, i) => $"(time_utc >= @raw_from_{i} AND time_utc < @raw_to_{i})"))})";
+        }
+        Source = slices.Count == 0 ? ReportSource.Raw : raw.Count == 0 ? ReportSource.Rollup : ReportSource.Mixed;
+    }
+
+    public ReportSource Source { get; }
+
+    /// <summary>
+    /// Starts the snapshot and finds the valid slices of the range. With <paramref name="slicesAnswer"/> false (a
+    /// filter the slices cannot honour) every part is read from raw rows.
+    /// </summary>
+    public static async Task<SlicedRead> BeginAsync(ReportDatabase database, ReportFilter filter, bool slicesAnswer, CancellationToken ct)
+    {
+        var snapshot = await database.SnapshotAsync(ct);
+        try
+        {
+            var parameters = filter.Parameters;
+            var valid = slicesAnswer ? await ValidSlicesAsync(snapshot, filter, ct) : [];
+            var hours = valid.Where(s => s.SpanMinutes == SliceId.Hour).ToList();
+            var used = hours
+                .Concat(valid.Where(s => s.SpanMinutes == SliceId.FiveMinutes && !hours.Any(h => h.StartUtc <= s.StartUtc && s.EndUtc <= h.EndUtc)))
+                .OrderBy(s => s.StartUtc)
+                .ToList();
+            var raw = new List<(DateTime From, DateTime To)>();
+            var at = parameters.FromUtc;
+            foreach (var slice in used)
+            {
+                if (slice.StartUtc > at) raw.Add((at, slice.StartUtc));
+                at = slice.EndUtc;
+            }
+            if (at < parameters.ToUtc) raw.Add((at, parameters.ToUtc));
+            return new SlicedRead(snapshot, filter, used, raw);
+        }
+        catch
+        {
+            await snapshot.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// "(slice rows) UNION ALL (raw rows)", leaving out a part with nothing to read. <paramref name="slices"/> gets the
+    /// WHERE over report_slice_value for <paramref name="dimension"/>'s values kept in <paramref name="ranking"/>,
+    /// <paramref name="raw"/> the WHERE over access_log (every filter, the raw intervals); each must select the same columns.
+    /// </summary>
+    public string UnionAll(SliceDimension dimension, SliceRanks ranking, Func<string, string> slices, Func<string, string> raw)
+    {
+        var parts = new List<string>();
+        if (_sliceRanges is not null) parts.Add(slices($"dimension = {dimension.Id} AND row_no > 0 AND (ranks & {(int)ranking}) <> 0 AND {_sliceRanges}"));
+        if (_rawRanges is not null) parts.Add(raw(_rawRanges));
+        return string.Join("\nUNION ALL\n", parts);
+    }
+
+    public Task ReadAsync(string sql, Action<System.Data.Common.DbDataReader> onRow, CancellationToken ct) =>
+        _snapshot.ReadAsync(sql, _filter.Values, onRow, ct);
+
+    /// <summary>
+    /// Reads rows of (value, count, count, ...) and sums the counts per value (in no order). Merged here rather than by GROUP BY: the values are long strings, which make MariaDB group in an
+    /// on-disk temporary table, several times slower than streaming the slices' few thousand rows per hour.
+    /// </summary>
+    public async Task<List<KeyValuePair<string?, long[]>>> SumPerValueAsync(string sql, int counts, CancellationToken ct)
+    {
+        var sums = new Dictionary<string, long[]>(StringComparer.Ordinal);
+        long[]? nullSums = null;
+        await ReadAsync(sql, row =>
+        {
+            long[] target;
+            if (row.IsDBNull(0)) target = nullSums ??= new long[counts];
+            else
+            {
+                var value = row.GetString(0);
+                if (!sums.TryGetValue(value, out target!)) sums[value] = target = new long[counts];
+            }
+            for (var i = 0; i < counts; i++) target[i] += Convert.ToInt64(row.GetValue(i + 1));
+        }, ct);
+        var all = sums.Select(kv => new KeyValuePair<string?, long[]>(kv.Key, kv.Value)).ToList();
+        if (nullSums is not null) all.Add(new(null, nullSums));
+        return all;
+    }
+
+    /// <summary>Values as the raw reports' ORDER BY over a binary collation orders them: NULL first, then by code point.</summary>
+    public static IComparer<string?> ValueOrder { get; } = StringComparer.Ordinal;
+
+    /// <summary>
+    /// Exact unless a slice read kept only its top values; then the bound is the sum over those slices of the largest
+    /// request count (<paramref name="ranking"/> requests) or error count (errors) outside the ranking read; none for
+    /// the latency ranking (no count bounds a percentile).
+    /// </summary>
+    public async Task<TopListAccuracy> AccuracyAsync(SliceDimension dimension, SliceRanks ranking, CancellationToken ct)
+    {
+        if (_sliceRanges is null) return new TopListAccuracy(true, 0);
+        long truncated = 0, bound = 0;
+        await ReadAsync($"""
+            SELECT COUNT(*), COALESCE(SUM({(ranking == SliceRanks.Errors ? "dropped_max_errors" : "dropped_max_requests")}), 0)
+            FROM report_slice_value WHERE dimension = {dimension.Id} AND row_no = 0 AND {_sliceRanges}
+            """, row => (truncated, bound) = (Convert.ToInt64(row.GetValue(0)), Convert.ToInt64(row.GetValue(1))), ct);
+        return truncated == 0 ? new TopListAccuracy(true, 0) : new TopListAccuracy(false, ranking == SliceRanks.Latency ? null : bound);
+    }
+
+    public ValueTask DisposeAsync() => _snapshot.DisposeAsync();
+
+    /// <summary>
+    /// The stored slices of the range whose counted rows equal the rollups' requests of their time: one statement reads
+    /// the slices, the site minutes' requests per 5 minutes and the compacted hours' requests (range scans of a few
+    /// hundred rows), compared here.
+    /// </summary>
+    private static async Task<List<SliceId>> ValidSlicesAsync(ConsistentSnapshot snapshot, ReportFilter filter, CancellationToken ct)
+    {
+        // 5-minute slices hold the whole site only.
+        var fiveMinutes = filter.ScopeCondition.Length == 0
+            ? $" OR (span_minutes = {SliceId.FiveMinutes} AND slice_utc >= @from AND slice_utc <= @to - INTERVAL {SliceId.FiveMinutes} MINUTE)"
+            : "";
+        var slices = new List<(SliceId Slice, long Requests)>();
+        var fives = new Dictionary<DateTime, long>();
+        var compacted = new Dictionary<DateTime, long>();
+        await snapshot.ReadAsync($"""
+            SELECT 0, span_minutes, slice_utc, requests FROM report_slice
+            WHERE (span_minutes = {SliceId.Hour} AND slice_utc >= @from AND slice_utc <= @to - INTERVAL {SliceId.Hour} MINUTE){fiveMinutes}
+            UNION ALL
+            SELECT 1, {SliceId.FiveMinutes}, minute_utc - INTERVAL MINUTE(minute_utc) % 5 MINUTE AS five, SUM(requests) FROM {SiteMinuteTable.Name}
+            WHERE minute_utc >= @from AND minute_utc < @to GROUP BY five
+            UNION ALL
+            SELECT 2, {SliceId.Hour}, hour_utc, SUM(requests) FROM rollup_hour WHERE hour_utc > @from - INTERVAL 1 HOUR AND hour_utc < @to GROUP BY hour_utc
+            """, filter.Values.Where(v => v.Key is "@from" or "@to"), row =>
+        {
+            var time = DateTime.SpecifyKind(row.GetDateTime(2), DateTimeKind.Utc);
+            var requests = Convert.ToInt64(row.GetValue(3));
+            switch (Convert.ToInt32(row.GetValue(0)))
+            {
+                case 0: slices.Add((new SliceId(Convert.ToInt32(row.GetValue(1)), time), requests)); break;
+                case 1: fives[time] = requests; break;
+                default: compacted[time] = requests; break;
+            }
+        }, ct);
+        return slices.Where(s => s.Slice.SpanMinutes == SliceId.Hour
+                ? s.Requests == compacted.GetValueOrDefault(s.Slice.StartUtc) + Enumerable.Range(0, 12).Sum(i => fives.GetValueOrDefault(s.Slice.StartUtc.AddMinutes(5 * i)))
+                // A compacted hour's minutes are gone: its 5 minutes can no longer be checked.
+                : s.Requests == fives.GetValueOrDefault(s.Slice.StartUtc) && !compacted.ContainsKey(HourOf(s.Slice.StartUtc)))
+            .Select(s => s.Slice).ToList();
+    }
+
+    private static DateTime HourOf(DateTime time) => new(time.Ticks - time.Ticks % TimeSpan.TicksPerHour, DateTimeKind.Utc);
+
+    /// <summary>Adjacent slices of the same span as one range each (fewer, wider conditions).</summary>
+    private static List<(int Span, DateTime From, DateTime To)> Merge(IReadOnlyList<SliceId> slices)
+    {
+        var ranges = new List<(int Span, DateTime From, DateTime To)>();
+        foreach (var slice in slices)
+        {
+            if (ranges.Count > 0 && ranges[^1].Span == slice.SpanMinutes && ranges[^1].To == slice.StartUtc)
+                ranges[^1] = ranges[^1] with { To = slice.EndUtc };
+            else
+                ranges.Add((slice.SpanMinutes, slice.StartUtc, slice.EndUtc));
+        }
+        return ranges;
+    }
+}
