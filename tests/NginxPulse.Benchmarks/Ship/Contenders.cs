@@ -5,7 +5,10 @@ namespace NginxPulse.Benchmarks.Ship;
 /// <param name="Elapsed">from start until the contender exited (or, for one that does not exit, until the topic held every line)</param>
 /// <param name="SteadyLinesPerSecond">the rate the topic grew at between 10% and 90% of the lines (<see cref="WatermarkTimeline"/>)</param>
 /// <param name="CpuSeconds">user + system CPU of the contender's process over the whole run</param>
-public sealed record Measurement(string Name, long Lines, TimeSpan Elapsed, double SteadyLinesPerSecond, double CpuSeconds, long PeakRssKb)
+/// <param name="FirstLineAt">when the topic held its first line: the contender's start-up</param>
+/// <param name="AllLinesAt">when the topic held every line (after which an exiting contender still has to stop)</param>
+public sealed record Measurement(string Name, long Lines, TimeSpan Elapsed, double SteadyLinesPerSecond, double CpuSeconds, long PeakRssKb,
+    TimeSpan FirstLineAt, TimeSpan AllLinesAt)
 {
     public double LinesPerSecond => Lines / Elapsed.TotalSeconds;
 }
@@ -37,7 +40,8 @@ public static class ExitingRun
         if (exit != 0) throw new InvalidOperationException($"{name} exited with {exit}: {child.Output}");
         var count = probe.Count(topic);
         if (count != lines) throw new InvalidOperationException($"{name} left {count:N0} messages in {topic}, expected {lines:N0}");
-        return new Measurement(name, lines, elapsed, timeline.SteadyLinesPerSecond(lines), cpu, sampler.PeakKb);
+        var (first, all) = timeline.Arrivals(lines);
+        return new Measurement(name, lines, elapsed, timeline.SteadyLinesPerSecond(lines), cpu, sampler.PeakKb, first, all);
     }
 }
 
@@ -52,6 +56,9 @@ public interface IContender
 /// <summary>Our agent: <c>--exit-at-eof FILE</c> for the backfill, an input on the file for tailing.</summary>
 public sealed class ShipperContender(BenchPaths paths, string bootstrap, TopicProbe probe, IReadOnlyDictionary<string, string> environment) : IContender
 {
+    /// <summary>The shipper's host name in the benchmark: the key of its messages and the envelopes' "host".</summary>
+    public const string Host = "bench-host";
+
     public string Name => "nginxpulse-shipper";
 
     public Task<Measurement> BackfillAsync(string file, long lines, string topic, string work) =>
@@ -63,18 +70,22 @@ public sealed class ShipperContender(BenchPaths paths, string bootstrap, TopicPr
     private IEnumerable<string> Settings(string topic, string work) =>
     [
         $"--Kafka:BootstrapServers={bootstrap}", $"--Kafka:Topic={topic}", $"--Registry:Path={Path.Combine(work, "registry.json")}",
-        "--Metrics:Port=0", "--Host=bench-host", "--StatsInterval=00:00:00",
+        "--Metrics:Port=0", $"--Host={Host}", "--StatsInterval=00:00:00",
     ];
 }
 
-/// <summary>kcat -P -l: one message per line straight from the file, the librdkafka producer ceiling.</summary>
-public sealed class KcatContender(string bootstrap, TopicProbe probe)
+/// <summary>
+/// kcat -P -l: one message per line straight from the file, the librdkafka producer ceiling. With a key delimiter
+/// (<c>-K</c>) each line is the key, the delimiter and the value (<see cref="EnvelopeFile"/>).
+/// </summary>
+public sealed class KcatContender(string bootstrap, TopicProbe probe, string name = "kcat -P -l", char? keyDelimiter = null)
 {
-    public string Name => "kcat -P -l";
+    public string Name => name;
 
     public Task<Measurement> BackfillAsync(string file, long lines, string topic)
     {
         var args = new List<string> { "-P", "-b", bootstrap, "-t", topic, "-l", file };
+        if (keyDelimiter is { } delimiter) args.AddRange(["-K", delimiter.ToString()]);
         foreach (var pair in ComparableProducerSettings.Pairs) args.AddRange(["-X", pair]);
         return ExitingRun.MeasureAsync(Name, () => ChildProcess.Start("kcat", args), probe, topic, lines);
     }
@@ -99,7 +110,8 @@ public sealed class RsyslogContender(string bootstrap, TopicProbe probe) : ICont
         var peak = sampler.PeakKb;
         var count = probe.Count(topic);
         if (count != lines) throw new InvalidOperationException($"rsyslog left {count:N0} messages in {topic}, expected {lines:N0}");
-        return new Measurement(Name, lines, elapsed, timeline.SteadyLinesPerSecond(lines), cpu, peak);
+        var (first, all) = timeline.Arrivals(lines);
+        return new Measurement(Name, lines, elapsed, timeline.SteadyLinesPerSecond(lines), cpu, peak, first, all);
     }
 
     public ChildProcess StartTailing(string file, string topic, string work)

@@ -69,7 +69,7 @@ public static class ShipBenchmark
     private static async Task<Round> RunRoundAsync(BenchPaths paths, BenchLogFile source, string file, long lines, int run,
         int tailRate, TimeSpan tailDuration, IReadOnlyDictionary<string, string> shipperEnvironment)
     {
-        string[] topics = ["ours", "kcat", "rsyslog", "ours-tail", "rsyslog-tail"];
+        string[] topics = ["ours", "kcat", "rsyslog", "kcat-env", "ours-tail", "rsyslog-tail"];
         await using var broker = await BrokerProcess.StartAsync(paths, topics);
         var probe = new TopicProbe(broker.Bootstrap);
         var ours = new ShipperContender(paths, broker.Bootstrap, probe, shipperEnvironment);
@@ -79,14 +79,19 @@ public static class ShipBenchmark
         var oursBackfill = await ours.BackfillAsync(file, lines, "ours", Work("ours"));
         var kcat = await new KcatContender(broker.Bootstrap, probe).BackfillAsync(file, lines, "kcat");
         var rsyslogBackfill = await rsyslog.BackfillAsync(file, lines, "rsyslog", Work("rsyslog"));
+        var envelopes = Path.Combine(Work("kcat-env"), "envelopes.txt");
+        await EnvelopeFile.WriteAsync(file, Path.Combine(Work("ours"), "registry.json"), ShipperContender.Host, envelopes);
+        var kcatEnvelopes = await new KcatContender(broker.Bootstrap, probe, "kcat -P -K -l, our envelopes", EnvelopeFile.KeyDelimiter)
+            .BackfillAsync(envelopes, lines, "kcat-env");
+        File.Delete(envelopes);
         var sizes = run == 1
-            ? topics[..3].ToDictionary(t => t, probe.SizePerMessage)
+            ? topics[..4].ToDictionary(t => t, probe.SizePerMessage)
             : null;
 
         var tail = new TailRun(source, probe, tailRate, tailDuration);
         var oursTail = await tail.RunAsync(ours, "ours-tail", Work("ours-tail"));
         var rsyslogTail = await tail.RunAsync(rsyslog, "rsyslog-tail", Work("rsyslog-tail"));
-        return new Round(oursBackfill, kcat, rsyslogBackfill, oursTail, rsyslogTail, sizes);
+        return new Round(oursBackfill, kcat, rsyslogBackfill, kcatEnvelopes, oursTail, rsyslogTail, sizes);
     }
 }
 
@@ -109,16 +114,17 @@ public sealed class TailRun(BenchLogFile source, TopicProbe probe, int linesPerS
     }
 }
 
-public sealed record Round(Measurement Ours, Measurement Kcat, Measurement Rsyslog, TailMeasurement OursTail, TailMeasurement RsyslogTail,
+/// <param name="KcatEnvelopes">kcat shipping the shipper's own messages (key and envelope) from a file: the ceiling for our payload</param>
+public sealed record Round(Measurement Ours, Measurement Kcat, Measurement Rsyslog, Measurement KcatEnvelopes, TailMeasurement OursTail, TailMeasurement RsyslogTail,
     Dictionary<string, WireSize>? Sizes)
 {
     public void Print(int run)
     {
         Console.WriteLine($"round {run}:");
-        foreach (var m in new[] { Ours, Kcat, Rsyslog })
-            Console.WriteLine($"  {m.Name,-24} {m.Elapsed.TotalSeconds,6:F2} s  {m.LinesPerSecond,9:N0} lines/s whole run  {m.SteadyLinesPerSecond,9:N0} lines/s steady (10-90%)  CPU {m.CpuSeconds,5:F2} s  peak RSS (VmHWM) {m.PeakRssKb / 1024.0,6:F1} MiB");
+        foreach (var m in new[] { Ours, Kcat, KcatEnvelopes, Rsyslog })
+            Console.WriteLine($"  {m.Name,-30} {m.Elapsed.TotalSeconds,6:F2} s  {m.LinesPerSecond,9:N0} lines/s whole run  {m.SteadyLinesPerSecond,9:N0} lines/s steady (10-90%)  CPU {m.CpuSeconds,5:F2} s  peak RSS (VmHWM) {m.PeakRssKb / 1024.0,6:F1} MiB  first line {m.FirstLineAt.TotalSeconds:F2} s, all {m.AllLinesAt.TotalSeconds:F2} s");
         foreach (var t in new[] { OursTail, RsyslogTail })
-            Console.WriteLine($"  {t.Name,-24} tailing: steady VmRSS {t.SteadyRssKb / 1024.0:F1} MiB (max {t.MaxRssKb / 1024.0:F1}; {t.Breakdown}), {t.Lines:N0} lines all in the topic");
+            Console.WriteLine($"  {t.Name,-30} tailing: steady VmRSS {t.SteadyRssKb / 1024.0:F1} MiB (max {t.MaxRssKb / 1024.0:F1}; {t.Breakdown}), {t.Lines:N0} lines all in the topic");
         if (Sizes is null) return;
         foreach (var (topic, size) in Sizes)
             Console.WriteLine($"  topic {topic,-8} payload {size.PayloadPerMessage,5:F0} B/line ({size.PayloadPerMessage * Ours.Lines / 1048576.0,6:F1} MiB for the file), on the wire (lz4 batches + framing, as fetched) {size.WirePerMessage,5:F0} B/line ({size.WirePerMessage * Ours.Lines / 1048576.0,6:F1} MiB); sampled on the {size.Sampled:N0} newest messages the mock broker retains");
@@ -140,9 +146,12 @@ public static class Summary
             var ours = Median(rounds.Select(r => rate(r.Ours)));
             var kcat = Median(rounds.Select(r => rate(r.Kcat)));
             var rsyslog = Median(rounds.Select(r => rate(r.Rsyslog)));
+            var envelopes = Median(rounds.Select(r => rate(r.KcatEnvelopes)));
             Console.WriteLine($"  backfill lines/s, {label}: shipper {ours:N0}, kcat {kcat:N0}, rsyslog {rsyslog:N0}; shipper / kcat = {ours / kcat:P0} (aim >= 80%), shipper / rsyslog = {ours / rsyslog:F2}x (aim >= 2x)");
+            Console.WriteLine($"    kcat with our envelopes {envelopes:N0} = {envelopes / kcat:P0} of kcat; shipper / kcat with our envelopes = {ours / envelopes:P0}; per round, shipper / kcat: {string.Join(", ", rounds.Select(r => $"{rate(r.Ours) / rate(r.Kcat):P0}"))}");
         }
-        Console.WriteLine($"  backfill CPU s (user+sys): shipper {Median(rounds.Select(r => r.Ours.CpuSeconds)):F2}, kcat {Median(rounds.Select(r => r.Kcat.CpuSeconds)):F2}, rsyslog {Median(rounds.Select(r => r.Rsyslog.CpuSeconds)):F2}");
+        Console.WriteLine($"  backfill CPU s (user+sys): shipper {Median(rounds.Select(r => r.Ours.CpuSeconds)):F2}, kcat {Median(rounds.Select(r => r.Kcat.CpuSeconds)):F2}, kcat with our envelopes {Median(rounds.Select(r => r.KcatEnvelopes.CpuSeconds)):F2}, rsyslog {Median(rounds.Select(r => r.Rsyslog.CpuSeconds)):F2}");
+        Console.WriteLine($"  backfill first line / all lines in the topic, s: shipper {Median(rounds.Select(r => r.Ours.FirstLineAt.TotalSeconds)):F2} / {Median(rounds.Select(r => r.Ours.AllLinesAt.TotalSeconds)):F2}, kcat {Median(rounds.Select(r => r.Kcat.FirstLineAt.TotalSeconds)):F2} / {Median(rounds.Select(r => r.Kcat.AllLinesAt.TotalSeconds)):F2}, kcat with our envelopes {Median(rounds.Select(r => r.KcatEnvelopes.FirstLineAt.TotalSeconds)):F2} / {Median(rounds.Select(r => r.KcatEnvelopes.AllLinesAt.TotalSeconds)):F2}");
         Console.WriteLine($"  backfill peak RSS MiB: shipper {Median(rounds.Select(r => r.Ours.PeakRssKb / 1024.0)):F1}, kcat {Median(rounds.Select(r => r.Kcat.PeakRssKb / 1024.0)):F1}, rsyslog {Median(rounds.Select(r => r.Rsyslog.PeakRssKb / 1024.0)):F1}");
         Console.WriteLine($"  tailing {tailRate:N0} lines/s, steady VmRSS MiB: shipper {Median(rounds.Select(r => r.OursTail.SteadyRssKb / 1024.0)):F1} (aim < 64), rsyslog {Median(rounds.Select(r => r.RsyslogTail.SteadyRssKb / 1024.0)):F1}");
     }

@@ -36,6 +36,14 @@ public sealed class WatermarkTimeline : IAsyncDisposable
         return (lines * 9 / 10 - lines / 10) / (to - from).TotalSeconds;
     }
 
+    /// <summary>When the first line arrived and when the last one did (the sample that first held all <paramref name="lines"/>).</summary>
+    public (TimeSpan First, TimeSpan All) Arrivals(long lines)
+    {
+        List<(TimeSpan At, long High)> taken;
+        lock (samples) taken = [.. samples];
+        return (Crossing(taken, 1), Crossing(taken, lines));
+    }
+
     /// <summary>When the watermark reached <paramref name="mark"/>, interpolated linearly between the samples either side.</summary>
     private static TimeSpan Crossing(List<(TimeSpan At, long High)> taken, long mark)
     {
