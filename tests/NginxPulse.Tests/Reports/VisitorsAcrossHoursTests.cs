@@ -16,6 +16,15 @@ public sealed class VisitorsAcrossHoursTests
 {
     private static readonly DateTime Hour = new(2026, 11, 21, 14, 0, 0, DateTimeKind.Utc);
 
+    // Inside 13:48-13:53, a range with both edges inside 5 minutes and no whole 5 minutes.
+    private static readonly AccessRecord[] EdgeRecords =
+    [
+        Request(1, -11, "www.example.com", "10.0.0.1"),              // 13:49
+        Request(2, -10, "www.example.com", "10.0.0.2", seconds: 30), // 13:50:30
+        Request(3, -8, "www.example.com", "10.0.0.3"),               // 13:52
+        Request(4, -8, "api.example.com", "10.0.0.4", "web-02"),
+    ];
+
     [Fact]
     public async Task A_client_in_a_whole_hour_and_in_the_partial_hours_counts_once()
     {
@@ -101,15 +110,8 @@ public sealed class VisitorsAcrossHoursTests
     [Fact]
     public async Task Partial_5_minutes_with_no_row_outside_the_range_are_read_whole_from_their_sets()
     {
-        // 13:48-13:53: the start's 5 minutes (13:45) hold no row before 13:48, the end's (13:50) none from 13:53.
-        AccessRecord[] records =
-        [
-            Request(1, -11, "www.example.com", "10.0.0.1"),              // 13:49
-            Request(2, -10, "www.example.com", "10.0.0.2", seconds: 30), // 13:50:30
-            Request(3, -8, "www.example.com", "10.0.0.3"),               // 13:52
-            Request(4, -8, "api.example.com", "10.0.0.4", "web-02"),
-            Request(5, 10, "www.example.com", "10.0.0.5"),               // 14:10, outside both 5 minutes
-        ];
+        // The start's 5 minutes (13:45) hold no row before 13:48, the end's (13:50) none from 13:53.
+        AccessRecord[] records = [.. EdgeRecords, Request(5, 10, "www.example.com", "10.0.0.5")]; // 14:10, outside both 5 minutes
         var range = new[] { ("from", "2026-11-21T13:48:00Z"), ("to", "2026-11-21T13:53:00Z") };
 
         // Raw rows of the range gone: only the sets can still count its clients.
@@ -124,13 +126,6 @@ public sealed class VisitorsAcrossHoursTests
     {
         // The dashboard's "last N minutes" as time goes on: at first nothing is stored after the end of the range, then a
         // batch brings rows after it (and before its start) into the same 5 minutes, from clients the range must not count.
-        AccessRecord[] records =
-        [
-            Request(1, -11, "www.example.com", "10.0.0.1"),              // 13:49
-            Request(2, -10, "www.example.com", "10.0.0.2", seconds: 30), // 13:50:30
-            Request(3, -8, "www.example.com", "10.0.0.3"),               // 13:52
-            Request(4, -8, "api.example.com", "10.0.0.4", "web-02"),
-        ];
         AccessRecord[] later =
         [
             Request(5, -14, "www.example.com", "10.0.0.8"),              // 13:46, before the range in its first 5 minutes
@@ -143,7 +138,7 @@ public sealed class VisitorsAcrossHoursTests
             [("from", "2026-11-21T13:48:00Z"), ("to", "2026-11-21T13:53:00Z"), ("vhost", "www.example.com")],
             [("from", "2026-11-21T13:48:00Z"), ("to", "2026-11-21T13:53:00Z"), ("vhost", "api.example.com")],
         ];
-        var harness = await ReportsHarness.WithRecordsAsync(records);
+        var harness = await ReportsHarness.WithRecordsAsync(EdgeRecords);
         try
         {
             var before = await SummariesAsync(harness, queries);
