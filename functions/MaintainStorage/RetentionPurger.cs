@@ -28,10 +28,11 @@ public sealed class RetentionPurger
     public Task<long> PurgeAlertHistoryAsync(DateTime before, CancellationToken ct) =>
         PurgeAsync("alert_history", "at_utc < @before", before, ct);
 
-    /// <summary>The client sets (visitors) of times before <paramref name="before"/>: hourly ones and the site's 5-minute ones.</summary>
+    /// <summary>The client sets (visitors) of times before <paramref name="before"/>: hourly and 5-minute ones, per scope and per site.</summary>
     public async Task<long> PurgeClientSetsAsync(DateTime before, CancellationToken ct) =>
         await PurgeAsync("hourly_clients", "hour_utc < @before", before, ct) +
         await PurgeAsync("hourly_site_clients", "hour_utc < @before", before, ct) +
+        await PurgeAsync("five_minute_clients", "minute_utc < @before", before, ct) +
         await PurgeAsync("five_minute_site_clients", "minute_utc < @before", before, ct);
 
     /// <summary>The report slices (and their values) of times before <paramref name="before"/>.</summary>

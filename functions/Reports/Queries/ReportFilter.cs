@@ -14,7 +14,9 @@ public sealed class ReportFilter
     private readonly string _minutes;
     private readonly string _minuteHistograms;
     private readonly bool _hasWholeHours;
-    private readonly bool _hasWholeFiveMinutes;
+    private readonly bool _visitorsFromSets;
+    private readonly bool _partialFirstFive;
+    private readonly bool _partialLastFive;
 
     public ReportFilter(ReportParameters parameters)
     {
@@ -48,11 +50,12 @@ public sealed class ReportFilter
             Add("@from_hour", fromHour);
             Add("@to_hour", toHour);
         }
-        // The whole 5 minutes inside the range, for the site's visitors; empty when there are none.
+        // For visitors: the whole 5 minutes inside the range (possibly none) and the partial ones at either end; a range
+        // inside one 5 minutes has neither and is counted from its raw rows.
         var fromFive = VisitorWriter.FiveMinutesOf(parameters.FromUtc.AddTicks(VisitorWriter.FiveMinutes.Ticks - 1));
         var toFive = VisitorWriter.FiveMinutesOf(parameters.ToUtc);
-        _hasWholeFiveMinutes = fromFive < toFive;
-        if (scope.Length == 0 && _hasWholeFiveMinutes)
+        _visitorsFromSets = fromFive <= toFive;
+        if (_visitorsFromSets)
         {
             Add("@from_five", fromFive);
             Add("@to_five", toFive);
@@ -60,6 +63,10 @@ public sealed class ReportFilter
             // an empty hour range at the end of the 5 minutes leaves them all to the 5-minute set.
             Add("@from_set_hour", _hasWholeHours ? fromHour : toFive);
             Add("@to_set_hour", _hasWholeHours ? toHour : toFive);
+            _partialFirstFive = parameters.FromUtc < fromFive;
+            if (_partialFirstFive) Add("@from_edge", fromFive - VisitorWriter.FiveMinutes);
+            _partialLastFive = toFive < parameters.ToUtc;
+            if (_partialLastFive) Add("@to_edge", toFive + VisitorWriter.FiveMinutes);
         }
         var raw = "time_utc >= @from AND time_utc < @to" + scope;
         if (parameters.PathPrefix is { } prefix)
@@ -150,46 +157,50 @@ public sealed class ReportFilter
 
     /// <summary>
     /// One value: the distinct clients of the range, all keyed by <see cref="ClientHash"/>. From raw rows when a filter
-    /// needs them. Without a vhost/host filter: the site's hourly sets of the whole hours, its 5-minute sets of the
-    /// whole 5 minutes around them, and the raw rows of the remainder under 5 minutes at either end. With one: the
-    /// hourly sets of the whole hours and the raw rows of the partial hours. Raw rows' clients are hashed once per
-    /// distinct client, not once per row (MD5 per row doubled the time of an unaligned day).
+    /// needs them. Otherwise from the client sets — the site's without a vhost/host filter, the scopes' with one: the
+    /// hourly sets of the whole hours, the 5-minute sets of the whole 5 minutes around them, and at either end the
+    /// partial 5 minutes: read whole from its set when no row of any scope is stored in the part of it outside the
+    /// range (one index seek: e.g. a range ending after the newest row), else from the raw rows of the part inside.
+    /// One statement, so the seeks and the reads see one snapshot: exact while batches are being stored. Raw rows'
+    /// clients are hashed once per distinct client, not once per row (MD5 per row doubled the time of an unaligned day).
     /// </summary>
     public string VisitorsSql
     {
         get
         {
-            if (Parameters.NeedsRawRows) return $"SELECT COUNT(DISTINCT {Client}) FROM access_log WHERE {RawWhere}";
-            if (_scope.Length == 0)
+            if (Parameters.NeedsRawRows || !_visitorsFromSets) return $"SELECT COUNT(DISTINCT {Client}) FROM access_log WHERE {RawWhere}";
+            var (hours, fives) = _scope.Length == 0 ? ("hourly_site_clients", "five_minute_site_clients") : ("hourly_clients", "five_minute_clients");
+            var parts = new List<string>
             {
-                return _hasWholeFiveMinutes
-                    ? DistinctOf($"""
-                        SELECT client_hash AS c FROM hourly_site_clients WHERE hour_utc >= @from_set_hour AND hour_utc < @to_set_hour
-                        UNION ALL
-                        SELECT client_hash FROM five_minute_site_clients
-                        WHERE (minute_utc >= @from_five AND minute_utc < @from_set_hour) OR (minute_utc >= @to_set_hour AND minute_utc < @to_five)
-                        """, "@from_five", "@to_five")
-                    : $"SELECT COUNT(DISTINCT {Client}) FROM access_log WHERE {RawWhere}";
-            }
-            return _hasWholeHours
-                ? DistinctOf($"SELECT client_hash AS c FROM hourly_clients WHERE hour_utc >= @from_hour AND hour_utc < @to_hour{_scope}", "@from_hour", "@to_hour")
-                : $"SELECT COUNT(DISTINCT {Client}) FROM access_log WHERE {RawWhere}";
+                $"SELECT client_hash AS c FROM {hours} WHERE hour_utc >= @from_set_hour AND hour_utc < @to_set_hour{_scope}",
+                $"""
+                SELECT client_hash FROM {fives}
+                WHERE ((minute_utc >= @from_five AND minute_utc < @from_set_hour) OR (minute_utc >= @to_set_hour AND minute_utc < @to_five)){_scope}
+                """,
+            };
+            if (_partialFirstFive) parts.AddRange(PartialFiveMinutes(fives, "@from_edge", ("@from_edge", "@from"), ("@from", "@from_five")));
+            if (_partialLastFive) parts.AddRange(PartialFiveMinutes(fives, "@to_five", ("@to", "@to_edge"), ("@to_five", "@to")));
+            return $"SELECT COUNT(DISTINCT c) FROM (\n{string.Join("\nUNION ALL\n", parts)}\n) v";
         }
     }
 
     private const string Client = "COALESCE(client_ip, remote_addr)";
 
-    /// <summary>The distinct count of the stored sets' hashes and of the raw rows' clients before <paramref name="setsFrom"/> and from <paramref name="setsTo"/>.</summary>
-    private string DistinctOf(string sets, string setsFrom, string setsTo) => $"""
-        SELECT COUNT(DISTINCT c) FROM (
-          {sets}
-          UNION ALL
-          SELECT {ClientHash.Sql("p.c")} FROM (
-            SELECT DISTINCT {Client} AS c FROM access_log
-            WHERE ((time_utc >= @from AND time_utc < {setsFrom}) OR (time_utc >= {setsTo} AND time_utc < @to)){_scope}
-          ) p
-        ) v
-        """;
+    /// <summary>
+    /// The clients of a partial 5 minutes starting at <paramref name="window"/>: its whole set when no row lies in the
+    /// part <paramref name="outside"/> the range, else the raw rows of the part <paramref name="inside"/> it. Each
+    /// SELECT carries the check as a condition on no column, which the server evaluates once before reading any row.
+    /// </summary>
+    private IEnumerable<string> PartialFiveMinutes(string fives, string window, (string From, string To) outside, (string From, string To) inside)
+    {
+        var rowsOutside = $"EXISTS (SELECT 1 FROM access_log WHERE time_utc >= {outside.From} AND time_utc < {outside.To})";
+        yield return $"SELECT client_hash FROM {fives} WHERE minute_utc = {window}{_scope} AND NOT {rowsOutside}";
+        yield return $"""
+            SELECT {ClientHash.Sql("p.c")} FROM (
+              SELECT DISTINCT {Client} AS c FROM access_log WHERE time_utc >= {inside.From} AND time_utc < {inside.To}{_scope} AND {rowsOutside}
+            ) p
+            """;
+    }
 
     public void Add(string name, object value) => _values.Add(new(name, value));
 

@@ -4,8 +4,9 @@ namespace NginxPulse.Functions.Reports.Queries;
 
 /// <summary>
 /// Totals over the range: requests, distinct visitors (client address), bytes sent, the status mix, bots and
-/// latency percentiles. Everything comes from the rollups (visitors from the hourly client sets, plus raw rows for
-/// the partial hours at the ends of the range) unless a path/status filter needs raw rows.
+/// latency percentiles. Everything comes from the rollups (visitors from the hourly and 5-minute client sets, plus raw
+/// rows for what the sets cannot count exactly at the ends of the range: <see cref="ReportFilter.VisitorsSql"/>) unless
+/// a path/status filter needs raw rows.
 /// </summary>
 public sealed class SummaryReport(ReportDatabase database) : IReport
 {

@@ -86,7 +86,8 @@ public sealed class MaintainStorageTests : IAsyncLifetime
         var minutesBefore = await _db.ScalarAsync("SELECT COUNT(*) FROM rollup_minute");
         var rawCutoff = $"'{Today.Date.AddDays(-5):yyyy-MM-dd}'";
         const string clientSets =
-            "(SELECT hour_utc FROM hourly_clients UNION ALL SELECT hour_utc FROM hourly_site_clients UNION ALL SELECT minute_utc FROM five_minute_site_clients) s";
+            "(SELECT hour_utc FROM hourly_clients UNION ALL SELECT hour_utc FROM hourly_site_clients UNION ALL SELECT minute_utc FROM five_minute_site_clients " +
+            "UNION ALL SELECT minute_utc FROM five_minute_clients) s";
         var oldClientSetRows = await _db.ScalarAsync($"SELECT COUNT(*) FROM {clientSets} WHERE hour_utc < {rawCutoff}");
         var keptClientSetRows = await _db.ScalarAsync($"SELECT COUNT(*) FROM {clientSets} WHERE hour_utc >= {rawCutoff}");
 

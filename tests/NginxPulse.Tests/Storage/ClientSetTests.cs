@@ -4,7 +4,7 @@ using Xunit;
 namespace NginxPulse.Tests.Storage;
 
 /// <summary>The hashed client sets: the hash agrees with MariaDB's, migration 0024 converts visitor_hour, and the
-/// store's memory of committed clients (hourly and 5-minute sets alike).</summary>
+/// store's memory of committed clients (hourly and 5-minute sets, per scope and per site, alike).</summary>
 public sealed class ClientSetTests : IAsyncLifetime
 {
     private static readonly DateTime Hour = new(2026, 11, 21, 14, 0, 0, DateTimeKind.Utc);
@@ -93,14 +93,16 @@ public sealed class ClientSetTests : IAsyncLifetime
         writer.Committed(writer.Collect([at(3, "203.0.113.9")]));
         var afterOldHourForgotten = writer.Collect(first);
 
-        Assert.Equal((2, 2, 2), (rolledBack.ByHost.Count, rolledBack.Site.Count, rolledBack.SiteFiveMinutes.Count));
+        Assert.Equal((2, 2, 2, 2), (rolledBack.ByHost.Count, rolledBack.Site.Count, rolledBack.ByHostFiveMinutes.Count, rolledBack.SiteFiveMinutes.Count));
         Assert.Equal(rolledBack.ByHost, retried.ByHost);
         Assert.Equal(rolledBack.Site, retried.Site);
+        Assert.Equal(rolledBack.ByHostFiveMinutes, retried.ByHostFiveMinutes);
         Assert.Equal(rolledBack.SiteFiveMinutes, retried.SiteFiveMinutes);
         Assert.Equal([ClientHash.Of("203.0.113.3")], again.ByHost.Select(k => k.Client.Client));
         Assert.Equal([ClientHash.Of("203.0.113.3")], again.Site.Select(k => k.Client));
+        Assert.Equal([ClientHash.Of("203.0.113.3")], again.ByHostFiveMinutes.Select(k => k.Client.Client));
         Assert.Equal([ClientHash.Of("203.0.113.3")], again.SiteFiveMinutes.Select(k => k.Client));
-        Assert.Equal((2, 2, 2), (afterOldHourForgotten.ByHost.Count, afterOldHourForgotten.Site.Count, afterOldHourForgotten.SiteFiveMinutes.Count));
+        Assert.Equal((2, 2, 2, 2), (afterOldHourForgotten.ByHost.Count, afterOldHourForgotten.Site.Count, afterOldHourForgotten.ByHostFiveMinutes.Count, afterOldHourForgotten.SiteFiveMinutes.Count));
     }
 
     private static ulong Min(ulong a, ulong b) => Math.Min(a, b);

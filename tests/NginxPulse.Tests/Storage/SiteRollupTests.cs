@@ -6,8 +6,9 @@ using Xunit;
 namespace NginxPulse.Tests.Storage;
 
 /// <summary>
-/// The whole site's minutes (rollup_site_minute) and 5-minute client sets (five_minute_site_clients): exact under
-/// increments, repeats and recomputation, checked by the verifier, back-filled by their migrations.
+/// The whole site's minutes (rollup_site_minute) and the 5-minute client sets, the site's (five_minute_site_clients)
+/// and each vhost's and host's (five_minute_clients): exact under increments, repeats and recomputation, checked by
+/// the verifier, back-filled by their migrations.
 /// </summary>
 public sealed class SiteRollupTests : IAsyncLifetime
 {
@@ -71,7 +72,7 @@ public sealed class SiteRollupTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task The_store_writes_each_clients_5_minutes_once_per_site()
+    public async Task The_store_writes_each_clients_5_minutes_once_per_site_and_once_per_vhost_and_host()
     {
         await _store.StoreAsync(Group, Items(0,
         [
@@ -86,30 +87,71 @@ public sealed class SiteRollupTests : IAsyncLifetime
             $"2026-11-21 14:00:00/{Min("10.0.0.1", "10.0.0.2")};2026-11-21 14:00:00/{Max("10.0.0.1", "10.0.0.2")};" +
             $"2026-11-21 14:05:00/{Min("10.0.0.1", "10.0.0.2")};2026-11-21 14:05:00/{Max("10.0.0.1", "10.0.0.2")}",
             await TextAsync("SELECT GROUP_CONCAT(CONCAT_WS('/', minute_utc, client_hash) ORDER BY minute_utc, client_hash SEPARATOR ';') FROM five_minute_site_clients"));
+        // Odd lines are api.example.com, even ones www.example.com: 10.0.0.1 and 10.0.0.2 in 14:00-14:05 on two scopes each.
+        Assert.Equal(
+        [
+            $"14:00 api.example.com web-01 {Min("10.0.0.1", "10.0.0.2")}", $"14:00 api.example.com web-01 {Max("10.0.0.1", "10.0.0.2")}",
+            $"14:00 api.example.com web-02 {ClientHash.Of("10.0.0.2")}", $"14:00 www.example.com web-02 {ClientHash.Of("10.0.0.1")}",
+            $"14:05 www.example.com web-01 {ClientHash.Of("10.0.0.1")}", $"14:05 www.example.com web-02 {ClientHash.Of("10.0.0.2")}",
+        ], await ScopeSetsAsync());
     }
 
     [Fact]
-    public async Task Migrations_0040_and_0041_back_fill_the_site_minutes_and_5_minute_sets_from_stored_data_and_can_run_again()
+    public async Task Migrations_0040_0041_and_0042_back_fill_the_site_minutes_and_the_5_minute_sets_from_stored_data_and_can_run_again()
     {
         await _store.StoreAsync(Group, Items(0, [Request(1, 0, "web-01", 200, 5, "10.0.0.1"), Request(2, 10, "web-02", 404, 120, "10.0.0.2")]), CancellationToken.None);
         await _store.StoreAsync(Group, Items(1, [Request(3, 400, "web-02", 200, null, "10.0.0.2")]), CancellationToken.None);
         var stored = await _db.SnapshotAsync();
-        // The schema as it was before 0040 and 0041.
-        await _db.ExecuteAsync("DELETE FROM schema_migrations WHERE version IN (40, 41)");
-        await _db.ExecuteAsync("DROP TABLE rollup_site_minute, five_minute_site_clients");
+        var scopeSets = await ScopeSetsAsync();
+        // The schema as it was before 0040, 0041 and 0042.
+        await _db.ExecuteAsync("DELETE FROM schema_migrations WHERE version IN (40, 41, 42)");
+        await _db.ExecuteAsync("DROP TABLE rollup_site_minute, five_minute_site_clients, five_minute_clients");
 
         await _db.Migrator.MigrateAsync(CancellationToken.None);
 
         Assert.Equal("14:03 2 200 1 1 0 2 125", await SiteRowAsync(Minute));
         Assert.Equal("14:09 1 100 1 0 0 0 0", await SiteRowAsync(Minute.AddMinutes(6)));
         Assert.Equal(Histogram(5, 120), (await _db.HistogramAsync("rollup_site_minute")).ToString());
+        Assert.Equal(3, scopeSets.Length);
+        Assert.Equal(scopeSets, await ScopeSetsAsync());
         Assert.Equal(stored, await _db.SnapshotAsync());
         Assert.Empty(await _db.VerifyRollupsAsync());
 
         // A crash between the scripts and their ledger rows runs them again: nothing changes.
-        await _db.ExecuteAsync("DELETE FROM schema_migrations WHERE version IN (40, 41)");
+        await _db.ExecuteAsync("DELETE FROM schema_migrations WHERE version IN (40, 41, 42)");
         await _db.Migrator.MigrateAsync(CancellationToken.None);
         Assert.Equal(stored, await _db.SnapshotAsync());
+    }
+
+    [Fact]
+    public async Task A_repeated_batch_leaves_the_scopes_5_minute_sets_as_they_are_and_a_partly_repeated_one_adds_its_new_lines_clients_whichever_replica_stores_it()
+    {
+        AccessRecord[] stored = [Request(2, 0, "web-01", 200, 5, "10.0.0.1"), Request(1, 10, "web-01", 200, 5, "10.0.0.2")];
+        await _store.StoreAsync(Group, Items(0, stored), CancellationToken.None);
+        var snapshot = await _db.SnapshotAsync();
+
+        // Re-shipped lines at new offsets, by a replica that remembers nothing: every row is a duplicate.
+        var repeat = await _db.NewStore().StoreAsync(Group, Items(0, stored, firstOffset: 10), CancellationToken.None);
+        var afterRepeat = await _db.SnapshotAsync();
+        // A re-shipped line with a new one: the touched minute is recomputed and the new client added.
+        var mixed = await _db.NewStore().StoreAsync(Group, Items(0, [stored[0], Request(4, 20, "web-01", 200, 5, "10.0.0.3")], firstOffset: 20), CancellationToken.None);
+
+        Assert.Equal((0, 2), (repeat.RecordsInserted, repeat.RecordsDuplicate));
+        Assert.Equal(snapshot, afterRepeat);
+        Assert.True(mixed.RollupsRecomputed);
+        string[] expected =
+        [
+            $"14:00 api.example.com web-01 {ClientHash.Of("10.0.0.2")}",
+            .. new[] { "10.0.0.1", "10.0.0.3" }.Select(ClientHash.Of).Order().Select(h => $"14:00 www.example.com web-01 {h}"),
+        ];
+        Assert.Equal(expected, await ScopeSetsAsync());
+    }
+
+    /// <summary>"hh:mm vhost host client_hash" of every five_minute_clients row, in primary-key order.</summary>
+    private async Task<string[]> ScopeSetsAsync()
+    {
+        var rows = await TextAsync("SELECT GROUP_CONCAT(CONCAT_WS(' ', DATE_FORMAT(minute_utc, '%H:%i'), vhost, host, client_hash) ORDER BY minute_utc, vhost, host, client_hash SEPARATOR ';') FROM five_minute_clients");
+        return rows.Split(';', StringSplitOptions.RemoveEmptyEntries);
     }
 
     /// <summary>"hh:mm requests bytes 2xx 4xx 5xx latencyCount latencySumMs".</summary>

@@ -65,7 +65,7 @@ public sealed class TestDatabase : IAsyncDisposable
     {
         await using var connection = await Connections.OpenAsync(CancellationToken.None);
         var parts = new List<string>();
-        foreach (var table in new[] { "access_log", "dead_letter", "rollup_minute", "rollup_histogram_minute", "rollup_histogram_minute_by_hour", "rollup_site_minute", "hourly_clients", "hourly_site_clients", "five_minute_site_clients" })
+        foreach (var table in new[] { "access_log", "dead_letter", "rollup_minute", "rollup_histogram_minute", "rollup_histogram_minute_by_hour", "rollup_site_minute", "hourly_clients", "hourly_site_clients", "five_minute_site_clients", "five_minute_clients" })
         {
             await using var cmd = new MySqlCommand($"CHECKSUM TABLE {table}", connection);
             await using var reader = await cmd.ExecuteReaderAsync();
