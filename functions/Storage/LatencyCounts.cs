@@ -35,6 +35,9 @@ public sealed class LatencyCounts
     /// <summary>See <see cref="LatencyHistogram.Percentile(ReadOnlySpan{long}, double)"/>.</summary>
     public double? Percentile(double q) => LatencyHistogram.Percentile(_counts, q);
 
+    /// <summary>See <see cref="LatencyHistogram.PercentileBucket(ReadOnlySpan{long}, double)"/>.</summary>
+    public int? PercentileBucket(double q) => LatencyHistogram.PercentileBucket(_counts, q);
+
     /// <summary>The non-empty buckets as "bucket:count" pairs in bucket order, e.g. "3:10 40:2".</summary>
     public override string ToString() =>
         string.Join(' ', _counts.Select((count, bucket) => (bucket, count)).Where(p => p.count != 0)

@@ -61,6 +61,23 @@ public static class LatencyHistogram
     /// <summary>The same over dense counts (index = bucket).</summary>
     public static double? Percentile(ReadOnlySpan<long> counts, double q)
     {
+        if (PercentileRank(counts, q) is not { } at) return null;
+        var (lower, upper) = Bounds(at.Bucket);
+        // Position of the rank inside this bucket, spread over its integer values lower..upper-1.
+        var count = counts[at.Bucket];
+        var fraction = count == 1 ? 0.5 : (at.Rank - at.Before - 1) / (count - 1);
+        return lower + fraction * (upper - 1 - lower);
+    }
+
+    /// <summary>
+    /// The bucket that holds the q-quantile (see <see cref="Percentile(ReadOnlySpan{long}, double)"/>); null when empty.
+    /// Every value of a bucket is below every value of the next, so percentiles order as their buckets do, and the
+    /// q-quantile of merged histograms lies in a bucket between the smallest and the largest of its parts' buckets.
+    /// </summary>
+    public static int? PercentileBucket(ReadOnlySpan<long> counts, double q) => PercentileRank(counts, q)?.Bucket;
+
+    private static (int Bucket, double Rank, long Before)? PercentileRank(ReadOnlySpan<long> counts, double q)
+    {
         if (q is < 0 or > 1 || double.IsNaN(q)) throw new ArgumentOutOfRangeException(nameof(q), q, "q must be within [0, 1].");
         long total = 0;
         foreach (var c in counts) total += c;
@@ -72,13 +89,7 @@ public static class LatencyHistogram
         {
             var count = counts[bucket];
             if (count <= 0) continue;
-            if (before + count >= rank)
-            {
-                var (lower, upper) = Bounds(bucket);
-                // Position of the rank inside this bucket, spread over its integer values lower..upper-1.
-                var fraction = count == 1 ? 0.5 : (rank - before - 1) / (count - 1);
-                return lower + fraction * (upper - 1 - lower);
-            }
+            if (before + count >= rank) return (bucket, rank, before);
             before += count;
         }
         throw new UnreachableException("rank <= total, so some bucket reaches it");

@@ -28,9 +28,10 @@ namespace NginxPulse.Benchmarks;
 /// The top lists read report slices: after the rollup cases they are timed over raw rows (no slices yet), then every
 /// slice is built with <see cref="ReportSliceBuilder"/> (timed per slice) and they are timed again. <c>--realistic</c>
 /// rewrites paths, agents, referrers (and clients unless <c>clients</c> is given) with <see cref="RealisticCardinality"/>;
-/// <c>--toplists</c> skips the rollup and other raw-row cases.
+/// <c>--toplists</c> skips the rollup and other raw-row cases; <c>--keep</c> leaves the database in place (for EXPLAIN and
+/// SHOW STATUS on the same data).
 /// </remarks>
-internal sealed class ReportsBenchmark(string server, int rows, int runs, int clients, bool rollupsOnly, bool realistic, bool topListsOnly)
+internal sealed class ReportsBenchmark(string server, int rows, int runs, int clients, bool rollupsOnly, bool realistic, bool topListsOnly, bool keep = false)
 {
     private const int Chunk = 500_000;
     private readonly RealisticCardinality _realistic = new();
@@ -80,7 +81,8 @@ internal sealed class ReportsBenchmark(string server, int rows, int runs, int cl
         }
         finally
         {
-            await BenchmarkDatabase.DropAsync(server, db, ct);
+            if (keep) Console.WriteLine($"kept the database: {db}");
+            else await BenchmarkDatabase.DropAsync(server, db, ct);
         }
     }
 

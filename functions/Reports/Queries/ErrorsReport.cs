@@ -23,13 +23,14 @@ public sealed class ErrorsReport(ReportDatabase database) : IReport
         // 0/1 factors from the filter: whole classes in or out.
         var s4 = with4xx == true ? "status_4xx" : "0";
         var s5 = with5xx == true ? "status_5xx" : "0";
-        var sums = await read.SumPerValueAsync(read.UnionAll(SliceDimension.Paths, SliceRanks.Errors,
-            where => $"SELECT value, {s4}, {s5} FROM report_slice_value WHERE {where}{SlicedPath.ValueCondition(parameters)} AND (status_4xx > 0 OR status_5xx > 0)",
-            where => $"SELECT path AS k, SUM(status < 500), SUM(status >= 500) FROM access_log WHERE {where} AND status >= 400 AND status < 600 GROUP BY path"), 2, ct);
+        var limit = parameters.Limit ?? TopListReport.DefaultLimit;
+        var sums = await SlicedTopValues.ReadAsync(read, new TopValuesQuery(SliceDimension.Paths, SliceRanks.Errors,
+            [s4, s5], $"{SlicedPath.ValueCondition(parameters)} AND (status_4xx > 0 OR status_5xx > 0)",
+            ["SUM(status < 500)", "SUM(status >= 500)"], " AND status >= 400 AND status < 600", "c0 + c1", limit), ct);
         var rows = sums.Select(v => (Path: v.Key, Errors: v.Value[0] + v.Value[1], Status4xx: v.Value[0], Status5xx: v.Value[1]))
             .Where(v => v.Errors > 0)
             .OrderByDescending(v => v.Errors).ThenBy(v => v.Path, SlicedRead.ValueOrder)
-            .Take(parameters.Limit ?? TopListReport.DefaultLimit)
+            .Take(limit)
             .Select(v => new object?[] { v.Path, v.Errors, v.Status4xx, v.Status5xx })
             .ToList();
         var accuracy = await read.AccuracyAsync(SliceDimension.Paths, SliceRanks.Errors, ct);

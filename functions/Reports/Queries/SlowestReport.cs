@@ -1,3 +1,4 @@
+using System.Globalization;
 using NginxPulse.Functions.Reports.Parameters;
 using NginxPulse.Functions.Reports.Slices;
 using NginxPulse.Functions.Storage;
@@ -7,7 +8,9 @@ namespace NginxPulse.Functions.Reports.Queries;
 /// <summary>
 /// Paths by their 95th-percentile request time, slowest first: the paths report slices' histograms where valid, and
 /// the raw rows grouped into the same histogram buckets for the rest, so a path's percentiles are computed exactly like
-/// the summary's. A status filter needs raw rows throughout.
+/// the summary's. A status filter needs raw rows throughout. Only the histograms of the paths that can still rank are
+/// read from the slices: each slice row stores the bucket of its p95, a path's p95 over the range lies between the
+/// smallest and the largest bucket of its parts (<see cref="SlowestPathCandidates"/>).
 /// </summary>
 public sealed class SlowestReport(ReportDatabase database) : IReport
 {
@@ -18,33 +21,37 @@ public sealed class SlowestReport(ReportDatabase database) : IReport
     public async Task<ReportTable> RunAsync(ReportParameters parameters, CancellationToken ct)
     {
         var filter = new ReportFilter(parameters);
+        var limit = parameters.Limit ?? TopListReport.DefaultLimit;
         var paths = new Dictionary<string, PathLatency>(StringComparer.Ordinal);
         await using var read = await SlicedRead.BeginAsync(database, filter, slicesAnswer: parameters.Statuses.Count == 0, ct);
-        // Columns: path, bucket, count, histogram (LatencyPercentiles reads either shape), sum, max.
-        await read.ReadAsync(read.UnionAll(SliceDimension.Paths, SliceRanks.Latency,
-            where => $"""
-                SELECT value AS path, NULL AS bucket, latency_count AS count, histogram, latency_sum_ms AS sum_ms, latency_max_ms AS max_ms
-                FROM report_slice_value WHERE {where}{SlicedPath.ValueCondition(parameters)} AND latency_count > 0 AND value IS NOT NULL
-                """,
-            where => $"""
-                SELECT path, {LatencyHistogram.SqlBucketExpression("request_time_ms")} AS bucket, COUNT(*) AS count, NULL AS histogram,
-                       SUM(request_time_ms) AS sum_ms, MAX(request_time_ms) AS max_ms
-                FROM access_log WHERE {where} AND request_time_ms IS NOT NULL AND path IS NOT NULL
-                GROUP BY path, bucket
-                """), row =>
+        // Columns of both parts: path, bucket, count, histogram (LatencyPercentiles reads either shape), sum, max.
+        var raw = read.RawRows(where => $"""
+            SELECT path, {LatencyHistogram.SqlBucketExpression("request_time_ms")} AS bucket, COUNT(*) AS count, NULL AS histogram,
+                   SUM(request_time_ms) AS sum_ms, MAX(request_time_ms) AS max_ms
+            FROM access_log WHERE {where} AND request_time_ms IS NOT NULL AND path IS NOT NULL
+            GROUP BY path, bucket
+            """);
+        if (raw is not null) await read.ReadAsync(raw, row => Add(paths, row), ct);
+
+        var slicePaths = $"{SlicedPath.ValueCondition(parameters)} AND latency_count > 0 AND value IS NOT NULL";
+        var bounds = await SliceBoundsAsync(read, slicePaths, ct);
+        if (bounds is not null)
         {
-            var path = row.GetString(0);
-            if (!paths.TryGetValue(path, out var latency)) paths[path] = latency = new PathLatency();
-            latency.Histogram.Add(row, 1);
-            latency.Requests += Convert.ToInt64(row.GetValue(2));
-            latency.SumMs += Convert.ToInt64(row.GetValue(4));
-            latency.MaxMs = Math.Max(latency.MaxMs, Convert.ToInt64(row.GetValue(5)));
-        }, ct);
+            foreach (var (path, latency) in paths) Widen(bounds, ClientHash.Of(path), latency.P95Bucket);
+            var candidates = SlowestPathCandidates.Of(bounds, limit);
+            foreach (var path in paths.Keys.Where(p => !candidates.Contains(ClientHash.Of(p))).ToList()) paths.Remove(path);
+            var slices = read.SliceRows(SliceDimension.Paths, SliceRanks.Latency, where => $"""
+                SELECT value AS path, NULL AS bucket, latency_count AS count, histogram, latency_sum_ms AS sum_ms, latency_max_ms AS max_ms
+                FROM report_slice_value WHERE {where}{slicePaths}
+                  AND value_hash IN ({string.Join(", ", candidates.Select(c => c.ToString(CultureInfo.InvariantCulture)))})
+                """);
+            if (slices is not null && candidates.Count > 0) await read.ReadAsync(slices, row => Add(paths, row), ct);
+        }
 
         var rows = paths
             .Select(kv => (Path: kv.Key, Latency: kv.Value, P95: kv.Value.Histogram.P95 ?? 0))
             .OrderByDescending(p => p.P95).ThenBy(p => p.Path, StringComparer.Ordinal)
-            .Take(parameters.Limit ?? TopListReport.DefaultLimit)
+            .Take(limit)
             .Select(p => new object?[]
             {
                 p.Path, p.Latency.Requests, Math.Round((double)p.Latency.SumMs / p.Latency.Requests, 1),
@@ -55,11 +62,42 @@ public sealed class SlowestReport(ReportDatabase database) : IReport
         return new ReportTable(Columns, rows, read.Source) { Accuracy = accuracy };
     }
 
+    private static void Add(Dictionary<string, PathLatency> paths, System.Data.Common.DbDataReader row)
+    {
+        var path = row.GetString(0);
+        if (!paths.TryGetValue(path, out var latency)) paths[path] = latency = new PathLatency();
+        latency.Histogram.Add(row, 1);
+        latency.Requests += Convert.ToInt64(row.GetValue(2));
+        latency.SumMs += Convert.ToInt64(row.GetValue(4));
+        latency.MaxMs = Math.Max(latency.MaxMs, Convert.ToInt64(row.GetValue(5)));
+    }
+
+    /// <summary>
+    /// Per path key, the smallest and largest p95 bucket of its slice rows in the range (a row built before p95_bucket
+    /// existed counts as anywhere); null when no slice is read.
+    /// </summary>
+    private static async Task<Dictionary<ulong, (int Low, int High)>?> SliceBoundsAsync(SlicedRead read, string slicePaths, CancellationToken ct)
+    {
+        var sql = read.SliceRows(SliceDimension.Paths, SliceRanks.Latency, where => $"""
+            SELECT value_hash, MIN(COALESCE(p95_bucket, 0)), MAX(COALESCE(p95_bucket, {LatencyHistogram.BucketCount - 1}))
+            FROM report_slice_value WHERE {where}{slicePaths} GROUP BY value_hash
+            """);
+        if (sql is null) return null;
+        var bounds = new Dictionary<ulong, (int Low, int High)>();
+        await read.ReadAsync(sql, row => bounds[Convert.ToUInt64(row.GetValue(0))] = (Convert.ToInt32(row.GetValue(1)), Convert.ToInt32(row.GetValue(2))), ct);
+        return bounds;
+    }
+
+    private static void Widen(Dictionary<ulong, (int Low, int High)> bounds, ulong hash, int bucket) =>
+        bounds[hash] = bounds.TryGetValue(hash, out var b) ? (Math.Min(b.Low, bucket), Math.Max(b.High, bucket)) : (bucket, bucket);
+
     private sealed class PathLatency
     {
         public LatencyPercentiles Histogram { get; } = new();
         public long Requests { get; set; }
         public long SumMs { get; set; }
         public long MaxMs { get; set; }
+
+        public int P95Bucket => Histogram.P95Bucket!.Value;
     }
 }

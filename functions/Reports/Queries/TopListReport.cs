@@ -36,18 +36,16 @@ public sealed class TopListReport : IReport
     public async Task<ReportTable> RunAsync(ReportParameters parameters, CancellationToken ct)
     {
         var filter = new ReportFilter(parameters);
+        var limit = parameters.Limit ?? DefaultLimit;
         var pathOnValue = _dimension == SliceDimension.Paths ? SlicedPath.ValueCondition(parameters) : "";
         var slicesAnswer = parameters.Statuses.Count == 0 && (parameters.PathPrefix is null || _dimension == SliceDimension.Paths);
         await using var read = await SlicedRead.BeginAsync(_database, filter, slicesAnswer, ct);
-        var sums = await read.SumPerValueAsync(read.UnionAll(_dimension, SliceRanks.Requests,
-            where => $"SELECT value, requests, bytes, status_4xx, status_5xx FROM report_slice_value WHERE {where}{pathOnValue}",
-            where => $"""
-                SELECT {_dimension.KeyExpression} AS k, COUNT(*), SUM(COALESCE(bytes_sent, body_bytes)),
-                       SUM(status >= 400 AND status < 500), SUM(status >= 500 AND status < 600)
-                FROM access_log WHERE {where}{_dimension.KeyCondition} GROUP BY k
-                """), 4, ct);
+        var sums = await SlicedTopValues.ReadAsync(read, new TopValuesQuery(_dimension, SliceRanks.Requests,
+            ["requests", "bytes", "status_4xx", "status_5xx"], pathOnValue,
+            ["COUNT(*)", "SUM(COALESCE(bytes_sent, body_bytes))", "SUM(status >= 400 AND status < 500)", "SUM(status >= 500 AND status < 600)"], "",
+            "c0", limit), ct);
         var rows = sums.OrderByDescending(v => v.Value[0]).ThenBy(v => v.Key, SlicedRead.ValueOrder)
-            .Take(parameters.Limit ?? DefaultLimit)
+            .Take(limit)
             .Select(v => new object?[] { v.Key, v.Value[0], v.Value[1], v.Value[2], v.Value[3] })
             .ToList();
         var accuracy = await read.AccuracyAsync(_dimension, SliceRanks.Requests, ct);

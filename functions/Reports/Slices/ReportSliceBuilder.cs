@@ -36,9 +36,10 @@ public sealed class ReportSliceBuilder
     [
         ("dimension", r => r.Dimension), ("span_minutes", r => r.Slice.SpanMinutes), ("whole_site", r => r.WholeSite),
         ("slice_utc", r => r.Slice.StartUtc), ("vhost", r => r.Key.Vhost), ("host", r => r.Key.Host), ("row_no", r => r.RowNo), ("ranks", r => (int)r.Ranks),
-        ("value", r => r.Key.Value), ("requests", r => r.Value.Requests), ("bytes", r => r.Value.Bytes),
+        ("value", r => r.Key.Value), ("value_hash", r => r.Key.Value is null ? null : ClientHash.Of(r.Key.Value)), ("requests", r => r.Value.Requests), ("bytes", r => r.Value.Bytes),
         ("status_4xx", r => r.Value.Status4xx), ("status_5xx", r => r.Value.Status5xx), ("latency_count", r => r.Value.LatencyCount),
         ("latency_sum_ms", r => r.Value.LatencySumMs), ("latency_max_ms", r => r.Value.LatencyMaxMs), ("histogram", r => r.Value.PackHistogram()),
+        ("p95_bucket", r => r.Value.P95Bucket),
         ("dropped_max_requests", r => r.DroppedMaxRequests), ("dropped_max_errors", r => r.DroppedMaxErrors),
     ], "");
 

@@ -55,6 +55,9 @@ public sealed class SliceValue
     /// <summary>The 95th percentile request time; null without request times.</summary>
     public double? P95 => _buckets is null ? null : Dense().Percentile(0.95);
 
+    /// <summary>The histogram bucket holding the 95th percentile (report_slice_value.p95_bucket); null without request times.</summary>
+    public int? P95Bucket => _buckets is null ? null : Dense().PercentileBucket(0.95);
+
     private LatencyCounts Dense()
     {
         var counts = new LatencyCounts();

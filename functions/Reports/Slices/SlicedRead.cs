@@ -87,13 +87,15 @@ public sealed class SlicedRead : IAsyncDisposable
     /// WHERE over report_slice_value for <paramref name="dimension"/>'s values kept in <paramref name="ranking"/>,
     /// <paramref name="raw"/> the WHERE over access_log (every filter, the raw intervals); each must select the same columns.
     /// </summary>
-    public string UnionAll(SliceDimension dimension, SliceRanks ranking, Func<string, string> slices, Func<string, string> raw)
-    {
-        var parts = new List<string>();
-        if (_sliceRanges is not null) parts.Add(slices($"dimension = {dimension.Id} AND row_no > 0 AND (ranks & {(int)ranking}) <> 0 AND {_sliceRanges}"));
-        if (_rawRanges is not null) parts.Add(raw(_rawRanges));
-        return string.Join("\nUNION ALL\n", parts);
-    }
+    public string UnionAll(SliceDimension dimension, SliceRanks ranking, Func<string, string> slices, Func<string, string> raw) =>
+        string.Join("\nUNION ALL\n", new[] { SliceRows(dimension, ranking, slices), RawRows(raw) }.OfType<string>());
+
+    /// <summary><paramref name="slices"/> of the WHERE over the slice rows read (see <see cref="UnionAll"/>); null when no slice is read.</summary>
+    public string? SliceRows(SliceDimension dimension, SliceRanks ranking, Func<string, string> slices) =>
+        _sliceRanges is null ? null : slices($"dimension = {dimension.Id} AND row_no > 0 AND (ranks & {(int)ranking}) <> 0 AND {_sliceRanges}");
+
+    /// <summary><paramref name="raw"/> of the WHERE over the raw rows read (see <see cref="UnionAll"/>); null when none are.</summary>
+    public string? RawRows(Func<string, string> raw) => _rawRanges is null ? null : raw(_rawRanges);
 
     public Task ReadAsync(string sql, Action<System.Data.Common.DbDataReader> onRow, CancellationToken ct) =>
         _snapshot.ReadAsync(sql, _filter.Values, onRow, ct);
