@@ -28,10 +28,11 @@ namespace NginxPulse.Benchmarks;
 /// The top lists read report slices: after the rollup cases they are timed over raw rows (no slices yet), then every
 /// slice is built with <see cref="ReportSliceBuilder"/> (timed per slice) and they are timed again. <c>--realistic</c>
 /// rewrites paths, agents, referrers (and clients unless <c>clients</c> is given) with <see cref="RealisticCardinality"/>;
-/// <c>--toplists</c> skips the rollup and other raw-row cases; <c>--keep</c> leaves the database in place (for EXPLAIN and
+/// <c>--toplists</c> skips the rollup and other raw-row cases, <c>--no-raw-toplists</c> the top lists before their slices
+/// are built (tens of seconds each); <c>--keep</c> leaves the database in place (for EXPLAIN and
 /// SHOW STATUS on the same data).
 /// </remarks>
-internal sealed class ReportsBenchmark(string server, int rows, int runs, int clients, bool rollupsOnly, bool realistic, bool topListsOnly, bool keep = false)
+internal sealed class ReportsBenchmark(string server, int rows, int runs, int clients, bool rollupsOnly, bool realistic, bool topListsOnly, bool keep = false, bool skipRawTopLists = false)
 {
     private const int Chunk = 500_000;
     private readonly RealisticCardinality _realistic = new();
@@ -73,8 +74,11 @@ internal sealed class ReportsBenchmark(string server, int rows, int runs, int cl
             }
             if (!topListsOnly) await TimeReportsAsync(services, RollupCases().Concat(rollupsOnly ? [] : RawCases()), peer.P50, ct);
             if (rollupsOnly) return;
-            Console.WriteLine("-- top lists before their slices are built (raw rows, one timed call each):");
-            await TimeReportsAsync(services, SliceCases().Where(c => !c.Query.Any(q => q.Item1 == "from")), peer.P50, ct, once: true);
+            if (!skipRawTopLists)
+            {
+                Console.WriteLine("-- top lists before their slices are built (raw rows, one timed call each):");
+                await TimeReportsAsync(services, SliceCases().Where(c => !c.Query.Any(q => q.Item1 == "from")), peer.P50, ct, once: true);
+            }
             await BuildSlicesAsync(db, ct);
             Console.WriteLine("-- top lists from report slices:");
             await TimeReportsAsync(services, SliceCases(), peer.P50, ct);
