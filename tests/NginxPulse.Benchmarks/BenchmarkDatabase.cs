@@ -19,6 +19,14 @@ internal static class BenchmarkDatabase
         return cs;
     }
 
+    /// <summary>An existing database on the server (kept by an earlier run), migrated to the current schema.</summary>
+    public static async Task<string> MigrateAsync(string server, string name, CancellationToken ct)
+    {
+        var cs = new MySqlConnectionStringBuilder(server) { Database = name, DefaultCommandTimeout = 3600 }.ConnectionString;
+        await new SchemaMigrator(Factory(cs), NullLogger<SchemaMigrator>.Instance).MigrateAsync(ct);
+        return cs;
+    }
+
     public static Task DropAsync(string server, string cs, CancellationToken ct) =>
         ExecuteAsync(server, $"DROP DATABASE IF EXISTS `{new MySqlConnectionStringBuilder(cs).Database}`", ct);
 

@@ -30,9 +30,10 @@ namespace NginxPulse.Benchmarks;
 /// rewrites paths, agents, referrers (and clients unless <c>clients</c> is given) with <see cref="RealisticCardinality"/>;
 /// <c>--toplists</c> skips the rollup and other raw-row cases, <c>--no-raw-toplists</c> the top lists before their slices
 /// are built (tens of seconds each); <c>--keep</c> leaves the database in place (for EXPLAIN and
-/// SHOW STATUS on the same data).
+/// SHOW STATUS on the same data), <c>--reuse NAME</c> times a kept one again (migrated to the current schema; only the
+/// slices that are due are built, no visitor cases).
 /// </remarks>
-internal sealed class ReportsBenchmark(string server, int rows, int runs, int clients, bool rollupsOnly, bool realistic, bool topListsOnly, bool keep = false, bool skipRawTopLists = false)
+internal sealed class ReportsBenchmark(string server, int rows, int runs, int clients, bool rollupsOnly, bool realistic, bool topListsOnly, bool keep = false, bool skipRawTopLists = false, string? reuse = null)
 {
     private const int Chunk = 500_000;
     private readonly RealisticCardinality _realistic = new();
@@ -49,15 +50,17 @@ internal sealed class ReportsBenchmark(string server, int rows, int runs, int cl
 
     public async Task RunAsync(CancellationToken ct)
     {
-        var db = await BenchmarkDatabase.CreateAsync(server, "bench_reports", DateOnly.FromDateTime(Start), DateOnly.FromDateTime(Start.AddDays(1)), ct);
+        var db = reuse is null
+            ? await BenchmarkDatabase.CreateAsync(server, "bench_reports", DateOnly.FromDateTime(Start), DateOnly.FromDateTime(Start.AddDays(1)), ct)
+            : await BenchmarkDatabase.MigrateAsync(server, reuse, ct);
         try
         {
-            await LoadAsync(db, ct);
+            if (reuse is null) await LoadAsync(db, ct);
             await using var services = Services(db);
             var peer = await TimeAsync(RawRuns, () => CountDayAsync(db, ct));
             Console.WriteLine($"{"report",-34} {"p50 ms",9} {"p95 ms",9} {"runs",5}  {"p50 / peer",10}  source");
             Console.WriteLine($"{"peer: COUNT(*) of the day's rows",-34} {peer.P50,9:0.0} {peer.P95,9:0.0} {RawRuns,5}  {1,10:P0}  raw");
-            foreach (var (label, vhost, range) in VisitorCases())
+            foreach (var (label, vhost, range) in reuse is null ? VisitorCases() : [])
             {
                 var filter = new ReportFilter(new ReportParameters
                 {
@@ -85,7 +88,7 @@ internal sealed class ReportsBenchmark(string server, int rows, int runs, int cl
         }
         finally
         {
-            if (keep) Console.WriteLine($"kept the database: {db}");
+            if (keep || reuse is not null) Console.WriteLine($"kept the database: {new MySqlConnectionStringBuilder(db).Database}");
             else await BenchmarkDatabase.DropAsync(server, db, ct);
         }
     }

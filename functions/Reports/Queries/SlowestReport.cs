@@ -72,14 +72,11 @@ public sealed class SlowestReport(ReportDatabase database) : IReport
         latency.MaxMs = Math.Max(latency.MaxMs, Convert.ToInt64(row.GetValue(5)));
     }
 
-    /// <summary>
-    /// Per path key, the smallest and largest p95 bucket of its slice rows in the range (a row built before p95_bucket
-    /// existed counts as anywhere); null when no slice is read.
-    /// </summary>
+    /// <summary>Per path key, the smallest and largest p95 bucket of its slice rows in the range; null when no slice is read.</summary>
     private static async Task<Dictionary<ulong, (int Low, int High)>?> SliceBoundsAsync(SlicedRead read, string slicePaths, CancellationToken ct)
     {
         var sql = read.SliceRows(SliceDimension.Paths, SliceRanks.Latency, where => $"""
-            SELECT value_hash, MIN(COALESCE(p95_bucket, 0)), MAX(COALESCE(p95_bucket, {LatencyHistogram.BucketCount - 1}))
+            SELECT value_hash, MIN(p95_bucket), MAX(p95_bucket)
             FROM report_slice_value WHERE {where}{slicePaths} GROUP BY value_hash
             """);
         if (sql is null) return null;

@@ -23,8 +23,8 @@ public sealed record SliceBuildOutcome(bool Ran, IReadOnlyList<SliceId> Built, l
 /// <summary>
 /// Builds report slices from raw rows, oldest first and at most <see cref="ReportSlicesOptions.MaxSlicesPerRun"/> per
 /// run, under a MySQL named lock (a second builder skips). A slice is (re)built when its minute rollups count requests
-/// and it has no slice yet or one whose counted total differs (rows arrived after it was built). Hour slices keep the
-/// whole site and every vhost/host; 5-minute slices the whole site only, and not for hours MaintainStorage compacted
+/// and it has no slice yet or one whose counted total differs (rows arrived after it was built). Hour slices keep every
+/// <see cref="SliceScope"/> (the whole site, each vhost, each host, each vhost on each host); 5-minute slices the whole site only, and not for hours MaintainStorage compacted
 /// (their minutes are gone, so they could never be checked).
 /// </summary>
 public sealed class ReportSliceBuilder
@@ -34,7 +34,7 @@ public sealed class ReportSliceBuilder
 
     private static readonly MultiRowInsert<SliceRow> Insert = new("report_slice_value",
     [
-        ("dimension", r => r.Dimension), ("span_minutes", r => r.Slice.SpanMinutes), ("whole_site", r => r.WholeSite),
+        ("dimension", r => r.Dimension), ("span_minutes", r => r.Slice.SpanMinutes), ("scope", r => r.Scope.Id),
         ("slice_utc", r => r.Slice.StartUtc), ("vhost", r => r.Key.Vhost), ("host", r => r.Key.Host), ("row_no", r => r.RowNo), ("ranks", r => (int)r.Ranks),
         ("value", r => r.Key.Value), ("value_hash", r => r.Key.Value is null ? null : ClientHash.Of(r.Key.Value)), ("requests", r => r.Value.Requests), ("bytes", r => r.Value.Bytes),
         ("status_4xx", r => r.Value.Status4xx), ("status_5xx", r => r.Value.Status5xx), ("latency_count", r => r.Value.LatencyCount),
@@ -142,36 +142,39 @@ public sealed class ReportSliceBuilder
         var total = dimensions[SliceDimension.Statuses].Values.Sum(v => v.Requests);
         var rows = new List<SliceRow>();
         foreach (var (dimension, values) in dimensions)
-        {
-            if (slice.SpanMinutes == SliceId.Hour)
-                foreach (var scope in values.GroupBy(v => (v.Key.Vhost, v.Key.Host)))
-                    AddRows(rows, dimension, slice, wholeSite: false, scope.ToList());
-            var site = new Dictionary<SliceKey, SliceValue>();
-            foreach (var (key, value) in values)
-            {
-                var siteKey = new SliceKey("", "", key.Value);
-                if (!site.TryGetValue(siteKey, out var sums)) site[siteKey] = sums = new SliceValue();
-                sums.Add(value);
-            }
-            AddRows(rows, dimension, slice, wholeSite: true, site);
-        }
+            foreach (var scope in slice.SpanMinutes == SliceId.Hour ? SliceScope.All : [SliceScope.Site])
+                foreach (var kept in Sum(values, scope).GroupBy(v => (v.Key.Vhost, v.Key.Host)))
+                    AddRows(rows, dimension, slice, scope, kept.ToList());
         await WriteAsync(slice, total, rows, ct);
         _logger.LogInformation("Built report slice {Span} min from {Start:o}: {Requests} requests, {Rows} rows, {Ms} ms",
             slice.SpanMinutes, slice.StartUtc, total, rows.Count, watch.ElapsedMilliseconds);
         return rows.Count;
     }
 
-    private void AddRows(List<SliceRow> rows, SliceDimension dimension, SliceId slice, bool wholeSite, IReadOnlyCollection<KeyValuePair<SliceKey, SliceValue>> values)
+    /// <summary>The values per vhost and host summed into the scope's keys (its vhost and host, '' for what it leaves out).</summary>
+    private static Dictionary<SliceKey, SliceValue> Sum(Dictionary<SliceKey, SliceValue> values, SliceScope scope)
+    {
+        if (scope == SliceScope.VhostAndHost) return values;
+        var sums = new Dictionary<SliceKey, SliceValue>();
+        foreach (var (key, value) in values)
+        {
+            var scoped = scope.KeyOf(key);
+            if (!sums.TryGetValue(scoped, out var sum)) sums[scoped] = sum = new SliceValue();
+            sum.Add(value);
+        }
+        return sums;
+    }
+
+    private void AddRows(List<SliceRow> rows, SliceDimension dimension, SliceId slice, SliceScope scope, IReadOnlyCollection<KeyValuePair<SliceKey, SliceValue>> values)
     {
         // Status codes are few (three digits): never capped, so the statuses report is always exact.
         var top = SliceTopValues.Of(values, dimension == SliceDimension.Statuses ? int.MaxValue : _options.TopValues, dimension.HasLatency);
         var rowNo = 0;
         foreach (var (key, value, ranks) in top.Kept)
-            rows.Add(new SliceRow(dimension.Id, slice, wholeSite, key, ++rowNo, ranks, value, 0, 0));
+            rows.Add(new SliceRow(dimension.Id, slice, scope, key, ++rowNo, ranks, value, 0, 0));
         if (top.Rest is { } rest)
         {
-            var scope = values.First().Key;
-            rows.Add(new SliceRow(dimension.Id, slice, wholeSite, scope with { Value = null }, 0, 0, rest, top.DroppedMaxRequests, top.DroppedMaxErrors));
+            rows.Add(new SliceRow(dimension.Id, slice, scope, values.First().Key with { Value = null }, 0, 0, rest, top.DroppedMaxRequests, top.DroppedMaxErrors));
         }
     }
 
@@ -179,9 +182,8 @@ public sealed class ReportSliceBuilder
     {
         await using var connection = await _connections.OpenAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, ct);
-        var dimensions = string.Join(", ", SliceDimension.All.Select(d => d.Id.ToString(CultureInfo.InvariantCulture)));
         await using (var delete = new MySqlCommand($"""
-            DELETE FROM report_slice_value WHERE dimension IN ({dimensions}) AND span_minutes = @span AND whole_site IN (0, 1) AND slice_utc = @slice;
+            DELETE FROM report_slice_value WHERE slice_utc = @slice AND span_minutes = @span;
             INSERT INTO report_slice (span_minutes, slice_utc, requests, built_utc) VALUES (@span, @slice, @requests, @built)
             ON DUPLICATE KEY UPDATE requests = VALUES(requests), built_utc = VALUES(built_utc)
             """, connection, transaction))
@@ -202,5 +204,5 @@ public sealed class ReportSliceBuilder
         await transaction.CommitAsync(ct);
     }
 
-    private sealed record SliceRow(int Dimension, SliceId Slice, bool WholeSite, SliceKey Key, int RowNo, SliceRanks Ranks, SliceValue Value, long DroppedMaxRequests, long DroppedMaxErrors);
+    private sealed record SliceRow(int Dimension, SliceId Slice, SliceScope Scope, SliceKey Key, int RowNo, SliceRanks Ranks, SliceValue Value, long DroppedMaxRequests, long DroppedMaxErrors);
 }

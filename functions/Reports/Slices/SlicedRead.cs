@@ -31,7 +31,11 @@ public sealed class SlicedRead : IAsyncDisposable
                 filter.Add($"@slices_to_{i}", to);
                 ranges.Add($"(span_minutes = {span} AND slice_utc >= @slices_from_{i} AND slice_utc < @slices_to_{i})");
             }
-            _sliceRanges = $"whole_site = {(filter.ScopeCondition.Length == 0 ? 1 : 0)} AND ({string.Join(" OR ", ranges)}){filter.ScopeCondition}";
+            var parameters = filter.Parameters;
+            var scope = SliceScope.Of(parameters.Vhost is not null, parameters.Host is not null);
+            // The scope's rows only: a filtered vhost or host, '' where the scope sums over them.
+            _sliceRanges = $"scope = {scope.Id} AND vhost = {(scope.ByVhost ? "@vhost" : "''")} AND host = {(scope.ByHost ? "@host" : "''")} " +
+                $"AND ({string.Join(" OR ", ranges)})";
         }
         if (raw.Count > 0)
         {

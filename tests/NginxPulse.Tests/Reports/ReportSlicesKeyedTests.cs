@@ -13,7 +13,7 @@ namespace NginxPulse.Tests.Reports;
 /// The top lists over report slices sum and rank values by their 64-bit key in SQL and read the winners' values
 /// afterwards; slowest reads only the histograms of the paths that can still rank. These prove the answers stay the
 /// ones of summing every value: long values (wider than MariaDB's 512-character in-memory grouping) next to short
-/// ones, ties at the cut, raw rows at the edges, keys that collide, and rows without a stored p95 bucket.
+/// ones, ties at the cut, raw rows at the edges, keys that collide, and slices emptied by migration 0051.
 /// </summary>
 public sealed class ReportSlicesKeyedTests
 {
@@ -130,20 +130,25 @@ public sealed class ReportSlicesKeyedTests
     }
 
     [Fact]
-    public async Task Slowest_stays_exact_when_slice_rows_have_no_p95_bucket_and_the_migration_back_fills_the_keys_when_run_again()
+    public async Task Migration_0051_run_again_empties_the_slices_reports_read_raw_rows_until_the_builder_has_rebuilt_them()
     {
         await using var harness = await ReportsHarness.WithRecordsAsync(Traffic());
         var raw = await AnswersAsync(harness, Cases(WholeHour, Unaligned));
-        await Builder(harness).RunAsync(CancellationToken.None);
-        Assert.Equal(0, await harness.Database.ScalarAsync("SELECT COUNT(*) FROM report_slice_value WHERE dimension = 1 AND latency_count > 0 AND p95_bucket IS NULL"));
+        var builder = Builder(harness);
+        await builder.RunAsync(CancellationToken.None);
+        Assert.Equal(0, await harness.Database.ScalarAsync("SELECT COUNT(*) FROM report_slice_value WHERE (latency_count > 0) <> (p95_bucket IS NOT NULL) OR (value IS NULL) <> (value_hash IS NULL)"));
 
-        // Rows as migration 0051 leaves the slices built before it: keys back-filled in SQL, p95 buckets unknown.
-        await harness.Database.ExecuteAsync("UPDATE report_slice_value SET value_hash = NULL");
         await harness.Database.ExecuteAsync(SchemaMigrator.Embedded().Single(m => m.Version == 51).Sql);
 
-        Assert.Equal(0, await harness.Database.ScalarAsync("SELECT COUNT(*) FROM report_slice_value WHERE p95_bucket IS NOT NULL OR (value IS NOT NULL) <> (value_hash IS NOT NULL)"));
+        Assert.Equal((0L, 0L), (await harness.Database.ScalarAsync("SELECT COUNT(*) FROM report_slice"), await harness.Database.ScalarAsync("SELECT COUNT(*) FROM report_slice_value")));
+        var meanwhile = await AnswersAsync(harness, Cases(WholeHour, Unaligned));
+        AssertSameRows(raw, meanwhile);
+        Assert.All(meanwhile.Values, a => Assert.Equal("raw", a.Source));
+        Assert.NotEmpty(await builder.DueSlicesAsync(CancellationToken.None));
+        await builder.RunAsync(CancellationToken.None);
+        var rebuilt = await AnswersAsync(harness, Cases(WholeHour, Unaligned));
+        AssertSameRows(raw, rebuilt);
         Assert.Equal((long)(ClientHash.Of(Long1) >> 1), await harness.Database.ScalarAsync($"SELECT MIN(value_hash) >> 1 FROM report_slice_value WHERE value = '{Long1}'"));
-        AssertSameRows(raw, await AnswersAsync(harness, Cases(WholeHour, Unaligned)));
     }
 
     [Fact]

@@ -102,6 +102,29 @@ public sealed class ReportSlicesTests
     }
 
     [Fact]
+    public async Task Hour_slices_keep_each_vhost_and_each_host_summed_over_the_others_so_a_filter_reads_its_own_scope()
+    {
+        await using var harness = await ReportsHarness.WithRecordsAsync(Traffic());
+        (string, string)[][] filters = [[("vhost", KnownTraffic.Www)], [("host", "web-01")], [("vhost", KnownTraffic.Www), ("host", "web-02")]];
+        var cases = (from report in Reports from filter in filters select (report, ((string, string)[])[.. Range("13:00", "16:00"), .. filter])).ToList();
+        var raw = new List<(string Json, string Csv, string Source, string Exact)>();
+        foreach (var (report, query) in cases) raw.Add(await AnswerAsync(harness, report, query));
+
+        await Builder(harness).RunAsync(CancellationToken.None);
+
+        Assert.Equal(4, await harness.Database.ScalarAsync("SELECT COUNT(DISTINCT scope) FROM report_slice_value WHERE span_minutes = 60"));
+        Assert.Equal(1, await harness.Database.ScalarAsync("SELECT MIN(scope) * MAX(scope) FROM report_slice_value WHERE span_minutes = 5"));
+        // Without the rows per vhost on each host, a vhost or a host alone still answers from its own scope.
+        await harness.Database.ExecuteAsync("DELETE FROM report_slice_value WHERE scope = 0");
+        for (var i = 0; i < cases.Count; i++)
+        {
+            if (cases[i].Item2.Count(q => q.Item1 is "vhost" or "host") == 2) continue;
+            var sliced = await AnswerAsync(harness, cases[i].report, cases[i].Item2);
+            Assert.Equal(("rollup", raw[i].Json, raw[i].Csv), (sliced.Source, sliced.Json, sliced.Csv));
+        }
+    }
+
+    [Fact]
     public async Task A_row_stored_after_its_slice_was_built_is_counted_from_raw_rows_at_once_and_from_the_rebuilt_slice_after_the_next_run()
     {
         await using var harness = await ReportsHarness.WithRecordsAsync(Traffic());
