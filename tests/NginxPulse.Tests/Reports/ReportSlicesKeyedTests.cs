@@ -28,8 +28,9 @@ public sealed class ReportSlicesKeyedTests
 
     /// <summary>
     /// Within 13:57-15:03: "/a" 7 requests (one at an edge), the two long paths and "/y" 4 each (tied), "/z-edge" 4
-    /// (3 at the edges); outside the range "/y" has 5 more. Every request is a 5xx (errors rank alike); request times
-    /// differ per path and hour so the p95 ranks of the parts differ from the whole's.
+    /// (3 at the edges), "/only-at-the-edges" 5 (no slice read holds it: its value comes from raw rows); outside the
+    /// range "/y" has 5 more. Every request is a 5xx (errors rank alike); request times differ per path and hour so the
+    /// p95 ranks of the parts differ from the whole's.
     /// </summary>
     private static List<AccessRecord> Traffic()
     {
@@ -48,6 +49,7 @@ public sealed class ReportSlicesKeyedTests
         Add("/z-edge", Hour.AddMinutes(61), 2500);
         Add("/z-edge", Hour.AddMinutes(62), 2500);
         for (var i = 0; i < 5; i++) Add("/y", Hour.AddMinutes(-10 + 76 * (i % 2)).AddSeconds(i), 7000);
+        for (var i = 0; i < 5; i++) Add("/only-at-the-edges", Hour.AddMinutes(i % 2 == 0 ? -1 : 61).AddSeconds(i), 3000);
         return records;
     }
 
@@ -107,9 +109,9 @@ public sealed class ReportSlicesKeyedTests
         Assert.All(sliced.Where(a => a.Key.Contains("13:57", StringComparison.Ordinal)), a => Assert.Equal("mixed", a.Value.Source));
         Assert.All(sliced.Where(a => !a.Key.Contains("13:57", StringComparison.Ordinal)), a => Assert.Equal("rollup", a.Value.Source));
         // The cut falls inside a tie of four: the smallest values win, the long ones first ("/x..." < "/y" < "/z-edge").
-        var paths = JsonDocument.Parse(sliced[$"paths from=2026-11-21T13:57:00Z&to=2026-11-21T15:03:00Z&limit=3"].Json).RootElement
+        var paths = JsonDocument.Parse(sliced[$"paths from=2026-11-21T13:57:00Z&to=2026-11-21T15:03:00Z&limit=4"].Json).RootElement
             .EnumerateArray().Select(r => (r.GetProperty("path").GetString(), r.GetProperty("requests").GetInt64())).ToList();
-        Assert.Equal([("/a", 7L), (Long1, 4L), (Long2, 4L)], paths);
+        Assert.Equal([("/a", 7L), ("/only-at-the-edges", 5L), (Long1, 4L), (Long2, 4L)], paths);
     }
 
     [Fact]
