@@ -24,9 +24,6 @@ public sealed class LatencyPercentiles
     public double? P95 => Percentile(0.95);
     public double? P99 => Percentile(0.99);
 
-    /// <summary>The histogram bucket holding the 95th percentile; null without counts.</summary>
-    public int? P95Bucket => _counts.PercentileBucket(0.95);
-
     /// <summary>Rounded to 0.1 ms: the buckets are not more precise than that anyway.</summary>
     public double? Percentile(double q) => _counts.Percentile(q) is { } value ? Math.Round(value, 1) : null;
 }

@@ -8,9 +8,9 @@ namespace NginxPulse.Functions.Reports.Queries;
 /// <summary>
 /// Paths by their 95th-percentile request time, slowest first: the paths report slices' histograms where valid, and
 /// the raw rows grouped into the same histogram buckets for the rest, so a path's percentiles are computed exactly like
-/// the summary's. A status filter needs raw rows throughout. Only the histograms of the paths that can still rank are
-/// read from the slices: each slice row stores the bucket of its p95, a path's p95 over the range lies between the
-/// smallest and the largest bucket of its parts (<see cref="SlowestPathCandidates"/>).
+/// the summary's. A status filter needs raw rows throughout. When slices answer for the whole range, only the
+/// histograms of the paths that can still rank are read: each slice row stores the bucket of its p95, and a path's p95
+/// over the range lies between the smallest and the largest bucket of its parts (<see cref="SlowestPathCandidates"/>).
 /// </summary>
 public sealed class SlowestReport(ReportDatabase database) : IReport
 {
@@ -34,19 +34,14 @@ public sealed class SlowestReport(ReportDatabase database) : IReport
         if (raw is not null) await read.ReadAsync(raw, row => Add(paths, row), ct);
 
         var slicePaths = $"{SlicedPath.ValueCondition(parameters)} AND latency_count > 0 AND value IS NOT NULL";
-        var bounds = await SliceBoundsAsync(read, slicePaths, ct);
-        if (bounds is not null)
-        {
-            foreach (var (path, latency) in paths) Widen(bounds, ClientHash.Of(path), latency.P95Bucket);
-            var candidates = SlowestPathCandidates.Of(bounds, limit);
-            foreach (var path in paths.Keys.Where(p => !candidates.Contains(ClientHash.Of(p))).ToList()) paths.Remove(path);
-            var slices = read.SliceRows(SliceDimension.Paths, SliceRanks.Latency, where => $"""
-                SELECT value AS path, NULL AS bucket, latency_count AS count, histogram, latency_sum_ms AS sum_ms, latency_max_ms AS max_ms
-                FROM report_slice_value WHERE {where}{slicePaths}
-                  AND value_hash IN ({string.Join(", ", candidates.Select(c => c.ToString(CultureInfo.InvariantCulture)))})
-                """);
-            if (slices is not null && candidates.Count > 0) await read.ReadAsync(slices, row => Add(paths, row), ct);
-        }
+        // With raw rows in the range, pruning costs more than it saves (measured): every raw path becomes a part, and
+        // the rare slow paths of the raw minutes are candidates whatever the slices say.
+        var candidates = read.Source == ReportSource.Rollup ? SlowestPathCandidates.Of(await SliceBoundsAsync(read, slicePaths, ct), limit) : null;
+        var slices = read.SliceRows(SliceDimension.Paths, SliceRanks.Latency, where => $"""
+            SELECT value AS path, NULL AS bucket, latency_count AS count, histogram, latency_sum_ms AS sum_ms, latency_max_ms AS max_ms
+            FROM report_slice_value WHERE {where}{slicePaths}{(candidates is null ? "" : $" AND value_hash IN ({string.Join(", ", candidates.Select(c => c.ToString(CultureInfo.InvariantCulture)))})")}
+            """);
+        if (slices is not null && candidates is not { Count: 0 }) await read.ReadAsync(slices, row => Add(paths, row), ct);
 
         var rows = paths
             .Select(kv => (Path: kv.Key, Latency: kv.Value, P95: kv.Value.Histogram.P95 ?? 0))
@@ -72,21 +67,17 @@ public sealed class SlowestReport(ReportDatabase database) : IReport
         latency.MaxMs = Math.Max(latency.MaxMs, Convert.ToInt64(row.GetValue(5)));
     }
 
-    /// <summary>Per path key, the smallest and largest p95 bucket of its slice rows in the range; null when no slice is read.</summary>
-    private static async Task<Dictionary<ulong, (int Low, int High)>?> SliceBoundsAsync(SlicedRead read, string slicePaths, CancellationToken ct)
+    /// <summary>Per path key, the smallest and largest p95 bucket of its slice rows in the range (slices only).</summary>
+    private static async Task<Dictionary<ulong, (int Low, int High)>> SliceBoundsAsync(SlicedRead read, string slicePaths, CancellationToken ct)
     {
-        var sql = read.SliceRows(SliceDimension.Paths, SliceRanks.Latency, where => $"""
-            SELECT value_hash, MIN(p95_bucket), MAX(p95_bucket)
-            FROM report_slice_value WHERE {where}{slicePaths} GROUP BY value_hash
-            """);
-        if (sql is null) return null;
         var bounds = new Dictionary<ulong, (int Low, int High)>();
-        await read.ReadAsync(sql, row => bounds[Convert.ToUInt64(row.GetValue(0))] = (Convert.ToInt32(row.GetValue(1)), Convert.ToInt32(row.GetValue(2))), ct);
+        var sql = read.SliceRows(SliceDimension.Paths, SliceRanks.Latency, where => $"""
+            SELECT value_hash, MIN(p95_bucket), MAX(p95_bucket) FROM report_slice_value WHERE {where}{slicePaths} GROUP BY value_hash
+            """);
+        if (sql is not null)
+            await read.ReadAsync(sql, row => bounds[Convert.ToUInt64(row.GetValue(0))] = (Convert.ToInt32(row.GetValue(1)), Convert.ToInt32(row.GetValue(2))), ct);
         return bounds;
     }
-
-    private static void Widen(Dictionary<ulong, (int Low, int High)> bounds, ulong hash, int bucket) =>
-        bounds[hash] = bounds.TryGetValue(hash, out var b) ? (Math.Min(b.Low, bucket), Math.Max(b.High, bucket)) : (bucket, bucket);
 
     private sealed class PathLatency
     {
@@ -94,7 +85,5 @@ public sealed class SlowestReport(ReportDatabase database) : IReport
         public long Requests { get; set; }
         public long SumMs { get; set; }
         public long MaxMs { get; set; }
-
-        public int P95Bucket => Histogram.P95Bucket!.Value;
     }
 }
