@@ -15,3 +15,12 @@ namespace NginxPulse.Shipper;
 [JsonSerializable(typeof(List<InputOptions>))]
 [JsonSerializable(typeof(Runtime.RestartOnlySettings))]
 internal sealed partial class ShipperJsonContext : JsonSerializerContext;
+
+/// <summary>
+/// The registry's writer, saved at every exit (the end of every backfill): serialization-only code, without the
+/// property metadata a reader needs, is a fraction of the JIT work on the stop path. Same JSON as
+/// <see cref="ShipperJsonContext"/> writes.
+/// </summary>
+[JsonSourceGenerationOptions(WriteIndented = true, GenerationMode = JsonSourceGenerationMode.Serialization)]
+[JsonSerializable(typeof(RegistryDocument))]
+internal sealed partial class RegistryWriterJsonContext : JsonSerializerContext;
