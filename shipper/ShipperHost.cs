@@ -72,7 +72,9 @@ public static class ShipperHost
         services.AddSingleton<PrometheusText>();
         services.AddSingleton(sp => new BackfillProgress(sp.GetRequiredService<LogShipper>(), sp.GetRequiredService<ShipperMetrics>(), progressOutput));
         services.AddHostedService<ShipperService>();
-        services.AddHostedService<ConfigurationReloader>();
+        // A backfill ships the files it was given with the settings it started with: watching the configuration
+        // would only cost start-up time.
+        if (!mode.IsBackfill) services.AddHostedService<ConfigurationReloader>();
         services.AddHostedService<MetricsEndpoint>();
         services.AddHostedService<StatsLogger>();
 

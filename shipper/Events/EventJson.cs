@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Buffers.Text;
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
@@ -45,6 +46,7 @@ public sealed class EventJson
     }
 
     /// <summary>Appends the event of the line at [<paramref name="offset"/>, <paramref name="end"/>) of the file to the batch.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // per line or batch: optimised from the first call, no tier-0 phase at the start of a backfill
     public void Write(string path, Input input, long offset, long end, ReadOnlySpan<byte> line, bool truncated, DateTime readTimeUtc)
     {
         if (!ReferenceEquals(path, prefixPath) || !ReferenceEquals(input, prefixInput)) EncodePrefix(path, input);

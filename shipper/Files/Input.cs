@@ -7,6 +7,9 @@ namespace NginxPulse.Shipper.Files;
 /// <summary>An input as it runs: its globs and what it puts into each event, with the constant JSON pre-encoded.</summary>
 public sealed class Input
 {
+    private readonly InputOptions options;
+    private string? signature;
+
     public Input(InputOptions options, string defaultTopic)
     {
         Name = options.DisplayName;
@@ -18,7 +21,7 @@ public sealed class Input
         MaxLineBytes = options.MaxLineBytes;
         Tags = options.Tags.Select(t => JsonEncodedText.Encode(t, EventJson.Encoder)).ToArray();
         Fields = options.Fields.Select(f => (JsonEncodedText.Encode(f.Key, EventJson.Encoder), JsonEncodedText.Encode(f.Value, EventJson.Encoder))).ToArray();
-        Signature = JsonSerializer.Serialize(options, ShipperJsonContext.Default.InputOptions);
+        this.options = options;
     }
 
     public string Name { get; }
@@ -30,6 +33,9 @@ public sealed class Input
     public JsonEncodedText[] Tags { get; }
     public (JsonEncodedText Name, JsonEncodedText Value)[] Fields { get; }
 
-    /// <summary>Equal for two inputs configured alike; a reload keeps an input whose signature did not change.</summary>
-    public string Signature { get; }
+    /// <summary>
+    /// Equal for two inputs configured alike; a reload keeps an input whose signature did not change. Built when first
+    /// asked for: a backfill never needs it.
+    /// </summary>
+    public string Signature => signature ??= JsonSerializer.Serialize(options, ShipperJsonContext.Default.InputOptions);
 }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using NginxPulse.Shipper.Registry;
 
 namespace NginxPulse.Shipper.Kafka;
@@ -15,6 +16,7 @@ internal sealed class InFlightLines
     private int used;
 
     /// <summary>Takes a slot for each of the lines <paramref name="firstSequence"/>, +1, … of <paramref name="tracker"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // per line or batch: optimised from the first call, no tier-0 phase at the start of a backfill
     public void Add(AckTracker tracker, long firstSequence, Span<int> taken)
     {
         lock (gate)
@@ -41,6 +43,7 @@ internal sealed class InFlightLines
     }
 
     /// <summary>Frees the slots and writes what each held to <paramref name="held"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // per line or batch: optimised from the first call, no tier-0 phase at the start of a backfill
     public void Remove(ReadOnlySpan<int> freed, Span<(AckTracker Tracker, long Sequence)> held)
     {
         lock (gate)

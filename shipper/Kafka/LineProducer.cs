@@ -107,6 +107,7 @@ public sealed class LineProducer : IDisposable, IProducerEvents
         return count;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // per line or batch: optimised from the first call, no tier-0 phase at the start of a backfill
     private unsafe void Register(EventBatch batch, int from, int count, AckTracker tracker, RdKafka.Message[] messages)
     {
         Span<int> slots = stackalloc int[count];   // at most EventBatch.MaxLines
@@ -128,6 +129,7 @@ public sealed class LineProducer : IDisposable, IProducerEvents
     /// Produces the messages; returns how many librdkafka's full queue refused, moved to the front of
     /// <paramref name="messages"/> for the next try. Any other refusal is handled like a failed delivery.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // per line or batch: optimised from the first call, no tier-0 phase at the start of a backfill
     private unsafe int TryProduce(string topic, Span<RdKafka.Message> messages)
     {
         producer.ProduceBatch(topic, messages, Key);
@@ -155,6 +157,7 @@ public sealed class LineProducer : IDisposable, IProducerEvents
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // per line or batch: optimised from the first call, no tier-0 phase at the start of a backfill
     void IProducerEvents.Delivered(ReadOnlySpan<DeliveryReport> reports)
     {
         if (deliveredSlots.Length < reports.Length)

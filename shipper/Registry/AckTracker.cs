@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace NginxPulse.Shipper.Registry;
 
 /// <summary>
@@ -19,6 +21,7 @@ public sealed class AckTracker(long startOffset)
     public int InFlight { get { lock (gate) return (int)(tail - head); } }
 
     /// <summary>Registers lines ending (exclusive) at <paramref name="lineEnds"/>, in file order; returns the first one's sequence number (the others follow).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // per line or batch: optimised from the first call, no tier-0 phase at the start of a backfill
     public long Add(ReadOnlySpan<long> lineEnds)
     {
         lock (gate)
@@ -38,6 +41,7 @@ public sealed class AckTracker(long startOffset)
 
     public void Complete(long sequence) => Complete([sequence]);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // per line or batch: optimised from the first call, no tier-0 phase at the start of a backfill
     public void Complete(ReadOnlySpan<long> sequences)
     {
         lock (gate)

@@ -71,7 +71,7 @@ public sealed class RegistryFile(string path, ILogger logger)
     }
 
     public static byte[] Serialize(IEnumerable<RegistryEntry> entries) =>
-        JsonSerializer.SerializeToUtf8Bytes(new RegistryDocument(CurrentVersion, DateTime.UtcNow, entries.OrderBy(e => e.Path, StringComparer.Ordinal).ThenBy(e => e.FileId, StringComparer.Ordinal).ToList()), ShipperJsonContext.Default.RegistryDocument);
+        JsonSerializer.SerializeToUtf8Bytes(new RegistryDocument(CurrentVersion, DateTime.UtcNow, entries.OrderBy(e => e.Path, StringComparer.Ordinal).ThenBy(e => e.FileId, StringComparer.Ordinal).ToList()), RegistryWriterJsonContext.Default.RegistryDocument);
 
     // The rename is durable only once the directory entry is on disk.
     private static void SyncDirectory(string directory)

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -9,9 +10,10 @@ namespace NginxPulse.Shipper.Runtime;
 /// <summary>
 /// Applies a changed configuration file without a restart: inputs are added, removed or changed in place (files
 /// keep their identities and offsets). A configuration that does not validate is rejected with the reason and the
-/// running one stays. Kafka, registry and metrics settings are read at start-up only.
+/// running one stays. Kafka, registry and metrics settings are read at start-up only. Tailing only: a backfill ships
+/// the files it was given with the settings it started with.
 /// </summary>
-public sealed class ConfigurationReloader(IConfiguration configuration, ConfigurationLoadErrors loadErrors, ShipperOptions running, ShipperMode mode,
+public sealed class ConfigurationReloader(IConfiguration configuration, ConfigurationLoadErrors loadErrors, ShipperOptions running,
     LogShipper shipper, ILogger<ConfigurationReloader> logger) : IHostedService, IDisposable
 {
     private IDisposable? subscription;
@@ -20,7 +22,7 @@ public sealed class ConfigurationReloader(IConfiguration configuration, Configur
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        if (!mode.IsBackfill) subscription = ChangeToken.OnChange(configuration.GetReloadToken, Reload);
+        subscription = ChangeToken.OnChange(configuration.GetReloadToken, Reload);
         return Task.CompletedTask;
     }
 
@@ -56,10 +58,9 @@ public sealed class ConfigurationReloader(IConfiguration configuration, Configur
         }
     }
 
-    private static string Describe(ShipperOptions o) => System.Text.Json.JsonSerializer.Serialize(o.Inputs);
+    private static string Describe(ShipperOptions o) => JsonSerializer.Serialize(o.Inputs, ShipperJsonContext.Default.ListInputOptions);
 
-    private static string RestartOnly(ShipperOptions o) =>
-        System.Text.Json.JsonSerializer.Serialize(new { o.Host, o.Kafka, o.Registry, o.Metrics, o.ScanInterval, o.PollInterval, o.CloseRenamedAfter, o.DeletedFileGrace, o.FingerprintBytes, o.StatsInterval });
+    private static string RestartOnly(ShipperOptions o) => JsonSerializer.Serialize(RestartOnlySettings.Of(o), ShipperJsonContext.Default.RestartOnlySettings);
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
@@ -76,4 +77,12 @@ public sealed class ConfigurationLoadErrors
     public void Record(string message) => Interlocked.Exchange(ref last, message);
 
     public string? TakeLast() => Interlocked.Exchange(ref last, null);
+}
+
+/// <summary>Every setting outside Inputs: a change to any of them takes effect at the next restart.</summary>
+internal sealed record RestartOnlySettings(string Host, KafkaOptions Kafka, RegistryOptions Registry, MetricsOptions Metrics, TimeSpan ScanInterval,
+    TimeSpan PollInterval, TimeSpan CloseRenamedAfter, TimeSpan DeletedFileGrace, int FingerprintBytes, TimeSpan StatsInterval)
+{
+    public static RestartOnlySettings Of(ShipperOptions o) =>
+        new(o.Host, o.Kafka, o.Registry, o.Metrics, o.ScanInterval, o.PollInterval, o.CloseRenamedAfter, o.DeletedFileGrace, o.FingerprintBytes, o.StatsInterval);
 }

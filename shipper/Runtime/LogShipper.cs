@@ -22,7 +22,7 @@ public sealed class LogShipper : IAsyncDisposable
     private readonly ILogger<LogShipper> logger;
     private readonly TailContext context;
     private readonly ConcurrentDictionary<(ulong Device, ulong Inode), FileTail> tails = new();
-    private readonly HashSet<string> startupInputs;
+    private readonly Input[] startupInputs;
     private readonly HashSet<string> scannedInputs = new(StringComparer.Ordinal);
     private readonly Lock scanning = new();
     private readonly HashSet<string> unreadable = new(StringComparer.Ordinal);
@@ -36,7 +36,7 @@ public sealed class LogShipper : IAsyncDisposable
         this.logger = logger;
         context = new TailContext(options, JsonEncodedText.Encode(options.Host, EventJson.Encoder), producer, metrics, logger);
         inputs = BuildInputs(options.Inputs);
-        startupInputs = inputs.Select(i => i.Signature).ToHashSet(StringComparer.Ordinal);
+        startupInputs = inputs;
     }
 
     public IReadOnlyList<Input> Inputs => inputs;
@@ -103,7 +103,7 @@ public sealed class LogShipper : IAsyncDisposable
                 var firstScan = scannedInputs.Add(input.Signature);
                 // Files an input finds on its first scan start at StartAt — unless the registry was restored and the
                 // input ran before, in which case an unknown file was created while the agent was down.
-                var unknownStart = firstScan && !(registry.Outcome == RegistryLoadOutcome.Restored && startupInputs.Contains(input.Signature))
+                var unknownStart = firstScan && !(registry.Outcome == RegistryLoadOutcome.Restored && startupInputs.Any(i => i.Signature == input.Signature))
                     ? input.StartAt : StartPosition.Beginning;
                 foreach (var path in input.Glob.Expand())
                 {

@@ -54,4 +54,24 @@ public sealed class ReloadTests : ShipperTest
         LogLines.Append(a, 11, 20);
         await Broker.AssertExactlyOnceAsync(20);
     }
+
+    [Fact]
+    public async Task A_change_outside_inputs_is_logged_as_taking_effect_at_the_next_restart_and_an_inputs_change_is_not()
+    {
+        const string restartNeeded = "Configuration change outside Inputs";
+        var a = AccessLog;
+        await using var shipper = await StartShippingAsync(10);
+
+        Setup.FirstInput["Tags"] = new JsonArray("edge");
+        Setup.WriteConfig();
+        await Eventually.TrueAsync(() => shipper.Log.Has(LogLevel.Information, "Configuration reloaded"), Deadline, "the inputs change to be applied");
+        Assert.False(shipper.Log.Has(LogLevel.Warning, restartNeeded));
+
+        Setup.Config["Kafka"]!["Properties"]!["linger.ms"] = "7";
+        Setup.WriteConfig();
+        await Eventually.TrueAsync(() => shipper.Log.Has(LogLevel.Warning, restartNeeded), Deadline, "the restart warning");
+
+        LogLines.Append(a, 11, 20);
+        await Broker.AssertExactlyOnceAsync(20);
+    }
 }

@@ -40,7 +40,7 @@ public static class ExitingRun
         if (exit != 0) throw new InvalidOperationException($"{name} exited with {exit}: {child.Output}");
         var count = probe.Count(topic);
         if (count != lines) throw new InvalidOperationException($"{name} left {count:N0} messages in {topic}, expected {lines:N0}");
-        var (first, all) = timeline.Arrivals(lines);
+        var (first, all) = await timeline.ArrivalsAsync(lines);
         return new Measurement(name, lines, elapsed, timeline.SteadyLinesPerSecond(lines), cpu, sampler.PeakKb, first, all);
     }
 }
@@ -110,7 +110,7 @@ public sealed class RsyslogContender(string bootstrap, TopicProbe probe) : ICont
         var peak = sampler.PeakKb;
         var count = probe.Count(topic);
         if (count != lines) throw new InvalidOperationException($"rsyslog left {count:N0} messages in {topic}, expected {lines:N0}");
-        var (first, all) = timeline.Arrivals(lines);
+        var (first, all) = await timeline.ArrivalsAsync(lines);
         return new Measurement(Name, lines, elapsed, timeline.SteadyLinesPerSecond(lines), cpu, peak, first, all);
     }
 

@@ -36,12 +36,22 @@ public sealed class WatermarkTimeline : IAsyncDisposable
         return (lines * 9 / 10 - lines / 10) / (to - from).TotalSeconds;
     }
 
-    /// <summary>When the first line arrived and when the last one did (the sample that first held all <paramref name="lines"/>).</summary>
-    public (TimeSpan First, TimeSpan All) Arrivals(long lines)
+    /// <summary>
+    /// When the first line arrived and when the last one did (the sample that first held all <paramref name="lines"/>).
+    /// A contender can exit between two samples, before the timeline saw its last lines: this waits for the sample
+    /// that holds them.
+    /// </summary>
+    public async Task<(TimeSpan First, TimeSpan All)> ArrivalsAsync(long lines)
     {
-        List<(TimeSpan At, long High)> taken;
-        lock (samples) taken = [.. samples];
-        return (Crossing(taken, 1), Crossing(taken, lines));
+        var deadline = Stopwatch.StartNew();
+        while (true)
+        {
+            List<(TimeSpan At, long High)> taken;
+            lock (samples) taken = [.. samples];
+            if ((taken.Count > 0 && taken[^1].High >= lines) || deadline.Elapsed > TimeSpan.FromSeconds(30))
+                return (Crossing(taken, 1), Crossing(taken, lines));
+            await Task.Delay(Interval);
+        }
     }
 
     /// <summary>When the watermark reached <paramref name="mark"/>, interpolated linearly between the samples either side.</summary>
