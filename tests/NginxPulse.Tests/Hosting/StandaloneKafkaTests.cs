@@ -26,14 +26,12 @@ public sealed class StandaloneKafkaTests : IDisposable
 
     /// <param name="wholeTopicBatch">one batch of up to 1000 messages over a 5-second window: on a loaded machine a
     /// 1-second window can close before every partition was fetched, which tests of a batch spanning them all rely on</param>
-    private Task<RunningApp> StartAsync<TFunction>(TFunction function, int? maxBatchSize = null, RecordingLoggerProvider? logs = null,
-        bool wholeTopicBatch = false) where TFunction : class, IKafkaFunction
+    private Task<RunningApp> StartAsync<TFunction>(TFunction function, RecordingLoggerProvider? logs = null, bool wholeTopicBatch = false) where TFunction : class, IKafkaFunction
     {
         var settings = new Dictionary<string, string>
         {
             ["KafkaBrokerList"] = broker.BootstrapServers, ["KafkaTopic"] = broker.Topic, ["KafkaConsumerGroup"] = group,
         };
-        if (maxBatchSize is { } size) settings["AzureFunctionsJobHost:extensions:kafka:maxBatchSize"] = size.ToString(System.Globalization.CultureInfo.InvariantCulture);
         if (wholeTopicBatch)
         {
             settings["AzureFunctionsJobHost:extensions:kafka:maxBatchSize"] = "1000";
