@@ -49,6 +49,10 @@ internal static class AccessLogLoadDataWriter
     /// <summary>LOAD DATA LOCAL INFILE ... IGNORE of a file written with <see cref="WriteFileAsync"/>.</summary>
     internal static MySqlBulkLoader Loader(MySqlConnection connection, string file)
     {
+        // MySql.Data 8.0.16 answers the server's request for a file it cannot open with an exception but never ends the
+        // transfer: client and server would then both wait for the file's data for ever (server state "Reading from net").
+        if (!File.Exists(file))
+            throw new FileNotFoundException($"The LOAD DATA file {file} does not exist: it was deleted before its batch was stored.", file);
         var loader = new MySqlBulkLoader(connection)
         {
             TableName = "access_log", FileName = file, Local = true, CharacterSet = "binary",

@@ -42,9 +42,7 @@ public sealed class ConsistentSnapshot : IAsyncDisposable
         await using var command = new MySqlCommand(sql, _connection) { CommandTimeout = _timeoutSeconds };
         foreach (var (name, value) in parameters)
             command.Parameters.AddWithValue(name, value);
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
-            onRow(reader);
+        await RowStream.ReadAsync(command, onRow, ct);
     }
 
     public async ValueTask DisposeAsync()

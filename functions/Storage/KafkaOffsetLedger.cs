@@ -69,9 +69,7 @@ internal sealed class KafkaOffsetLedger
         cmd.Parameters.AddWithValue("@group", group);
         cmd.Parameters.AddWithValue("@topic", topic);
         var offsets = new Dictionary<int, long>();
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
-            offsets[reader.GetInt32(0)] = reader.GetInt64(1);
+        await RowStream.ReadAsync(cmd, row => offsets[row.GetInt32(0)] = row.GetInt64(1), ct);
         return offsets;
     }
 }

@@ -109,14 +109,13 @@ public sealed class PartitionManager
             """;
         await using var cmd = new MySqlCommand(sql, connection);
         cmd.Parameters.AddWithValue("@table", Table);
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
         var partitions = new List<Partition>();
-        while (await reader.ReadAsync(ct))
+        await RowStream.ReadAsync(cmd, row =>
         {
-            var description = reader.GetString(1);
-            partitions.Add(new Partition(reader.GetString(0),
+            var description = row.GetString(1);
+            partitions.Add(new Partition(row.GetString(0),
                 description == "MAXVALUE" ? null : long.Parse(description, CultureInfo.InvariantCulture)));
-        }
+        }, ct);
         if (partitions.Count == 0)
             throw new InvalidOperationException("access_log is not partitioned; run the schema migrations first.");
         return partitions;

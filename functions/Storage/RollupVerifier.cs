@@ -68,13 +68,12 @@ public sealed class RollupVerifier
         cmd.Parameters.AddWithValue("@from", fromUtc);
         cmd.Parameters.AddWithValue("@to", toUtc);
         var rows = new Dictionary<string, string>();
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
+        await RowStream.ReadAsync(cmd, row =>
         {
-            var key = string.Join(" | ", Enumerable.Range(0, keyColumns).Select(i => Text(reader.GetValue(i))));
-            var value = string.Join(" ", Enumerable.Range(keyColumns, reader.FieldCount - keyColumns).Select(i => Text(reader.GetValue(i))));
+            var key = string.Join(" | ", Enumerable.Range(0, keyColumns).Select(i => Text(row.GetValue(i))));
+            var value = string.Join(" ", Enumerable.Range(keyColumns, row.FieldCount - keyColumns).Select(i => Text(row.GetValue(i))));
             rows[key] = value;
-        }
+        }, ct);
         return rows;
     }
 
@@ -89,16 +88,13 @@ public sealed class RollupVerifier
         cmd.Parameters.AddWithValue("@from", fromUtc);
         cmd.Parameters.AddWithValue("@to", toUtc);
         var histograms = new Dictionary<string, LatencyCounts>();
-        await using (var reader = await cmd.ExecuteReaderAsync(ct))
+        await RowStream.ReadAsync(cmd, row =>
         {
-            while (await reader.ReadAsync(ct))
-            {
-                var key = string.Join(" | ", Enumerable.Range(0, 3).Select(i => Text(reader.GetValue(i))));
-                var histogram = LatencyCounts.Of(histograms, key);
-                if (reader.FieldCount == 4) histogram.AddPacked((byte[])reader.GetValue(3));
-                else histogram.Add(Convert.ToInt32(reader.GetValue(3)), Convert.ToInt64(reader.GetValue(4)));
-            }
-        }
+            var key = string.Join(" | ", Enumerable.Range(0, 3).Select(i => Text(row.GetValue(i))));
+            var histogram = LatencyCounts.Of(histograms, key);
+            if (row.FieldCount == 4) histogram.AddPacked((byte[])row.GetValue(3));
+            else histogram.Add(Convert.ToInt32(row.GetValue(3)), Convert.ToInt64(row.GetValue(4)));
+        }, ct);
         return histograms.ToDictionary(kv => kv.Key, kv => kv.Value.ToString());
     }
 

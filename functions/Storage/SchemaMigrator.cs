@@ -96,9 +96,7 @@ public sealed class SchemaMigrator
     {
         var applied = new Dictionary<int, string>();
         await using var cmd = new MySqlCommand("SELECT version, checksum FROM schema_migrations", connection);
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
-            applied[reader.GetInt32(0)] = reader.GetString(1);
+        await RowStream.ReadAsync(cmd, row => applied[row.GetInt32(0)] = row.GetString(1), ct);
         return applied;
     }
 

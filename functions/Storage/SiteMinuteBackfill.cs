@@ -14,10 +14,7 @@ internal static class SiteMinuteBackfill
     {
         var days = new List<DateTime>();
         await using (var cmd = new MySqlCommand("SELECT DISTINCT DATE(minute_utc) FROM rollup_site_minute ORDER BY 1", connection))
-        await using (var reader = await cmd.ExecuteReaderAsync(ct))
-        {
-            while (await reader.ReadAsync(ct)) days.Add(DateTime.SpecifyKind(reader.GetDateTime(0), DateTimeKind.Utc));
-        }
+            await RowStream.ReadAsync(cmd, row => days.Add(DateTime.SpecifyKind(row.GetDateTime(0), DateTimeKind.Utc)), ct);
         foreach (var day in days)
         {
             await using var transaction = await connection.BeginTransactionAsync(ct);

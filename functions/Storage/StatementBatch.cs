@@ -113,13 +113,7 @@ internal sealed class StatementBatch
     public async Task ReadAsync(Action<int, System.Data.Common.DbDataReader> row, CancellationToken ct)
     {
         await using var cmd = Command(_sql.ToString());
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
-        var resultSet = 0;
-        do
-        {
-            while (await reader.ReadAsync(ct)) row(resultSet, reader);
-            resultSet++;
-        } while (await reader.NextResultAsync(ct));
+        await RowStream.ReadAsync(cmd, row, ct);
     }
 
     private MySqlCommand Command(string sql)

@@ -474,6 +474,21 @@ public sealed class AccessLogStoreTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_prepared_batch_whose_file_is_gone_fails_naming_the_file_instead_of_waiting_for_its_data()
+    {
+        using var prepared = await _store.PrepareAsync(Group, AccessRecordBuilder.Items(_builder.Build(0, 200), firstOffset: 0), CancellationToken.None);
+        File.Delete(prepared.RowsFile!);
+
+        // MySql.Data's waits are synchronous: run the store on its own thread so a wait cannot stall the test's.
+        var store = Task.Run(() => _store.StoreAsync(prepared, CancellationToken.None));
+
+        var error = await Assert.ThrowsAsync<FileNotFoundException>(() => store.WaitAsync(TimeSpan.FromSeconds(60)));
+        Assert.Contains(prepared.RowsFile!, error.Message);
+        Assert.Equal(0, await _db.ScalarAsync("SELECT COUNT(*) FROM access_log"));
+        Assert.Empty(await _store.GetNextOffsetsAsync(Group, "nginx-access", CancellationToken.None));
+    }
+
+    [Fact]
     public async Task A_batch_of_dead_letters_only_is_prepared_without_a_file()
     {
         var deadLetter = new DeadLetter { Id = new byte[16], Reason = "unparsable", Raw = "garbage", ReceivedUtc = Start };
