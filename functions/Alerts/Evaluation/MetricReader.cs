@@ -38,8 +38,7 @@ public sealed class MetricReader
         var filter = new ScopeFilter(rule, "minute_utc", new MetricWindow(since, end));
         await using var cmd = filter.Command($"SELECT DISTINCT {filter.GroupColumn} FROM rollup_minute WHERE {filter.Where}", connection);
         var groups = new List<string>();
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct)) groups.Add(filter.KeyOf(reader.GetString(0)));
+        await RowStream.ReadAsync(cmd, reader => groups.Add(filter.KeyOf(reader.GetString(0))), ct);
         return groups;
     }
 
@@ -62,8 +61,7 @@ public sealed class MetricReader
         await using var cmd = filter.Command(
             $"SELECT {column} AS v, COUNT(*) AS n FROM access_log WHERE {filter.Where}{status} GROUP BY v ORDER BY n DESC, v LIMIT {limit}", connection);
         var list = new List<TopEntry>();
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct)) list.Add(new TopEntry(reader.GetString(0), reader.GetInt64(1)));
+        await RowStream.ReadAsync(cmd, reader => list.Add(new TopEntry(reader.GetString(0), reader.GetInt64(1))), ct);
         return list;
     }
 
@@ -79,14 +77,13 @@ public sealed class MetricReader
         await using var cmd = filter.Command(
             $"SELECT {filter.GroupColumn}, COALESCE({counted}, 0), COALESCE(SUM(requests), 0) FROM rollup_minute WHERE {filter.Where} GROUP BY 1", connection);
         var values = new Dictionary<string, MetricSample>(StringComparer.Ordinal);
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
+        await RowStream.ReadAsync(cmd, reader =>
         {
             var count = reader.GetDouble(1);
             var requests = reader.GetInt64(2);
             var value = AlertMetrics.IsRatio(rule.Metric) ? (requests == 0 ? (double?)null : count / requests) : count;
             values[filter.KeyOf(reader.GetString(0))] = new MetricSample(value, requests);
-        }
+        }, ct);
         return values;
     }
 
@@ -96,13 +93,7 @@ public sealed class MetricReader
         await using var cmd = filter.Command(
             $"SELECT {filter.GroupColumn}, histogram FROM rollup_histogram_minute WHERE {filter.Where}", connection);
         var histograms = new Dictionary<string, LatencyCounts>(StringComparer.Ordinal);
-        await using (var reader = await cmd.ExecuteReaderAsync(ct))
-        {
-            while (await reader.ReadAsync(ct))
-            {
-                LatencyCounts.Of(histograms, filter.KeyOf(reader.GetString(0))).AddPacked((byte[])reader.GetValue(1));
-            }
-        }
+        await RowStream.ReadAsync(cmd, reader => LatencyCounts.Of(histograms, filter.KeyOf(reader.GetString(0))).AddPacked((byte[])reader.GetValue(1)), ct);
         return histograms.ToDictionary(kv => kv.Key, kv => new MetricSample(kv.Value.Percentile(q), kv.Value.Total), StringComparer.Ordinal);
     }
 
@@ -112,9 +103,7 @@ public sealed class MetricReader
         await using var cmd = filter.Command(
             $"SELECT {filter.GroupColumn}, COUNT(DISTINCT COALESCE(client_ip, remote_addr)), COUNT(*) FROM access_log WHERE {filter.Where} GROUP BY 1", connection);
         var values = new Dictionary<string, MetricSample>(StringComparer.Ordinal);
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
-            values[filter.KeyOf(reader.GetString(0))] = new MetricSample(reader.GetInt64(1), reader.GetInt64(2));
+        await RowStream.ReadAsync(cmd, reader => values[filter.KeyOf(reader.GetString(0))] = new MetricSample(reader.GetInt64(1), reader.GetInt64(2)), ct);
         return values;
     }
 
@@ -128,12 +117,11 @@ public sealed class MetricReader
             GROUP BY g
             """, connection);
         var values = new Dictionary<string, MetricSample>(StringComparer.Ordinal);
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
+        await RowStream.ReadAsync(cmd, reader =>
         {
             var total = reader.GetInt64(2);
             values[filter.KeyOf(reader.GetString(0))] = new MetricSample((double)reader.GetInt64(1) / total, total);
-        }
+        }, ct);
         return values;
     }
 

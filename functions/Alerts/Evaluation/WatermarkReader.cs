@@ -16,8 +16,7 @@ public sealed class WatermarkReader
         await using var cmd = new MySqlCommand("SELECT host, MAX(minute_utc) FROM rollup_minute WHERE minute_utc >= @since GROUP BY host", connection);
         cmd.Parameters.AddWithValue("@since", since);
         var hosts = new Dictionary<string, DateTime>(StringComparer.Ordinal);
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct)) hosts[reader.GetString(0)] = DateTime.SpecifyKind(reader.GetDateTime(1), DateTimeKind.Utc);
+        await RowStream.ReadAsync(cmd, reader => hosts[reader.GetString(0)] = DateTime.SpecifyKind(reader.GetDateTime(1), DateTimeKind.Utc), ct);
         return hosts;
     }
 }

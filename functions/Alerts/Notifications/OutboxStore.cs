@@ -40,14 +40,13 @@ public sealed class OutboxStore
         cmd.Parameters.AddWithValue("@now", now);
         cmd.Parameters.AddWithValue("@limit", limit);
         foreach (var (channel, i) in skipChannels.Select((c, i) => (c, i))) cmd.Parameters.AddWithValue("@skip" + i, channel);
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
         var messages = new List<OutboxMessage>();
-        while (await reader.ReadAsync(ct))
+        await RowStream.ReadAsync(cmd, reader =>
         {
             var notification = JsonSerializer.Deserialize<AlertNotification>(reader.GetString(3), Json)
                                ?? throw new InvalidDataException($"alert_outbox row {reader.GetInt64(0)} has an empty payload");
             messages.Add(new OutboxMessage(reader.GetInt64(0), reader.GetString(1), reader.GetInt32(2), notification));
-        }
+        }, ct);
         return messages;
     }
 

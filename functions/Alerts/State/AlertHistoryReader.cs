@@ -26,14 +26,13 @@ public sealed class AlertHistoryReader
         cmd.Parameters.AddWithValue("@rule", rule);
         cmd.Parameters.AddWithValue("@scope", scope);
         cmd.Parameters.AddWithValue("@limit", limit);
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
         var entries = new List<AlertHistoryEntry>();
-        while (await reader.ReadAsync(ct))
+        await RowStream.ReadAsync(cmd, reader =>
         {
             entries.Add(new AlertHistoryEntry(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4),
                 AlertStateStore.Utc(reader.GetDateTime(5)), reader.IsDBNull(6) ? null : reader.GetDouble(6), reader.GetString(7),
                 reader.IsDBNull(8) ? null : reader.GetString(8), reader.GetBoolean(9)));
-        }
+        }, ct);
         return entries;
     }
 }

@@ -23,15 +23,14 @@ public sealed class AlertStateStore
     {
         await using var connection = await _connections.OpenAsync(ct);
         await using var cmd = new MySqlCommand($"SELECT {Columns} FROM alert_state ORDER BY rule, scope", connection);
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
         var states = new List<AlertState>();
-        while (await reader.ReadAsync(ct))
+        await RowStream.ReadAsync(cmd, reader =>
         {
             states.Add(new AlertState(
                 reader.GetString(0), reader.GetString(1), AlertStatusText.Parse(reader.GetString(2)), Utc(reader.GetDateTime(3)),
                 reader.IsDBNull(4) ? null : reader.GetDouble(4), reader.GetString(5), Enum.Parse<AlertSeverity>(reader.GetString(6), ignoreCase: true),
                 reader.GetBoolean(7), reader.IsDBNull(8) ? null : Utc(reader.GetDateTime(8)), Utc(reader.GetDateTime(9)), reader.GetInt64(10)));
-        }
+        }, ct);
         return states;
     }
 

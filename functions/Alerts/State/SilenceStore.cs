@@ -24,9 +24,8 @@ public sealed class SilenceStore
         await using var connection = await _connections.OpenAsync(ct);
         await using var cmd = new MySqlCommand($"SELECT {Columns} FROM alert_silence WHERE ends_utc > @now ORDER BY id", connection);
         cmd.Parameters.AddWithValue("@now", now);
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
         var silences = new List<AlertSilence>();
-        while (await reader.ReadAsync(ct)) silences.Add(Read(reader));
+        await RowStream.ReadAsync(cmd, reader => silences.Add(Read(reader)), ct);
         return silences;
     }
 
@@ -60,8 +59,9 @@ public sealed class SilenceStore
         }
         await using var select = new MySqlCommand($"SELECT {Columns} FROM alert_silence WHERE id = @id", connection);
         select.Parameters.AddWithValue("@id", id);
-        await using var reader = await select.ExecuteReaderAsync(ct);
-        return await reader.ReadAsync(ct) ? Read(reader) : null;
+        AlertSilence? silence = null;
+        await RowStream.ReadAsync(select, reader => silence = Read(reader), ct);
+        return silence;
     }
 
     private static AlertSilence Read(System.Data.Common.DbDataReader reader) => new(
