@@ -8,11 +8,12 @@ using NginxPulse.Functions.Storage;
 
 namespace NginxPulse.Functions.Reports.Slices;
 
-/// <summary>A report slice: hours (60) or 5 minutes (5) from <see cref="StartUtc"/>.</summary>
+/// <summary>A report slice: hours (60), 5 minutes (5) or one minute (1) from <see cref="StartUtc"/>.</summary>
 public readonly record struct SliceId(int SpanMinutes, DateTime StartUtc)
 {
     public const int Hour = 60;
     public const int FiveMinutes = 5;
+    public const int Minute = 1;
 
     public DateTime EndUtc => StartUtc.AddMinutes(SpanMinutes);
 }
@@ -24,8 +25,11 @@ public sealed record SliceBuildOutcome(bool Ran, IReadOnlyList<SliceId> Built, l
 /// Builds report slices from raw rows, oldest first and at most <see cref="ReportSlicesOptions.MaxSlicesPerRun"/> per
 /// run, under a MySQL named lock (a second builder skips). A slice is (re)built when its minute rollups count requests
 /// and it has no slice yet or one whose counted total differs (rows arrived after it was built). Hour slices keep every
-/// <see cref="SliceScope"/> (the whole site, each vhost, each host, each vhost on each host); 5-minute slices the whole site only, and not for hours MaintainStorage compacted
-/// (their minutes are gone, so they could never be checked).
+/// <see cref="SliceScope"/> (the whole site, each vhost, each host, each vhost on each host); 5-minute and minute slices
+/// the whole site only, and not for hours MaintainStorage compacted (their minutes are gone, so they could never be
+/// checked). Minute slices answer for the minutes a range cuts out of a 5 minutes at either end (such as "the last 24
+/// hours"), which would otherwise be read from raw rows; they come after the hours and 5 minutes due, so a back-log
+/// (after an upgrade) builds the wide slices first.
 /// </summary>
 public sealed class ReportSliceBuilder
 {
@@ -98,14 +102,19 @@ public sealed class ReportSliceBuilder
                   WHERE m.minute_utc >= @oldest AND m.minute_utc < @five_cutoff
                     AND NOT EXISTS (SELECT 1 FROM rollup_hour h WHERE h.hour_utc = m.minute_utc - INTERVAL MINUTE(m.minute_utc) MINUTE)
                   GROUP BY five
+                  UNION ALL
+                  SELECT {SliceId.Minute}, m.minute_utc, m.requests FROM rollup_site_minute m
+                  WHERE m.minute_utc >= @oldest AND m.minute_utc < @minute_cutoff
+                    AND NOT EXISTS (SELECT 1 FROM rollup_hour h WHERE h.hour_utc = m.minute_utc - INTERVAL MINUTE(m.minute_utc) MINUTE)
                 ) c LEFT JOIN report_slice s ON s.span_minutes = c.span AND s.slice_utc = c.slice_utc
                 WHERE c.total > 0 AND (s.requests IS NULL OR s.requests <> c.total)
-                ORDER BY c.slice_utc, c.span DESC
+                ORDER BY c.span = {SliceId.Minute}, c.slice_utc, c.span DESC
                 LIMIT {_options.MaxSlicesPerRun.ToString(CultureInfo.InvariantCulture)}
                 """, connection);
             cmd.Parameters.AddWithValue("@oldest", oldest.Date);
             cmd.Parameters.AddWithValue("@hour_cutoff", new DateTime(now.Ticks - now.Ticks % TimeSpan.TicksPerHour, DateTimeKind.Utc));
             cmd.Parameters.AddWithValue("@five_cutoff", new DateTime(now.Ticks - now.Ticks % (5 * TimeSpan.TicksPerMinute), DateTimeKind.Utc));
+            cmd.Parameters.AddWithValue("@minute_cutoff", new DateTime(now.Ticks - now.Ticks % TimeSpan.TicksPerMinute, DateTimeKind.Utc));
             await using var reader = await cmd.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))
                 slices.Add(new SliceId(Convert.ToInt32(reader.GetValue(0)), DateTime.SpecifyKind(reader.GetDateTime(1), DateTimeKind.Utc)));
