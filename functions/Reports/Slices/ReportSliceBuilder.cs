@@ -35,6 +35,8 @@ public sealed class ReportSliceBuilder
 {
     private const string LockPurpose = "report-slices";
     private const int RowsPerStatement = 500;
+    private const int PurgeRowsPerRun = 100_000;
+    private const int ClientsPerStatement = 5000;
 
     private static readonly MultiRowInsert<SliceRow> Insert = new("report_slice_value",
     [
@@ -46,6 +48,9 @@ public sealed class ReportSliceBuilder
         ("p95_bucket", r => r.Value.P95Bucket),
         ("dropped_max_requests", r => r.DroppedMaxRequests), ("dropped_max_errors", r => r.DroppedMaxErrors),
     ], "");
+
+    private static readonly MultiRowInsert<(DateTime Minute, ulong Client)> MinuteClientsInsert = new("minute_site_clients",
+        [("minute_utc", r => r.Minute), ("client_hash", r => r.Client)], "");
 
     private readonly MySqlConnectionFactory _connections;
     private readonly ReportSlicesOptions _options;
@@ -74,6 +79,7 @@ public sealed class ReportSliceBuilder
             var due = await DueSlicesAsync(ct);
             long rows = 0;
             foreach (var slice in due) rows += await BuildAsync(slice, ct);
+            await PurgeMinuteClientsAsync(ct);
             return new SliceBuildOutcome(true, due, rows);
         }
     }
@@ -84,9 +90,8 @@ public sealed class ReportSliceBuilder
         var now = _clock.GetUtcNow().UtcDateTime;
         await using var connection = await _connections.OpenAsync(ct);
         // Raw partitions are dropped by whole days: from the oldest stored row's day on, every hour is complete.
-        await using (var oldestCmd = new MySqlCommand("SELECT MIN(time_utc) FROM access_log", connection))
         {
-            if (await oldestCmd.ExecuteScalarAsync(ct) is not DateTime oldest) return [];
+            if (await OldestRawAsync(connection, ct) is not { } oldest) return [];
             var slices = new List<SliceId>();
             await using var cmd = new MySqlCommand($"""
                 SELECT c.span, c.slice_utc FROM (
@@ -122,6 +127,26 @@ public sealed class ReportSliceBuilder
         }
     }
 
+    private static async Task<DateTime?> OldestRawAsync(MySqlConnection connection, CancellationToken ct)
+    {
+        await using var cmd = new MySqlCommand("SELECT MIN(time_utc) FROM access_log", connection);
+        return await cmd.ExecuteScalarAsync(ct) is DateTime oldest ? oldest : null;
+    }
+
+    /// <summary>
+    /// Deletes the minute client sets of the days before the oldest stored raw row (MaintainStorage dropped their raw
+    /// rows and slices), a bounded number of rows per run; all of them when no raw row is left.
+    /// </summary>
+    private async Task PurgeMinuteClientsAsync(CancellationToken ct)
+    {
+        await using var connection = await _connections.OpenAsync(ct);
+        var before = await OldestRawAsync(connection, ct) is { } oldest ? oldest.Date : DateTime.MaxValue;
+        await using var cmd = new MySqlCommand($"DELETE FROM minute_site_clients WHERE minute_utc < @before LIMIT {PurgeRowsPerRun}", connection);
+        cmd.Parameters.AddWithValue("@before", before);
+        var deleted = await cmd.ExecuteNonQueryAsync(ct);
+        if (deleted > 0) _logger.LogInformation("Purged {Rows} minute client set rows before {Before:o}", deleted, before);
+    }
+
     /// <summary>
     /// Aggregates the slice's raw rows in one consistent snapshot and replaces its stored rows with the result and the
     /// number of rows counted (readers compare it with the rollups). Returns the rows written.
@@ -149,12 +174,16 @@ public sealed class ReportSliceBuilder
         }
         // Every row has a status: the statuses dimension counts every row of the slice once.
         var total = dimensions[SliceDimension.Statuses].Values.Sum(v => v.Requests);
+        // A minute also keeps its whole set of clients (uncapped): the visitors of the minutes at a range's edges.
+        var clients = slice.SpanMinutes == SliceId.Minute
+            ? dimensions[SliceDimension.Clients].Keys.Where(k => k.Value is not null).Select(k => ClientHash.Of(k.Value!)).Distinct().Select(c => (slice.StartUtc, c)).ToList()
+            : [];
         var rows = new List<SliceRow>();
         foreach (var (dimension, values) in dimensions)
             foreach (var scope in slice.SpanMinutes == SliceId.Hour ? SliceScope.All : [SliceScope.Site])
                 foreach (var kept in Sum(values, scope).GroupBy(v => (v.Key.Vhost, v.Key.Host)))
                     AddRows(rows, dimension, slice, scope, kept.ToList());
-        await WriteAsync(slice, total, rows, ct);
+        await WriteAsync(slice, total, rows, clients, ct);
         _logger.LogInformation("Built report slice {Span} min from {Start:o}: {Requests} requests, {Rows} rows, {Ms} ms",
             slice.SpanMinutes, slice.StartUtc, total, rows.Count, watch.ElapsedMilliseconds);
         return rows.Count;
@@ -187,12 +216,13 @@ public sealed class ReportSliceBuilder
         }
     }
 
-    private async Task WriteAsync(SliceId slice, long total, List<SliceRow> rows, CancellationToken ct)
+    private async Task WriteAsync(SliceId slice, long total, List<SliceRow> rows, List<(DateTime Minute, ulong Client)> clients, CancellationToken ct)
     {
         await using var connection = await _connections.OpenAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, ct);
         await using (var delete = new MySqlCommand($"""
             DELETE FROM report_slice_value WHERE slice_utc = @slice AND span_minutes = @span;
+            {(slice.SpanMinutes == SliceId.Minute ? "DELETE FROM minute_site_clients WHERE minute_utc = @slice;" : "")}
             INSERT INTO report_slice (span_minutes, slice_utc, requests, built_utc) VALUES (@span, @slice, @requests, @built)
             ON DUPLICATE KEY UPDATE requests = VALUES(requests), built_utc = VALUES(built_utc)
             """, connection, transaction))
@@ -208,6 +238,12 @@ public sealed class ReportSliceBuilder
         {
             var batch = new StatementBatch(connection, transaction);
             Insert.AppendTo(batch, rows, start, Math.Min(RowsPerStatement, rows.Count - start));
+            await batch.ExecuteAsync(ct);
+        }
+        for (var start = 0; start < clients.Count; start += ClientsPerStatement)
+        {
+            var batch = new StatementBatch(connection, transaction);
+            MinuteClientsInsert.AppendTo(batch, clients, start, Math.Min(ClientsPerStatement, clients.Count - start));
             await batch.ExecuteAsync(ct);
         }
         await transaction.CommitAsync(ct);
