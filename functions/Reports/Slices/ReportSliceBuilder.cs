@@ -28,8 +28,9 @@ public sealed record SliceBuildOutcome(bool Ran, IReadOnlyList<SliceId> Built, l
 /// <see cref="SliceScope"/> (the whole site, each vhost, each host, each vhost on each host); 5-minute and minute slices
 /// the whole site only, and not for hours MaintainStorage compacted (their minutes are gone, so they could never be
 /// checked). Minute slices answer for the minutes a range cuts out of a 5 minutes at either end (such as "the last 24
-/// hours"), which would otherwise be read from raw rows; they come after the hours and 5 minutes due, so a back-log
-/// (after an upgrade) builds the wide slices first.
+/// hours"), which would otherwise be read from raw rows; they are built and kept for the last
+/// <see cref="ReportSlicesOptions.MinuteSliceDays"/> only, after the hours and 5 minutes due, so a back-log (after an
+/// upgrade) builds the wide slices first.
 /// </summary>
 public sealed class ReportSliceBuilder
 {
@@ -79,7 +80,7 @@ public sealed class ReportSliceBuilder
             var due = await DueSlicesAsync(ct);
             long rows = 0;
             foreach (var slice in due) rows += await BuildAsync(slice, ct);
-            await PurgeMinuteClientsAsync(ct);
+            await PurgeMinutesAsync(ct);
             return new SliceBuildOutcome(true, due, rows);
         }
     }
@@ -109,7 +110,7 @@ public sealed class ReportSliceBuilder
                   GROUP BY five
                   UNION ALL
                   SELECT {SliceId.Minute}, m.minute_utc, m.requests FROM rollup_site_minute m
-                  WHERE m.minute_utc >= @oldest AND m.minute_utc < @minute_cutoff
+                  WHERE m.minute_utc >= GREATEST(@oldest, @minutes_from) AND m.minute_utc < @minute_cutoff
                     AND NOT EXISTS (SELECT 1 FROM rollup_hour h WHERE h.hour_utc = m.minute_utc - INTERVAL MINUTE(m.minute_utc) MINUTE)
                 ) c LEFT JOIN report_slice s ON s.span_minutes = c.span AND s.slice_utc = c.slice_utc
                 WHERE c.total > 0 AND (s.requests IS NULL OR s.requests <> c.total)
@@ -120,6 +121,7 @@ public sealed class ReportSliceBuilder
             cmd.Parameters.AddWithValue("@hour_cutoff", new DateTime(now.Ticks - now.Ticks % TimeSpan.TicksPerHour, DateTimeKind.Utc));
             cmd.Parameters.AddWithValue("@five_cutoff", new DateTime(now.Ticks - now.Ticks % (5 * TimeSpan.TicksPerMinute), DateTimeKind.Utc));
             cmd.Parameters.AddWithValue("@minute_cutoff", new DateTime(now.Ticks - now.Ticks % TimeSpan.TicksPerMinute, DateTimeKind.Utc));
+            cmd.Parameters.AddWithValue("@minutes_from", MinutesFrom(now));
             await using var reader = await cmd.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))
                 slices.Add(new SliceId(Convert.ToInt32(reader.GetValue(0)), DateTime.SpecifyKind(reader.GetDateTime(1), DateTimeKind.Utc)));
@@ -133,18 +135,38 @@ public sealed class ReportSliceBuilder
         return await cmd.ExecuteScalarAsync(ct) is DateTime oldest ? oldest : null;
     }
 
+    /// <summary>The oldest minute that has minute slices: <see cref="ReportSlicesOptions.MinuteSliceDays"/> back from now.</summary>
+    private DateTime MinutesFrom(DateTime now)
+    {
+        var from = now.AddDays(-_options.MinuteSliceDays);
+        return new DateTime(from.Ticks - from.Ticks % TimeSpan.TicksPerMinute, DateTimeKind.Utc);
+    }
+
     /// <summary>
-    /// Deletes the minute client sets of the days before the oldest stored raw row (MaintainStorage dropped their raw
-    /// rows and slices), a bounded number of rows per run; all of them when no raw row is left.
+    /// Deletes the minute slices and client sets before <see cref="MinutesFrom"/> (and before the oldest stored raw
+    /// row's day, whose rows MaintainStorage dropped): first the slices' counts, so readers stop using them at once,
+    /// then a bounded number of their rows per table and run.
     /// </summary>
-    private async Task PurgeMinuteClientsAsync(CancellationToken ct)
+    private async Task PurgeMinutesAsync(CancellationToken ct)
     {
         await using var connection = await _connections.OpenAsync(ct);
-        var before = await OldestRawAsync(connection, ct) is { } oldest ? oldest.Date : DateTime.MaxValue;
-        await using var cmd = new MySqlCommand($"DELETE FROM minute_site_clients WHERE minute_utc < @before LIMIT {PurgeRowsPerRun}", connection);
-        cmd.Parameters.AddWithValue("@before", before);
-        var deleted = await cmd.ExecuteNonQueryAsync(ct);
-        if (deleted > 0) _logger.LogInformation("Purged {Rows} minute client set rows before {Before:o}", deleted, before);
+        var minutesFrom = MinutesFrom(_clock.GetUtcNow().UtcDateTime);
+        var before = await OldestRawAsync(connection, ct) is { } oldest && oldest.Date > minutesFrom ? oldest.Date : minutesFrom;
+        long deleted = 0;
+        foreach (var sql in (string[])[
+            $"DELETE FROM report_slice WHERE span_minutes = {SliceId.Minute} AND slice_utc < @before",
+            // The primary key's prefix (every dimension, the site scope): no scan of the hours' and 5 minutes' rows.
+            $"""
+            DELETE FROM report_slice_value WHERE dimension IN ({string.Join(", ", SliceDimension.All.Select(d => d.Id))}) AND span_minutes = {SliceId.Minute}
+              AND scope = {SliceScope.Site.Id} AND vhost = '' AND host = '' AND slice_utc < @before LIMIT {PurgeRowsPerRun}
+            """,
+            $"DELETE FROM minute_site_clients WHERE minute_utc < @before LIMIT {PurgeRowsPerRun}"])
+        {
+            await using var cmd = new MySqlCommand(sql, connection);
+            cmd.Parameters.AddWithValue("@before", before);
+            deleted += await cmd.ExecuteNonQueryAsync(ct);
+        }
+        if (deleted > 0) _logger.LogInformation("Purged {Rows} minute slice and client set rows before {Before:o}", deleted, before);
     }
 
     /// <summary>

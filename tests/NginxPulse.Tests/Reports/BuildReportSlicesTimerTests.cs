@@ -86,6 +86,9 @@ public sealed class BuildReportSlicesTimerTests : IAsyncLifetime
             await (await StartAsync(customHandler: false, ("BuildReportSlicesSchedule", "0 0 0 1 1 *"), ("ReportSlices:TopValues", "3"))).DisposeAsync());
 
         Assert.Contains("ReportSlices:TopValues", error.Message);
+        var days = await Assert.ThrowsAnyAsync<Exception>(async () =>
+            await (await StartAsync(customHandler: false, ("BuildReportSlicesSchedule", "0 0 0 1 1 *"), ("ReportSlices:MinuteSliceDays", "0"))).DisposeAsync());
+        Assert.Contains("ReportSlices:MinuteSliceDays", days.Message);
     }
 
     [Fact]

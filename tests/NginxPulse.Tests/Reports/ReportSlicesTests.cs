@@ -201,6 +201,29 @@ public sealed class ReportSlicesTests
     }
 
     [Fact]
+    public async Task Minute_slices_and_sets_are_built_and_kept_for_MinuteSliceDays_only_older_edges_are_read_from_raw_rows()
+    {
+        await using var harness = await ReportsHarness.WithRecordsAsync(Traffic());
+        var range = Range("14:03", "14:09");
+        var raw = await AnswerAsync(harness, "paths", range);
+        await Builder(harness).RunAsync(CancellationToken.None);
+        Assert.Equal("rollup", (await AnswerAsync(harness, "paths", range)).Source);
+
+        // Two days later every minute of the traffic is older than MinuteSliceDays (2): none is due, all are purged.
+        var later = new ReportSliceBuilder(harness.Database.Connections, Options.Create(new ReportSlicesOptions { MaxSlicesPerRun = 10_000 }),
+            new FixedTime(BuiltAt.AddDays(2)), NullLogger<ReportSliceBuilder>.Instance);
+        Assert.Empty(await later.DueSlicesAsync(CancellationToken.None));
+        await later.RunAsync(CancellationToken.None);
+
+        Assert.Equal((0L, 0L, 0L), (await harness.Database.ScalarAsync("SELECT COUNT(*) FROM report_slice WHERE span_minutes = 1"),
+            await harness.Database.ScalarAsync("SELECT COUNT(*) FROM report_slice_value WHERE span_minutes = 1"),
+            await harness.Database.ScalarAsync("SELECT COUNT(*) FROM minute_site_clients")));
+        Assert.Equal(3 + 36, await harness.Database.ScalarAsync("SELECT COUNT(*) FROM report_slice"));
+        var after = await AnswerAsync(harness, "paths", range);
+        Assert.Equal(("raw", raw.Json), (after.Source, after.Json));
+    }
+
+    [Fact]
     public async Task Slices_capped_at_their_top_values_say_the_counts_are_not_exact_and_bound_the_error()
     {
         // Client i (1..30) makes i requests within 14:00-15:00: with 10 values kept, clients 21..30 are kept exactly and
