@@ -2,9 +2,10 @@
 -- BuildReportSlices timer (not by the store: ingest pays nothing) with each minute's report slice, in the same
 -- transaction: a minute's set is used while its minute slice is valid (the rows the builder counted equal
 -- rollup_site_minute's requests), so the visitors of the minutes a range cuts out of a 5 minutes at either end are
--- read from sets instead of raw rows. The builder deletes the sets of days whose raw rows are gone.
--- Created empty, and the minute slices cleared, so the builder (re)builds every minute with its set, oldest first,
--- after the hours and 5 minutes due; until then those minutes are read from raw rows (exact, as before).
+-- read from sets instead of raw rows. Minute slices and sets are kept for the last ReportSlices:MinuteSliceDays only
+-- (the builder deletes older ones).
+-- Created empty, and the minute slices cleared, so the builder (re)builds those minutes with their sets, oldest first,
+-- after the hours and 5 minutes due; until then they are read from raw rows (exact, as before).
 -- Re-runnable.
 CREATE TABLE IF NOT EXISTS minute_site_clients (
   minute_utc       DATETIME          NOT NULL,
