@@ -1,4 +1,5 @@
 using NginxPulse.Functions.Reports.Parameters;
+using NginxPulse.Functions.Reports.Slices;
 using NginxPulse.Functions.Storage;
 
 namespace NginxPulse.Functions.Reports.Queries;
@@ -17,6 +18,8 @@ public sealed class ReportFilter
     private readonly bool _visitorsFromSets;
     private readonly bool _partialFirstFive;
     private readonly bool _partialLastFive;
+    private readonly IReadOnlyList<string> _firstEdgeMinutes = [];
+    private readonly IReadOnlyList<string> _lastEdgeMinutes = [];
 
     public ReportFilter(ReportParameters parameters)
     {
@@ -67,6 +70,12 @@ public sealed class ReportFilter
             if (_partialFirstFive) Add("@from_edge", fromFive - VisitorWriter.FiveMinutes);
             _partialLastFive = toFive < parameters.ToUtc;
             if (_partialLastFive) Add("@to_edge", toFive + VisitorWriter.FiveMinutes);
+            // The whole site's minutes inside the partial 5 minutes have sets of their own (minute_site_clients).
+            if (scope.Length == 0)
+            {
+                if (_partialFirstFive) _firstEdgeMinutes = EdgeMinutes("@from_edge_minute", parameters.FromUtc, fromFive);
+                if (_partialLastFive) _lastEdgeMinutes = EdgeMinutes("@to_edge_minute", toFive, parameters.ToUtc);
+            }
         }
         var raw = "time_utc >= @from AND time_utc < @to" + scope;
         if (parameters.PathPrefix is { } prefix)
@@ -160,7 +169,8 @@ public sealed class ReportFilter
     /// needs them. Otherwise from the client sets — the site's without a vhost/host filter, the scopes' with one: the
     /// hourly sets of the whole hours, the 5-minute sets of the whole 5 minutes around them, and at either end the
     /// partial 5 minutes: read whole from its set when no row of any scope is stored in the part of it outside the
-    /// range (one index seek: e.g. a range ending after the newest row), else from the raw rows of the part inside.
+    /// range (one index seek: e.g. a range ending after the newest row), else the part inside: for the whole site minute
+    /// by minute from minute_site_clients while the minute's report slice is valid, else (and for a scope) from raw rows.
     /// One statement, so the seeks and the reads see one snapshot: exact while batches are being stored. Raw rows'
     /// clients are hashed once per distinct client, not once per row (MD5 per row doubled the time of an unaligned day).
     /// </summary>
@@ -178,8 +188,8 @@ public sealed class ReportFilter
                 WHERE ((minute_utc >= @from_five AND minute_utc < @from_set_hour) OR (minute_utc >= @to_set_hour AND minute_utc < @to_five)){_scope}
                 """,
             };
-            if (_partialFirstFive) parts.AddRange(PartialFiveMinutes(fives, "@from_edge", ("@from_edge", "@from"), ("@from", "@from_five")));
-            if (_partialLastFive) parts.AddRange(PartialFiveMinutes(fives, "@to_five", ("@to", "@to_edge"), ("@to_five", "@to")));
+            if (_partialFirstFive) parts.AddRange(PartialFiveMinutes(fives, "@from_edge", ("@from_edge", "@from"), ("@from", "@from_five"), _firstEdgeMinutes));
+            if (_partialLastFive) parts.AddRange(PartialFiveMinutes(fives, "@to_five", ("@to", "@to_edge"), ("@to_five", "@to"), _lastEdgeMinutes));
             return $"SELECT COUNT(DISTINCT c) FROM (\n{string.Join("\nUNION ALL\n", parts)}\n) v";
         }
     }
@@ -188,18 +198,47 @@ public sealed class ReportFilter
 
     /// <summary>
     /// The clients of a partial 5 minutes starting at <paramref name="window"/>: its whole set when no row lies in the
-    /// part <paramref name="outside"/> the range, else the raw rows of the part <paramref name="inside"/> it. Each
-    /// SELECT carries the check as a condition on no column, which the server evaluates once before reading any row.
+    /// part <paramref name="outside"/> the range, else those of the part <paramref name="inside"/> it: from the raw
+    /// rows, or per minute (<paramref name="minutes"/>, the whole site only) from the minute's set while its minute
+    /// slice is valid (counted rows = the site minute's requests) and from the minute's raw rows otherwise. Each SELECT
+    /// carries its checks as conditions on no column, which the server evaluates once before reading any row.
     /// </summary>
-    private IEnumerable<string> PartialFiveMinutes(string fives, string window, (string From, string To) outside, (string From, string To) inside)
+    private IEnumerable<string> PartialFiveMinutes(string fives, string window, (string From, string To) outside, (string From, string To) inside, IReadOnlyList<string> minutes)
     {
         var rowsOutside = $"EXISTS (SELECT 1 FROM access_log WHERE time_utc >= {outside.From} AND time_utc < {outside.To})";
         yield return $"SELECT client_hash FROM {fives} WHERE minute_utc = {window}{_scope} AND NOT {rowsOutside}";
-        yield return $"""
-            SELECT {ClientHash.Sql("p.c")} FROM (
-              SELECT DISTINCT {Client} AS c FROM access_log WHERE time_utc >= {inside.From} AND time_utc < {inside.To}{_scope} AND {rowsOutside}
-            ) p
-            """;
+        if (minutes.Count == 0)
+        {
+            yield return RawClients(inside.From, inside.To, rowsOutside);
+            yield break;
+        }
+        foreach (var minute in minutes)
+        {
+            var setValid = $"""
+                EXISTS (SELECT 1 FROM report_slice s JOIN {SiteMinuteTable.Name} m ON m.minute_utc = s.slice_utc AND m.requests = s.requests
+                        WHERE s.span_minutes = {SliceId.Minute} AND s.slice_utc = {minute})
+                """;
+            yield return $"SELECT client_hash FROM minute_site_clients WHERE minute_utc = {minute} AND {rowsOutside} AND {setValid}";
+            yield return RawClients(minute, $"{minute} + INTERVAL 1 MINUTE", $"{rowsOutside} AND NOT {setValid}");
+        }
+    }
+
+    private string RawClients(string from, string to, string condition) => $"""
+        SELECT {ClientHash.Sql("p.c")} FROM (
+          SELECT DISTINCT {Client} AS c FROM access_log WHERE time_utc >= {from} AND time_utc < {to}{_scope} AND {condition}
+        ) p
+        """;
+
+    /// <summary>A parameter per minute of [<paramref name="from"/>, <paramref name="to"/>); their names.</summary>
+    private List<string> EdgeMinutes(string prefix, DateTime from, DateTime to)
+    {
+        var names = new List<string>();
+        for (var minute = from; minute < to; minute = minute.AddMinutes(1))
+        {
+            names.Add($"{prefix}_{names.Count}");
+            Add(names[^1], minute);
+        }
+        return names;
     }
 
     public void Add(string name, object value) => _values.Add(new(name, value));

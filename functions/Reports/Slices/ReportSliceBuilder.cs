@@ -8,11 +8,12 @@ using NginxPulse.Functions.Storage;
 
 namespace NginxPulse.Functions.Reports.Slices;
 
-/// <summary>A report slice: hours (60) or 5 minutes (5) from <see cref="StartUtc"/>.</summary>
+/// <summary>A report slice: hours (60), 5 minutes (5) or one minute (1) from <see cref="StartUtc"/>.</summary>
 public readonly record struct SliceId(int SpanMinutes, DateTime StartUtc)
 {
     public const int Hour = 60;
     public const int FiveMinutes = 5;
+    public const int Minute = 1;
 
     public DateTime EndUtc => StartUtc.AddMinutes(SpanMinutes);
 }
@@ -24,13 +25,19 @@ public sealed record SliceBuildOutcome(bool Ran, IReadOnlyList<SliceId> Built, l
 /// Builds report slices from raw rows, oldest first and at most <see cref="ReportSlicesOptions.MaxSlicesPerRun"/> per
 /// run, under a MySQL named lock (a second builder skips). A slice is (re)built when its minute rollups count requests
 /// and it has no slice yet or one whose counted total differs (rows arrived after it was built). Hour slices keep every
-/// <see cref="SliceScope"/> (the whole site, each vhost, each host, each vhost on each host); 5-minute slices the whole site only, and not for hours MaintainStorage compacted
-/// (their minutes are gone, so they could never be checked).
+/// <see cref="SliceScope"/> (the whole site, each vhost, each host, each vhost on each host); 5-minute and minute slices
+/// the whole site only, and not for hours MaintainStorage compacted (their minutes are gone, so they could never be
+/// checked). Minute slices answer for the minutes a range cuts out of a 5 minutes at either end (such as "the last 24
+/// hours"), which would otherwise be read from raw rows; they are built and kept for the last
+/// <see cref="ReportSlicesOptions.MinuteSliceDays"/> only, after the hours and 5 minutes due, so a back-log (after an
+/// upgrade) builds the wide slices first.
 /// </summary>
 public sealed class ReportSliceBuilder
 {
     private const string LockPurpose = "report-slices";
     private const int RowsPerStatement = 500;
+    private const int PurgeRowsPerRun = 100_000;
+    private const int ClientsPerStatement = 5000;
 
     private static readonly MultiRowInsert<SliceRow> Insert = new("report_slice_value",
     [
@@ -42,6 +49,9 @@ public sealed class ReportSliceBuilder
         ("p95_bucket", r => r.Value.P95Bucket),
         ("dropped_max_requests", r => r.DroppedMaxRequests), ("dropped_max_errors", r => r.DroppedMaxErrors),
     ], "");
+
+    private static readonly MultiRowInsert<(DateTime Minute, ulong Client)> MinuteClientsInsert = new("minute_site_clients",
+        [("minute_utc", r => r.Minute), ("client_hash", r => r.Client)], "");
 
     private readonly MySqlConnectionFactory _connections;
     private readonly ReportSlicesOptions _options;
@@ -70,6 +80,7 @@ public sealed class ReportSliceBuilder
             var due = await DueSlicesAsync(ct);
             long rows = 0;
             foreach (var slice in due) rows += await BuildAsync(slice, ct);
+            await PurgeMinutesAsync(ct);
             return new SliceBuildOutcome(true, due, rows);
         }
     }
@@ -80,9 +91,8 @@ public sealed class ReportSliceBuilder
         var now = _clock.GetUtcNow().UtcDateTime;
         await using var connection = await _connections.OpenAsync(ct);
         // Raw partitions are dropped by whole days: from the oldest stored row's day on, every hour is complete.
-        await using (var oldestCmd = new MySqlCommand("SELECT MIN(time_utc) FROM access_log", connection))
         {
-            if (await oldestCmd.ExecuteScalarAsync(ct) is not DateTime oldest) return [];
+            if (await OldestRawAsync(connection, ct) is not { } oldest) return [];
             var slices = new List<SliceId>();
             await using var cmd = new MySqlCommand($"""
                 SELECT c.span, c.slice_utc FROM (
@@ -98,19 +108,65 @@ public sealed class ReportSliceBuilder
                   WHERE m.minute_utc >= @oldest AND m.minute_utc < @five_cutoff
                     AND NOT EXISTS (SELECT 1 FROM rollup_hour h WHERE h.hour_utc = m.minute_utc - INTERVAL MINUTE(m.minute_utc) MINUTE)
                   GROUP BY five
+                  UNION ALL
+                  SELECT {SliceId.Minute}, m.minute_utc, m.requests FROM rollup_site_minute m
+                  WHERE m.minute_utc >= GREATEST(@oldest, @minutes_from) AND m.minute_utc < @minute_cutoff
+                    AND NOT EXISTS (SELECT 1 FROM rollup_hour h WHERE h.hour_utc = m.minute_utc - INTERVAL MINUTE(m.minute_utc) MINUTE)
                 ) c LEFT JOIN report_slice s ON s.span_minutes = c.span AND s.slice_utc = c.slice_utc
                 WHERE c.total > 0 AND (s.requests IS NULL OR s.requests <> c.total)
-                ORDER BY c.slice_utc, c.span DESC
+                ORDER BY c.span = {SliceId.Minute}, c.slice_utc, c.span DESC
                 LIMIT {_options.MaxSlicesPerRun.ToString(CultureInfo.InvariantCulture)}
                 """, connection);
             cmd.Parameters.AddWithValue("@oldest", oldest.Date);
             cmd.Parameters.AddWithValue("@hour_cutoff", new DateTime(now.Ticks - now.Ticks % TimeSpan.TicksPerHour, DateTimeKind.Utc));
             cmd.Parameters.AddWithValue("@five_cutoff", new DateTime(now.Ticks - now.Ticks % (5 * TimeSpan.TicksPerMinute), DateTimeKind.Utc));
+            cmd.Parameters.AddWithValue("@minute_cutoff", new DateTime(now.Ticks - now.Ticks % TimeSpan.TicksPerMinute, DateTimeKind.Utc));
+            cmd.Parameters.AddWithValue("@minutes_from", MinutesFrom(now));
             await using var reader = await cmd.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))
                 slices.Add(new SliceId(Convert.ToInt32(reader.GetValue(0)), DateTime.SpecifyKind(reader.GetDateTime(1), DateTimeKind.Utc)));
             return slices;
         }
+    }
+
+    private static async Task<DateTime?> OldestRawAsync(MySqlConnection connection, CancellationToken ct)
+    {
+        await using var cmd = new MySqlCommand("SELECT MIN(time_utc) FROM access_log", connection);
+        return await cmd.ExecuteScalarAsync(ct) is DateTime oldest ? oldest : null;
+    }
+
+    /// <summary>The oldest minute that has minute slices: <see cref="ReportSlicesOptions.MinuteSliceDays"/> back from now.</summary>
+    private DateTime MinutesFrom(DateTime now)
+    {
+        var from = now.AddDays(-_options.MinuteSliceDays);
+        return new DateTime(from.Ticks - from.Ticks % TimeSpan.TicksPerMinute, DateTimeKind.Utc);
+    }
+
+    /// <summary>
+    /// Deletes the minute slices and client sets before <see cref="MinutesFrom"/> (and before the oldest stored raw
+    /// row's day, whose rows MaintainStorage dropped): first the slices' counts, so readers stop using them at once,
+    /// then a bounded number of their rows per table and run.
+    /// </summary>
+    private async Task PurgeMinutesAsync(CancellationToken ct)
+    {
+        await using var connection = await _connections.OpenAsync(ct);
+        var minutesFrom = MinutesFrom(_clock.GetUtcNow().UtcDateTime);
+        var before = await OldestRawAsync(connection, ct) is { } oldest && oldest.Date > minutesFrom ? oldest.Date : minutesFrom;
+        long deleted = 0;
+        foreach (var sql in (string[])[
+            $"DELETE FROM report_slice WHERE span_minutes = {SliceId.Minute} AND slice_utc < @before",
+            // The primary key's prefix (every dimension, the site scope): no scan of the hours' and 5 minutes' rows.
+            $"""
+            DELETE FROM report_slice_value WHERE dimension IN ({string.Join(", ", SliceDimension.All.Select(d => d.Id))}) AND span_minutes = {SliceId.Minute}
+              AND scope = {SliceScope.Site.Id} AND vhost = '' AND host = '' AND slice_utc < @before LIMIT {PurgeRowsPerRun}
+            """,
+            $"DELETE FROM minute_site_clients WHERE minute_utc < @before LIMIT {PurgeRowsPerRun}"])
+        {
+            await using var cmd = new MySqlCommand(sql, connection);
+            cmd.Parameters.AddWithValue("@before", before);
+            deleted += await cmd.ExecuteNonQueryAsync(ct);
+        }
+        if (deleted > 0) _logger.LogInformation("Purged {Rows} minute slice and client set rows before {Before:o}", deleted, before);
     }
 
     /// <summary>
@@ -140,12 +196,16 @@ public sealed class ReportSliceBuilder
         }
         // Every row has a status: the statuses dimension counts every row of the slice once.
         var total = dimensions[SliceDimension.Statuses].Values.Sum(v => v.Requests);
+        // A minute also keeps its whole set of clients (uncapped): the visitors of the minutes at a range's edges.
+        var clients = slice.SpanMinutes == SliceId.Minute
+            ? dimensions[SliceDimension.Clients].Keys.Where(k => k.Value is not null).Select(k => ClientHash.Of(k.Value!)).Distinct().Select(c => (slice.StartUtc, c)).ToList()
+            : [];
         var rows = new List<SliceRow>();
         foreach (var (dimension, values) in dimensions)
             foreach (var scope in slice.SpanMinutes == SliceId.Hour ? SliceScope.All : [SliceScope.Site])
                 foreach (var kept in Sum(values, scope).GroupBy(v => (v.Key.Vhost, v.Key.Host)))
                     AddRows(rows, dimension, slice, scope, kept.ToList());
-        await WriteAsync(slice, total, rows, ct);
+        await WriteAsync(slice, total, rows, clients, ct);
         _logger.LogInformation("Built report slice {Span} min from {Start:o}: {Requests} requests, {Rows} rows, {Ms} ms",
             slice.SpanMinutes, slice.StartUtc, total, rows.Count, watch.ElapsedMilliseconds);
         return rows.Count;
@@ -178,12 +238,13 @@ public sealed class ReportSliceBuilder
         }
     }
 
-    private async Task WriteAsync(SliceId slice, long total, List<SliceRow> rows, CancellationToken ct)
+    private async Task WriteAsync(SliceId slice, long total, List<SliceRow> rows, List<(DateTime Minute, ulong Client)> clients, CancellationToken ct)
     {
         await using var connection = await _connections.OpenAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, ct);
         await using (var delete = new MySqlCommand($"""
             DELETE FROM report_slice_value WHERE slice_utc = @slice AND span_minutes = @span;
+            {(slice.SpanMinutes == SliceId.Minute ? "DELETE FROM minute_site_clients WHERE minute_utc = @slice;" : "")}
             INSERT INTO report_slice (span_minutes, slice_utc, requests, built_utc) VALUES (@span, @slice, @requests, @built)
             ON DUPLICATE KEY UPDATE requests = VALUES(requests), built_utc = VALUES(built_utc)
             """, connection, transaction))
@@ -199,6 +260,12 @@ public sealed class ReportSliceBuilder
         {
             var batch = new StatementBatch(connection, transaction);
             Insert.AppendTo(batch, rows, start, Math.Min(RowsPerStatement, rows.Count - start));
+            await batch.ExecuteAsync(ct);
+        }
+        for (var start = 0; start < clients.Count; start += ClientsPerStatement)
+        {
+            var batch = new StatementBatch(connection, transaction);
+            MinuteClientsInsert.AppendTo(batch, clients, start, Math.Min(ClientsPerStatement, clients.Count - start));
             await batch.ExecuteAsync(ct);
         }
         await transaction.CommitAsync(ct);

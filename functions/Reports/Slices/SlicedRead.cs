@@ -1,3 +1,4 @@
+using System.Globalization;
 using NginxPulse.Functions.Reports.Queries;
 using NginxPulse.Functions.Storage;
 
@@ -5,8 +6,8 @@ namespace NginxPulse.Functions.Reports.Slices;
 
 /// <summary>
 /// One report's reads over a range, in one consistent snapshot: which report slices answer for which parts of the
-/// range (valid whole hours, then valid 5 minutes of the rest when no vhost/host filter narrows the read), and the
-/// raw-row intervals left. A slice is valid when the rows its builder counted equal the minute rollups' request total
+/// range (valid whole hours, then valid 5 minutes of the rest, then valid minutes of the 5 minutes the range cuts at
+/// either end, the last two when no vhost/host filter narrows the read), and the raw-row intervals left. A slice is valid when the rows its builder counted equal the minute rollups' request total
 /// of its time (rollup_site_minute plus compacted rollup_hour rows) in this snapshot: rows that arrived after it was
 /// built make it invalid, and its time is read from raw rows instead, so answers are always exact.
 /// </summary>
@@ -64,11 +65,7 @@ public sealed class SlicedRead : IAsyncDisposable
         {
             var parameters = filter.Parameters;
             var valid = slicesAnswer ? await ValidSlicesAsync(snapshot, filter, ct) : [];
-            var hours = valid.Where(s => s.SpanMinutes == SliceId.Hour).ToList();
-            var used = hours
-                .Concat(valid.Where(s => s.SpanMinutes == SliceId.FiveMinutes && !hours.Any(h => h.StartUtc <= s.StartUtc && s.EndUtc <= h.EndUtc)))
-                .OrderBy(s => s.StartUtc)
-                .ToList();
+            var used = Widest(valid);
             var raw = new List<(DateTime From, DateTime To)>();
             var at = parameters.FromUtc;
             foreach (var slice in used)
@@ -156,13 +153,29 @@ public sealed class SlicedRead : IAsyncDisposable
     /// </summary>
     private static async Task<List<SliceId>> ValidSlicesAsync(ConsistentSnapshot snapshot, ReportFilter filter, CancellationToken ct)
     {
-        // 5-minute slices hold the whole site only.
-        var fiveMinutes = filter.ScopeCondition.Length == 0
-            ? $" OR (span_minutes = {SliceId.FiveMinutes} AND slice_utc >= @from AND slice_utc <= @to - INTERVAL {SliceId.FiveMinutes} MINUTE)"
+        // 5-minute and minute slices hold the whole site only. Minute slices are read only inside the 5 minutes the
+        // range cuts at either end: whole 5 minutes have their own slices, so the minutes of a day are never all read.
+        var siteScope = filter.ScopeCondition.Length == 0;
+        var (from, to) = (filter.Parameters.FromUtc, filter.Parameters.ToUtc);
+        var headEnd = Min(FiveMinutesUp(from), to);
+        var tailStart = Max(FiveMinutesDown(to), headEnd);
+        const string edgeMinutes = "{0} >= @from AND {0} < @minutes_head_end OR {0} >= @minutes_tail_start AND {0} < @to";
+        var fiveMinutes = siteScope
+            ? $" OR (span_minutes = {SliceId.FiveMinutes} AND slice_utc >= @from AND slice_utc <= @to - INTERVAL {SliceId.FiveMinutes} MINUTE)" +
+              $" OR (span_minutes = {SliceId.Minute} AND ({string.Format(CultureInfo.InvariantCulture, edgeMinutes, "slice_utc")}))"
+            : "";
+        var minutes = siteScope
+            ? $"""
+
+              UNION ALL
+              SELECT 3, {SliceId.Minute}, minute_utc, requests FROM {SiteMinuteTable.Name}
+              WHERE {string.Format(CultureInfo.InvariantCulture, edgeMinutes, "minute_utc")}
+              """
             : "";
         var slices = new List<(SliceId Slice, long Requests)>();
         var fives = new Dictionary<DateTime, long>();
         var compacted = new Dictionary<DateTime, long>();
+        var siteMinutes = new Dictionary<DateTime, long>();
         await snapshot.ReadAsync($"""
             SELECT 0, span_minutes, slice_utc, requests FROM report_slice
             WHERE (span_minutes = {SliceId.Hour} AND slice_utc >= @from AND slice_utc <= @to - INTERVAL {SliceId.Hour} MINUTE){fiveMinutes}
@@ -170,8 +183,8 @@ public sealed class SlicedRead : IAsyncDisposable
             SELECT 1, {SliceId.FiveMinutes}, minute_utc - INTERVAL MINUTE(minute_utc) % 5 MINUTE AS five, SUM(requests) FROM {SiteMinuteTable.Name}
             WHERE minute_utc >= @from AND minute_utc < @to GROUP BY five
             UNION ALL
-            SELECT 2, {SliceId.Hour}, hour_utc, SUM(requests) FROM rollup_hour WHERE hour_utc > @from - INTERVAL 1 HOUR AND hour_utc < @to GROUP BY hour_utc
-            """, filter.Values.Where(v => v.Key is "@from" or "@to"), row =>
+            SELECT 2, {SliceId.Hour}, hour_utc, SUM(requests) FROM rollup_hour WHERE hour_utc > @from - INTERVAL 1 HOUR AND hour_utc < @to GROUP BY hour_utc{minutes}
+            """, [.. filter.Values.Where(v => v.Key is "@from" or "@to"), new("@minutes_head_end", headEnd), new("@minutes_tail_start", tailStart)], row =>
         {
             var time = DateTime.SpecifyKind(row.GetDateTime(2), DateTimeKind.Utc);
             var requests = Convert.ToInt64(row.GetValue(3));
@@ -179,15 +192,44 @@ public sealed class SlicedRead : IAsyncDisposable
             {
                 case 0: slices.Add((new SliceId(Convert.ToInt32(row.GetValue(1)), time), requests)); break;
                 case 1: fives[time] = requests; break;
-                default: compacted[time] = requests; break;
+                case 2: compacted[time] = requests; break;
+                default: siteMinutes[time] = requests; break;
             }
         }, ct);
-        return slices.Where(s => s.Slice.SpanMinutes == SliceId.Hour
-                ? s.Requests == compacted.GetValueOrDefault(s.Slice.StartUtc) + Enumerable.Range(0, 12).Sum(i => fives.GetValueOrDefault(s.Slice.StartUtc.AddMinutes(5 * i)))
-                // A compacted hour's minutes are gone: its 5 minutes can no longer be checked.
-                : s.Requests == fives.GetValueOrDefault(s.Slice.StartUtc) && !compacted.ContainsKey(HourOf(s.Slice.StartUtc)))
+        return slices.Where(s => s.Slice.SpanMinutes switch
+            {
+                SliceId.Hour => s.Requests == compacted.GetValueOrDefault(s.Slice.StartUtc) + Enumerable.Range(0, 12).Sum(i => fives.GetValueOrDefault(s.Slice.StartUtc.AddMinutes(5 * i))),
+                // A compacted hour's minutes are gone: its 5 minutes and minutes can no longer be checked.
+                SliceId.FiveMinutes => s.Requests == fives.GetValueOrDefault(s.Slice.StartUtc) && !compacted.ContainsKey(HourOf(s.Slice.StartUtc)),
+                _ => s.Requests == siteMinutes.GetValueOrDefault(s.Slice.StartUtc) && !compacted.ContainsKey(HourOf(s.Slice.StartUtc)),
+            })
             .Select(s => s.Slice).ToList();
     }
+
+    /// <summary>
+    /// The widest valid slices covering the range: every valid hour, then each valid 5 minutes outside them, then each
+    /// valid minute outside both (slices of each span are aligned to it, so a narrower one lies wholly inside a wider one
+    /// or outside it); in time order.
+    /// </summary>
+    private static List<SliceId> Widest(IReadOnlyList<SliceId> valid)
+    {
+        var used = new HashSet<SliceId>();
+        foreach (var slice in valid.OrderByDescending(s => s.SpanMinutes))
+        {
+            if (slice.SpanMinutes < SliceId.Hour && used.Contains(new SliceId(SliceId.Hour, HourOf(slice.StartUtc)))) continue;
+            if (slice.SpanMinutes < SliceId.FiveMinutes && used.Contains(new SliceId(SliceId.FiveMinutes, FiveMinutesDown(slice.StartUtc)))) continue;
+            used.Add(slice);
+        }
+        return used.OrderBy(s => s.StartUtc).ToList();
+    }
+
+    private static DateTime FiveMinutesDown(DateTime time) => new(time.Ticks - time.Ticks % (SliceId.FiveMinutes * TimeSpan.TicksPerMinute), DateTimeKind.Utc);
+
+    private static DateTime FiveMinutesUp(DateTime time) => FiveMinutesDown(time.AddTicks(SliceId.FiveMinutes * TimeSpan.TicksPerMinute - 1));
+
+    private static DateTime Min(DateTime a, DateTime b) => a < b ? a : b;
+
+    private static DateTime Max(DateTime a, DateTime b) => a > b ? a : b;
 
     private static DateTime HourOf(DateTime time) => new(time.Ticks - time.Ticks % TimeSpan.TicksPerHour, DateTimeKind.Utc);
 

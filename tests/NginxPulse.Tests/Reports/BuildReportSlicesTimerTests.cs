@@ -50,16 +50,20 @@ public sealed class BuildReportSlicesTimerTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task The_standalone_scheduler_runs_BuildReportSlices_which_builds_the_hours_and_5_minutes_of_stored_traffic()
+    public async Task The_standalone_scheduler_runs_BuildReportSlices_which_builds_the_hours_5_minutes_and_minutes_of_stored_traffic()
     {
         await StoreYesterdayAsync();
-        await using var app = await StartAsync(customHandler: false, ("BuildReportSlicesSchedule", "*/1 * * * * *"), ("ReportSlices:MaxSlicesPerRun", "10"));
+        var minutes = await MinutesWithTrafficAsync();
+        await using var app = await StartAsync(customHandler: false, ("BuildReportSlicesSchedule", "*/1 * * * * *"), ("ReportSlices:MaxSlicesPerRun", "50"));
 
-        // 2 hours and 24 5-minute slices, 10 per run: three runs at least.
-        await Eventually.TrueAsync(async () => await _db.ScalarAsync("SELECT COUNT(*) FROM report_slice") == 26, TimeSpan.FromSeconds(30), "26 slices built");
+        // 2 hours, 24 5-minute slices and a slice per minute with traffic, 50 per run: three runs at least.
+        await Eventually.TrueAsync(async () => await _db.ScalarAsync("SELECT COUNT(*) FROM report_slice") == 26 + minutes, TimeSpan.FromSeconds(60), $"{26 + minutes} slices built");
         Assert.Equal(300, await _db.ScalarAsync("SELECT SUM(requests) FROM report_slice WHERE span_minutes = 60"));
         Assert.Equal(300, await _db.ScalarAsync("SELECT SUM(requests) FROM report_slice WHERE span_minutes = 5"));
+        Assert.Equal(300, await _db.ScalarAsync("SELECT SUM(requests) FROM report_slice WHERE span_minutes = 1"));
     }
+
+    private Task<long> MinutesWithTrafficAsync() => _db.ScalarAsync("SELECT COUNT(*) FROM rollup_site_minute WHERE requests > 0");
 
     [Fact]
     public async Task Under_the_Functions_host_a_timer_invocation_of_BuildReportSlices_builds_the_slices()
@@ -71,7 +75,8 @@ public sealed class BuildReportSlicesTimerTests : IAsyncLifetime
             """{ "Data": { "timer": { "IsPastDue": false } }, "Metadata": { "sys": { "MethodName": "BuildReportSlices" } } }""", Encoding.UTF8, "application/json"));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal(26, await _db.ScalarAsync("SELECT COUNT(*) FROM report_slice"));
+        Assert.Equal(30, await _db.ScalarAsync("SELECT COUNT(*) FROM report_slice"));   // MaxSlicesPerRun's default: the 2 hours and 24 5-minutes first
+        Assert.Equal(26, await _db.ScalarAsync("SELECT COUNT(*) FROM report_slice WHERE span_minutes > 1"));
     }
 
     [Fact]
@@ -81,6 +86,9 @@ public sealed class BuildReportSlicesTimerTests : IAsyncLifetime
             await (await StartAsync(customHandler: false, ("BuildReportSlicesSchedule", "0 0 0 1 1 *"), ("ReportSlices:TopValues", "3"))).DisposeAsync());
 
         Assert.Contains("ReportSlices:TopValues", error.Message);
+        var days = await Assert.ThrowsAnyAsync<Exception>(async () =>
+            await (await StartAsync(customHandler: false, ("BuildReportSlicesSchedule", "0 0 0 1 1 *"), ("ReportSlices:MinuteSliceDays", "0"))).DisposeAsync());
+        Assert.Contains("ReportSlices:MinuteSliceDays", days.Message);
     }
 
     [Fact]
@@ -88,7 +96,7 @@ public sealed class BuildReportSlicesTimerTests : IAsyncLifetime
     {
         var start = await StoreYesterdayAsync();
         var slices = new Functions.Reports.Slices.ReportSliceBuilder(_db.Connections,
-            Microsoft.Extensions.Options.Options.Create(new Functions.Reports.Slices.ReportSlicesOptions()), TimeProvider.System,
+            Microsoft.Extensions.Options.Options.Create(new Functions.Reports.Slices.ReportSlicesOptions { MaxSlicesPerRun = 1000 }), TimeProvider.System,
             NullLogger<Functions.Reports.Slices.ReportSliceBuilder>.Instance);
         await slices.RunAsync(CancellationToken.None);
         var purger = new RetentionPurger(_db.Connections, NullLogger<RetentionPurger>.Instance);
@@ -96,10 +104,14 @@ public sealed class BuildReportSlicesTimerTests : IAsyncLifetime
         var firstHourValues = await _db.ScalarAsync($"SELECT COUNT(*) FROM report_slice_value WHERE {firstHour}");
         var secondHourValues = await _db.ScalarAsync($"SELECT COUNT(*) FROM report_slice_value WHERE NOT {firstHour}");
 
+        var firstHourMinutes = await _db.ScalarAsync($"SELECT COUNT(*) FROM report_slice WHERE span_minutes = 1 AND {firstHour}");
+        var secondHourMinutes = await _db.ScalarAsync($"SELECT COUNT(*) FROM report_slice WHERE span_minutes = 1 AND NOT {firstHour}");
+
         var purged = await purger.PurgeReportSlicesAsync(start.AddHours(1), CancellationToken.None);
 
-        Assert.Equal(1 + 12 + firstHourValues, purged);   // the first hour's slice and its 12 5-minute slices, with their values
-        Assert.Equal((13L, secondHourValues), (await _db.ScalarAsync("SELECT COUNT(*) FROM report_slice"), await _db.ScalarAsync("SELECT COUNT(*) FROM report_slice_value")));
+        // The first hour's slice, its 12 5-minute slices and its minute slices, with their values.
+        Assert.Equal(1 + 12 + firstHourMinutes + firstHourValues, purged);
+        Assert.Equal((13L + secondHourMinutes, secondHourValues), (await _db.ScalarAsync("SELECT COUNT(*) FROM report_slice"), await _db.ScalarAsync("SELECT COUNT(*) FROM report_slice_value")));
         Assert.Equal(0, await purger.PurgeReportSlicesAsync(start.AddHours(1), CancellationToken.None));
     }
 }

@@ -22,14 +22,14 @@ public sealed class ReportSlicesKeyedTests
     private static readonly string Long2 = "/" + new string('x', 700) + "/2";
     private static readonly string[] TopLists = ["paths", "referrers", "useragents", "errors", "slowest", "clients"];
 
-    // 13:57-15:03: the hour 14:00 from its slice, 13:57-14:00 and 15:00-15:03 from raw rows.
+    // 13:57-15:03: the hour 14:00 from its slice, 13:57-14:00 and 15:00-15:03 from minute slices (or raw rows without them).
     private static readonly (string, string)[] Unaligned = [("from", "2026-11-21T13:57:00Z"), ("to", "2026-11-21T15:03:00Z")];
     private static readonly (string, string)[] WholeHour = [("from", "2026-11-21T14:00:00Z"), ("to", "2026-11-21T15:00:00Z")];
 
     /// <summary>
     /// Within 13:57-15:03: "/a" 7 requests (one at an edge), the two long paths and "/y" 4 each (tied), "/z-edge" 4
     /// (3 at the edges), "/only-at-the-edges" 5 (no slice read holds it: its value comes from raw rows); outside the
-    /// range "/y" has 5 more. Every request is a 5xx (errors rank alike); request times differ per path and hour so the
+    /// range "/y" has 5 more; "/b" 1 at 15:00 (every minute of the edges has traffic, so each has a minute slice). Every request is a 5xx (errors rank alike); request times differ per path and hour so the
     /// p95 ranks of the parts differ from the whole's.
     /// </summary>
     private static List<AccessRecord> Traffic()
@@ -50,6 +50,7 @@ public sealed class ReportSlicesKeyedTests
         Add("/z-edge", Hour.AddMinutes(62), 2500);
         for (var i = 0; i < 5; i++) Add("/y", Hour.AddMinutes(-10 + 76 * (i % 2)).AddSeconds(i), 7000);
         for (var i = 0; i < 5; i++) Add("/only-at-the-edges", Hour.AddMinutes(i % 2 == 0 ? -1 : 61).AddSeconds(i), 3000);
+        Add("/b", Hour.AddMinutes(60).AddSeconds(30), 1);
         return records;
     }
 
@@ -106,8 +107,11 @@ public sealed class ReportSlicesKeyedTests
 
         var sliced = await AnswersAsync(harness, Cases(Unaligned, WholeHour));
         AssertSameRows(raw, sliced);
-        Assert.All(sliced.Where(a => a.Key.Contains("13:57", StringComparison.Ordinal)), a => Assert.Equal("mixed", a.Value.Source));
-        Assert.All(sliced.Where(a => !a.Key.Contains("13:57", StringComparison.Ordinal)), a => Assert.Equal("rollup", a.Value.Source));
+        Assert.All(sliced.Values, a => Assert.Equal("rollup", a.Source));   // the edges from minute slices
+        await harness.Database.ExecuteAsync("DELETE FROM report_slice WHERE span_minutes = 1");
+        var rawEdges = await AnswersAsync(harness, Cases(Unaligned, WholeHour));
+        AssertSameRows(raw, rawEdges);
+        Assert.All(rawEdges.Where(a => a.Key.Contains("13:57", StringComparison.Ordinal)), a => Assert.Equal("mixed", a.Value.Source));
         // The cut falls inside a tie of four: the smallest values win, the long ones first ("/x..." < "/y" < "/z-edge").
         var paths = JsonDocument.Parse(sliced[$"paths from=2026-11-21T13:57:00Z&to=2026-11-21T15:03:00Z&limit=4"].Json).RootElement
             .EnumerateArray().Select(r => (r.GetProperty("path").GetString(), r.GetProperty("requests").GetInt64())).ToList();

@@ -77,7 +77,8 @@ public sealed class ReportSlicesTests
 
         var outcome = await Builder(harness).RunAsync(CancellationToken.None);
 
-        Assert.Equal(3 + 36, outcome.Built.Count);   // the 3 hours and their 36 5-minute slices
+        // The 3 hours, their 36 5-minute slices and every minute with traffic.
+        Assert.Equal(3 + 36 + await MinutesWithTrafficAsync(harness), outcome.Built.Count);
         var sources = new Dictionary<string, string>();
         foreach (var (report, query) in Cases())
         {
@@ -96,9 +97,20 @@ public sealed class ReportSlicesTests
         Assert.Equal("raw", sources["errors from=2026-11-21T13:00:00Z&to=2026-11-21T16:00:00Z&status=404"]);
         Assert.Equal("raw", sources["clients from=2026-11-21T13:00:00Z&to=2026-11-21T16:00:00Z&path=/api"]);
         Assert.Equal("rollup", sources["paths from=2026-11-21T13:10:00Z&to=2026-11-21T15:50:00Z"]);   // hours and 5 minutes
-        Assert.Equal("mixed", sources["paths from=2026-11-21T13:07:00Z&to=2026-11-21T15:52:00Z"]);
+        Assert.Equal("rollup", sources["paths from=2026-11-21T13:07:00Z&to=2026-11-21T15:52:00Z"]);   // + minutes at either end
+        Assert.Equal("rollup", sources["paths from=2026-11-21T14:03:00Z&to=2026-11-21T14:09:00Z"]);   // minutes only
         Assert.Equal("mixed", sources["paths from=2026-11-21T13:10:00Z&to=2026-11-21T15:50:00Z&vhost=api.example.com"]);   // no 5-minute slices per vhost
-        Assert.Equal("raw", sources["paths from=2026-11-21T14:03:00Z&to=2026-11-21T14:09:00Z"]);
+        Assert.Equal("mixed", sources["paths from=2026-11-21T13:07:00Z&to=2026-11-21T15:52:00Z&vhost=api.example.com"]);   // nor minutes
+
+        // Without the minute slices the edges are read from raw rows, with the same answers.
+        await harness.Database.ExecuteAsync("DELETE FROM report_slice WHERE span_minutes = 1");
+        foreach (var (report, query) in Cases().Where(c => c.Query.Any(q => q.Item2.EndsWith(":07:00Z", StringComparison.Ordinal) || q.Item2.EndsWith(":03:00Z", StringComparison.Ordinal))))
+        {
+            var name = report + " " + Describe(query);
+            var edges = await AnswerAsync(harness, report, query);
+            Assert.True((raw[name].Json, raw[name].Csv, raw[name].Exact) == (edges.Json, edges.Csv, edges.Exact), $"{name}: with raw edges\n{edges}\nraw\n{raw[name]}");
+            Assert.Equal(query.Any(q => q.Item2.EndsWith(":03:00Z", StringComparison.Ordinal)) ? "raw" : "mixed", edges.Source);
+        }
     }
 
     [Fact]
@@ -133,6 +145,8 @@ public sealed class ReportSlicesTests
         var day = Range("13:00", "16:00");
         var before = await AnswerAsync(harness, "statuses", day);
         Assert.Equal("rollup", before.Source);
+        (string, string)[] edge = [.. Range("14:41", "14:44"), ("path", "/late")];   // minute slices only
+        Assert.Equal(("rollup", "[]"), ((await AnswerAsync(harness, "paths", edge)).Source, (await AnswerAsync(harness, "paths", edge)).Json));
 
         var late = AccessRecordBuilderExtensions.Late(KnownTraffic.Start.AddMinutes(42));
         await harness.Database.NewStore().StoreAsync("late", [new IngestItem(new KafkaPosition("nginx-access", 1, 0), late, null)], CancellationToken.None);
@@ -142,11 +156,14 @@ public sealed class ReportSlicesTests
         Assert.Equal("""[{"path":"/late-arrival","requests":1,"bytes":777,"status4xx":0,"status5xx":1}]""", paths.Json);
         var statuses = await AnswerAsync(harness, "statuses", day);
         Assert.Equal(Total(before.Json) + 1, Total(statuses.Json));
-        Assert.Equal([new SliceId(60, KnownTraffic.Start), new SliceId(5, KnownTraffic.Start.AddMinutes(40))], await builder.DueSlicesAsync(CancellationToken.None));
+        var edgePaths = await AnswerAsync(harness, "paths", edge);
+        Assert.Equal(("mixed", paths.Json), (edgePaths.Source, edgePaths.Json));   // 14:41 and 14:43 from their slices, 14:42 from raw rows
+        Assert.Equal([new SliceId(60, KnownTraffic.Start), new SliceId(5, KnownTraffic.Start.AddMinutes(40)), new SliceId(1, KnownTraffic.Start.AddMinutes(42))],
+            await builder.DueSlicesAsync(CancellationToken.None));
 
         var rerun = await builder.RunAsync(CancellationToken.None);
 
-        Assert.Equal(2, rerun.Built.Count);
+        Assert.Equal(3, rerun.Built.Count);
         var rebuilt = await AnswerAsync(harness, "paths", [.. day, ("path", "/late")]);
         Assert.Equal(("rollup", paths.Json), (rebuilt.Source, rebuilt.Json));
         Assert.Equal(statuses.Json, (await AnswerAsync(harness, "statuses", day)).Json);
@@ -184,6 +201,29 @@ public sealed class ReportSlicesTests
     }
 
     [Fact]
+    public async Task Minute_slices_and_sets_are_built_and_kept_for_MinuteSliceDays_only_older_edges_are_read_from_raw_rows()
+    {
+        await using var harness = await ReportsHarness.WithRecordsAsync(Traffic());
+        var range = Range("14:03", "14:09");
+        var raw = await AnswerAsync(harness, "paths", range);
+        await Builder(harness).RunAsync(CancellationToken.None);
+        Assert.Equal("rollup", (await AnswerAsync(harness, "paths", range)).Source);
+
+        // Two days later every minute of the traffic is older than MinuteSliceDays (2): none is due, all are purged.
+        var later = new ReportSliceBuilder(harness.Database.Connections, Options.Create(new ReportSlicesOptions { MaxSlicesPerRun = 10_000 }),
+            new FixedTime(BuiltAt.AddDays(2)), NullLogger<ReportSliceBuilder>.Instance);
+        Assert.Empty(await later.DueSlicesAsync(CancellationToken.None));
+        await later.RunAsync(CancellationToken.None);
+
+        Assert.Equal((0L, 0L, 0L), (await harness.Database.ScalarAsync("SELECT COUNT(*) FROM report_slice WHERE span_minutes = 1"),
+            await harness.Database.ScalarAsync("SELECT COUNT(*) FROM report_slice_value WHERE span_minutes = 1"),
+            await harness.Database.ScalarAsync("SELECT COUNT(*) FROM minute_site_clients")));
+        Assert.Equal(3 + 36, await harness.Database.ScalarAsync("SELECT COUNT(*) FROM report_slice"));
+        var after = await AnswerAsync(harness, "paths", range);
+        Assert.Equal(("raw", raw.Json), (after.Source, after.Json));
+    }
+
+    [Fact]
     public async Task Slices_capped_at_their_top_values_say_the_counts_are_not_exact_and_bound_the_error()
     {
         // Client i (1..30) makes i requests within 14:00-15:00: with 10 values kept, clients 21..30 are kept exactly and
@@ -216,8 +256,11 @@ public sealed class ReportSlicesTests
             Assert.Equal(("[]", "raw"), (answer.Json, answer.Source));
         }
         Assert.Empty(await builder.DueSlicesAsync(CancellationToken.None));
-        Assert.Equal(39, await harness.Database.ScalarAsync("SELECT COUNT(*) FROM report_slice"));
+        Assert.Equal(39 + await MinutesWithTrafficAsync(harness), await harness.Database.ScalarAsync("SELECT COUNT(*) FROM report_slice"));
     }
+
+    private static Task<long> MinutesWithTrafficAsync(ReportsHarness harness) =>
+        harness.Database.ScalarAsync("SELECT COUNT(*) FROM rollup_site_minute WHERE requests > 0");
 }
 
 /// <summary>Single hand-made records for the slice tests.</summary>

@@ -1,4 +1,7 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using NginxPulse.Functions.Parsing;
+using NginxPulse.Functions.Reports.Slices;
 using NginxPulse.Functions.Storage;
 using NginxPulse.Tests.Support;
 using Xunit;
@@ -155,6 +158,33 @@ public sealed class VisitorsAcrossHoursTests
         {
             await harness.DisposeAsync();
         }
+    }
+
+    [Fact]
+    public async Task The_site_minutes_of_partial_5_minutes_are_counted_from_their_minute_sets_while_their_minute_slices_are_valid()
+    {
+        // Rows before and after the range in its 5 minutes: without minute sets its minutes are read from raw rows.
+        AccessRecord[] records =
+        [
+            .. EdgeRecords,
+            Request(5, -14, "www.example.com", "10.0.0.8"),   // 13:46, before the range in its first 5 minutes
+            Request(6, -6, "api.example.com", "10.0.0.9"),    // 13:54, after the range in its last 5 minutes
+        ];
+        (string, string)[] range = [("from", "2026-11-21T13:48:00Z"), ("to", "2026-11-21T13:53:00Z")];
+        await using var harness = await ReportsHarness.WithRecordsAsync(records);
+        await new ReportSliceBuilder(harness.Database.Connections, Options.Create(new ReportSlicesOptions { MaxSlicesPerRun = 1000 }),
+            new FixedTime(new DateTime(2026, 11, 21, 18, 0, 0, DateTimeKind.Utc)), NullLogger<ReportSliceBuilder>.Instance).RunAsync(CancellationToken.None);
+        // Raw rows of the range gone (the rollups keep counting them): only the minute sets can still count its clients.
+        await harness.Database.ExecuteAsync("DELETE FROM access_log WHERE time_utc >= '2026-11-21 13:48:00' AND time_utc < '2026-11-21 13:53:00'");
+
+        var fromSets = await SummariesAsync(harness, [range, [.. range, ("vhost", "www.example.com")]]);
+        // A row stored later in 13:51 makes that minute's slice (and set) stale: 13:51 is read from raw rows, the new client counts.
+        await harness.Database.NewStore().StoreAsync("reports-tests",
+            AccessRecordBuilder.Items([Request(7, -9, "www.example.com", "10.0.0.10")], firstOffset: 100), CancellationToken.None);
+        var afterLate = await SummariesAsync(harness, [range]);
+
+        Assert.Equal(["requests=4 visitors=4", "requests=3 visitors=0"], fromSets);   // a vhost has no minute sets: its raw rows are gone
+        Assert.Equal(["requests=5 visitors=5"], afterLate);
     }
 
     /// <summary>"requests=N visitors=N" of a summary per query over the stored records, after <paramref name="sql"/> if any.</summary>
