@@ -16,9 +16,7 @@ public sealed class ReportDatabase(MySqlConnectionFactory connections, IOptions<
         await using var command = new MySqlCommand(sql, connection) { CommandTimeout = _timeoutSeconds };
         foreach (var (name, value) in filter.Values)
             command.Parameters.AddWithValue(name, value);
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
-            onRow(reader);
+        await RowStream.ReadAsync(command, onRow, ct);
     }
 
     /// <summary>A read-only transaction whose statements all see one snapshot, with the report query timeout.</summary>

@@ -122,9 +122,7 @@ public sealed class ReportSliceBuilder
             cmd.Parameters.AddWithValue("@five_cutoff", new DateTime(now.Ticks - now.Ticks % (5 * TimeSpan.TicksPerMinute), DateTimeKind.Utc));
             cmd.Parameters.AddWithValue("@minute_cutoff", new DateTime(now.Ticks - now.Ticks % TimeSpan.TicksPerMinute, DateTimeKind.Utc));
             cmd.Parameters.AddWithValue("@minutes_from", MinutesFrom(now));
-            await using var reader = await cmd.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct))
-                slices.Add(new SliceId(Convert.ToInt32(reader.GetValue(0)), DateTime.SpecifyKind(reader.GetDateTime(1), DateTimeKind.Utc)));
+            await RowStream.ReadAsync(cmd, reader => slices.Add(new SliceId(Convert.ToInt32(reader.GetValue(0)), DateTime.SpecifyKind(reader.GetDateTime(1), DateTimeKind.Utc))), ct);
             return slices;
         }
     }
