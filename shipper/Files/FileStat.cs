@@ -9,7 +9,7 @@ namespace NginxPulse.Shipper.Files;
 /// .NET exposes none of device, inode or link count, so this reads struct stat directly; the offsets below are the
 /// Linux layouts of x86-64 and arm64 (dev, ino and size sit at the same offsets in both, nlink differs).
 /// </summary>
-public readonly record struct FileStat(ulong Device, ulong Inode, ulong Links, long Size)
+public readonly partial record struct FileStat(ulong Device, ulong Inode, ulong Links, long Size)
 {
     private const int StatBufferSize = 256;
 
@@ -45,9 +45,10 @@ public readonly record struct FileStat(ulong Device, ulong Inode, ulong Links, l
         return true;
     }
 
-    [DllImport("libc", EntryPoint = "stat", SetLastError = true)]
-    private static extern int stat_([MarshalAs(UnmanagedType.LPUTF8Str)] string path, byte[] buffer);
+    // Source-generated marshalling: precompiled with the rest of the agent, where DllImport needs a stub compiled at run time.
+    [LibraryImport("libc", EntryPoint = "stat", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
+    private static partial int stat_(string path, byte[] buffer);
 
-    [DllImport("libc", SetLastError = true)]
-    private static extern int fstat(int fd, byte[] buffer);
+    [LibraryImport("libc", SetLastError = true)]
+    private static partial int fstat(int fd, byte[] buffer);
 }

@@ -8,12 +8,12 @@ namespace NginxPulse.Shipper.Files;
 public sealed class Input
 {
     private readonly InputOptions options;
+    private PathGlob? glob;
     private string? signature;
 
     public Input(InputOptions options, string defaultTopic)
     {
         Name = options.DisplayName;
-        Glob = new PathGlob(options.Paths, options.Exclude);
         Topic = options.Topic ?? defaultTopic;
         StartAt = options.StartAt;
         LineEncodings.TryParse(options.Encoding, out var encoding);
@@ -25,7 +25,8 @@ public sealed class Input
     }
 
     public string Name { get; }
-    public PathGlob Glob { get; }
+    /// <summary>Built when first asked for: the input a backfill makes for its files never walks a directory.</summary>
+    public PathGlob Glob => glob ??= new PathGlob(options.Paths, options.Exclude);
     public string Topic { get; }
     public StartPosition StartAt { get; }
     public LineEncoding Encoding { get; }

@@ -24,7 +24,7 @@ public enum RegistryLoadOutcome { Restored, Missing, Corrupt }
 /// and the directory fsynced, so a crash leaves the old or the new registry, never a torn one. A registry that
 /// cannot be read is moved aside (never deleted) and the agent starts as if there were none.
 /// </summary>
-public sealed class RegistryFile(string path, ILogger logger)
+public sealed partial class RegistryFile(string path, ILogger logger)
 {
     public const int CurrentVersion = 1;
 
@@ -82,12 +82,13 @@ public sealed class RegistryFile(string path, ILogger logger)
         close(fd);
     }
 
-    [DllImport("libc", SetLastError = true)]
-    private static extern int open([MarshalAs(UnmanagedType.LPUTF8Str)] string path, int flags);
+    // Source-generated marshalling: precompiled with the rest of the agent, where DllImport needs a stub compiled at run time.
+    [LibraryImport("libc", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
+    private static partial int open(string path, int flags);
 
-    [DllImport("libc", SetLastError = true)]
-    private static extern int fsync(int fd);
+    [LibraryImport("libc", SetLastError = true)]
+    private static partial int fsync(int fd);
 
-    [DllImport("libc", SetLastError = true)]
-    private static extern int close(int fd);
+    [LibraryImport("libc", SetLastError = true)]
+    private static partial int close(int fd);
 }

@@ -4,8 +4,8 @@ namespace NginxPulse.Benchmarks.Ship;
 
 /// <summary>
 /// The shipper against kcat (the librdkafka producer ceiling) and rsyslog imfile+omkafka, side by side in one run,
-/// against one local broker per round (the KafkaMock process) and the same file. The shipper runs with the environment
-/// of its systemd unit (<see cref="DeployedEnvironment"/>):
+/// against one local broker per round (the KafkaMock process) and the same file. The shipper is measured as deployed:
+/// published (<see cref="PublishedShipper"/>) and run with the environment of its systemd unit (<see cref="DeployedEnvironment"/>):
 /// <c>dotnet run -c Release --project tests/NginxPulse.Benchmarks -- ship [--lines N] [--runs N] [--tail-rate L] [--tail-seconds S] [--shipper-env NAME=VALUE]... [--shipper-dll PATH]</c>
 /// </summary>
 public static class ShipBenchmark
@@ -43,6 +43,7 @@ public static class ShipBenchmark
         Directory.CreateDirectory(paths.Work);
         try
         {
+            if (paths.PublishShipper) await PublishedShipper.PublishAsync(paths);
             var source = BenchLogFile.FromSamples(paths.SampleLogs);
             var file = Path.Combine(paths.Work, "access.log");
             var bytes = await source.WriteAsync(file, lines);
