@@ -91,40 +91,38 @@ public sealed class ReportSliceBuilder
         var now = _clock.GetUtcNow().UtcDateTime;
         await using var connection = await _connections.OpenAsync(ct);
         // Raw partitions are dropped by whole days: from the oldest stored row's day on, every hour is complete.
-        {
-            if (await OldestRawAsync(connection, ct) is not { } oldest) return [];
-            var slices = new List<SliceId>();
-            await using var cmd = new MySqlCommand($"""
-                SELECT c.span, c.slice_utc FROM (
-                  SELECT {SliceId.Hour} AS span, t.hour AS slice_utc, SUM(t.requests) AS total FROM (
-                    SELECT minute_utc - INTERVAL MINUTE(minute_utc) MINUTE AS hour, requests FROM rollup_site_minute
-                    WHERE minute_utc >= @oldest AND minute_utc < @hour_cutoff
-                    UNION ALL
-                    SELECT hour_utc, requests FROM rollup_hour WHERE hour_utc >= @oldest AND hour_utc < @hour_cutoff) t
-                  GROUP BY t.hour
-                  UNION ALL
-                  SELECT {SliceId.FiveMinutes}, m.minute_utc - INTERVAL MINUTE(m.minute_utc) % 5 MINUTE AS five, SUM(m.requests)
-                  FROM rollup_site_minute m
-                  WHERE m.minute_utc >= @oldest AND m.minute_utc < @five_cutoff
-                    AND NOT EXISTS (SELECT 1 FROM rollup_hour h WHERE h.hour_utc = m.minute_utc - INTERVAL MINUTE(m.minute_utc) MINUTE)
-                  GROUP BY five
-                  UNION ALL
-                  SELECT {SliceId.Minute}, m.minute_utc, m.requests FROM rollup_site_minute m
-                  WHERE m.minute_utc >= GREATEST(@oldest, @minutes_from) AND m.minute_utc < @minute_cutoff
-                    AND NOT EXISTS (SELECT 1 FROM rollup_hour h WHERE h.hour_utc = m.minute_utc - INTERVAL MINUTE(m.minute_utc) MINUTE)
-                ) c LEFT JOIN report_slice s ON s.span_minutes = c.span AND s.slice_utc = c.slice_utc
-                WHERE c.total > 0 AND (s.requests IS NULL OR s.requests <> c.total)
-                ORDER BY c.span = {SliceId.Minute}, c.slice_utc, c.span DESC
-                LIMIT {_options.MaxSlicesPerRun.ToString(CultureInfo.InvariantCulture)}
-                """, connection);
-            cmd.Parameters.AddWithValue("@oldest", oldest.Date);
-            cmd.Parameters.AddWithValue("@hour_cutoff", new DateTime(now.Ticks - now.Ticks % TimeSpan.TicksPerHour, DateTimeKind.Utc));
-            cmd.Parameters.AddWithValue("@five_cutoff", new DateTime(now.Ticks - now.Ticks % (5 * TimeSpan.TicksPerMinute), DateTimeKind.Utc));
-            cmd.Parameters.AddWithValue("@minute_cutoff", new DateTime(now.Ticks - now.Ticks % TimeSpan.TicksPerMinute, DateTimeKind.Utc));
-            cmd.Parameters.AddWithValue("@minutes_from", MinutesFrom(now));
-            await RowStream.ReadAsync(cmd, reader => slices.Add(new SliceId(Convert.ToInt32(reader.GetValue(0)), DateTime.SpecifyKind(reader.GetDateTime(1), DateTimeKind.Utc))), ct);
-            return slices;
-        }
+        if (await OldestRawAsync(connection, ct) is not { } oldest) return [];
+        var slices = new List<SliceId>();
+        await using var cmd = new MySqlCommand($"""
+            SELECT c.span, c.slice_utc FROM (
+              SELECT {SliceId.Hour} AS span, t.hour AS slice_utc, SUM(t.requests) AS total FROM (
+                SELECT minute_utc - INTERVAL MINUTE(minute_utc) MINUTE AS hour, requests FROM rollup_site_minute
+                WHERE minute_utc >= @oldest AND minute_utc < @hour_cutoff
+                UNION ALL
+                SELECT hour_utc, requests FROM rollup_hour WHERE hour_utc >= @oldest AND hour_utc < @hour_cutoff) t
+              GROUP BY t.hour
+              UNION ALL
+              SELECT {SliceId.FiveMinutes}, m.minute_utc - INTERVAL MINUTE(m.minute_utc) % 5 MINUTE AS five, SUM(m.requests)
+              FROM rollup_site_minute m
+              WHERE m.minute_utc >= @oldest AND m.minute_utc < @five_cutoff
+                AND NOT EXISTS (SELECT 1 FROM rollup_hour h WHERE h.hour_utc = m.minute_utc - INTERVAL MINUTE(m.minute_utc) MINUTE)
+              GROUP BY five
+              UNION ALL
+              SELECT {SliceId.Minute}, m.minute_utc, m.requests FROM rollup_site_minute m
+              WHERE m.minute_utc >= GREATEST(@oldest, @minutes_from) AND m.minute_utc < @minute_cutoff
+                AND NOT EXISTS (SELECT 1 FROM rollup_hour h WHERE h.hour_utc = m.minute_utc - INTERVAL MINUTE(m.minute_utc) MINUTE)
+            ) c LEFT JOIN report_slice s ON s.span_minutes = c.span AND s.slice_utc = c.slice_utc
+            WHERE c.total > 0 AND (s.requests IS NULL OR s.requests <> c.total)
+            ORDER BY c.span = {SliceId.Minute}, c.slice_utc, c.span DESC
+            LIMIT {_options.MaxSlicesPerRun.ToString(CultureInfo.InvariantCulture)}
+            """, connection);
+        cmd.Parameters.AddWithValue("@oldest", oldest.Date);
+        cmd.Parameters.AddWithValue("@hour_cutoff", new DateTime(now.Ticks - now.Ticks % TimeSpan.TicksPerHour, DateTimeKind.Utc));
+        cmd.Parameters.AddWithValue("@five_cutoff", new DateTime(now.Ticks - now.Ticks % (5 * TimeSpan.TicksPerMinute), DateTimeKind.Utc));
+        cmd.Parameters.AddWithValue("@minute_cutoff", new DateTime(now.Ticks - now.Ticks % TimeSpan.TicksPerMinute, DateTimeKind.Utc));
+        cmd.Parameters.AddWithValue("@minutes_from", MinutesFrom(now));
+        await RowStream.ReadAsync(cmd, reader => slices.Add(new SliceId(Convert.ToInt32(reader.GetValue(0)), DateTime.SpecifyKind(reader.GetDateTime(1), DateTimeKind.Utc))), ct);
+        return slices;
     }
 
     private static async Task<DateTime?> OldestRawAsync(MySqlConnection connection, CancellationToken ct)

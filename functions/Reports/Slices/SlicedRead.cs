@@ -7,9 +7,10 @@ namespace NginxPulse.Functions.Reports.Slices;
 /// <summary>
 /// One report's reads over a range, in one consistent snapshot: which report slices answer for which parts of the
 /// range (valid whole hours, then valid 5 minutes of the rest, then valid minutes of the 5 minutes the range cuts at
-/// either end, the last two when no vhost/host filter narrows the read), and the raw-row intervals left. A slice is valid when the rows its builder counted equal the minute rollups' request total
-/// of its time (rollup_site_minute plus compacted rollup_hour rows) in this snapshot: rows that arrived after it was
-/// built make it invalid, and its time is read from raw rows instead, so answers are always exact.
+/// either end, the last two when no vhost/host filter narrows the read), and the raw-row intervals left. A slice is
+/// valid when the rows its builder counted equal the minute rollups' request total of its time (rollup_site_minute
+/// plus compacted rollup_hour rows) in this snapshot: rows that arrived after it was built make it invalid, and its
+/// time is read from raw rows instead, so answers are always exact.
 /// </summary>
 public sealed class SlicedRead : IAsyncDisposable
 {
