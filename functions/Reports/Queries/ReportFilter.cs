@@ -180,9 +180,10 @@ public sealed class ReportFilter
         {
             if (Parameters.NeedsRawRows || !_visitorsFromSets) return $"SELECT COUNT(DISTINCT {Client}) FROM access_log WHERE {RawWhere}";
             var (hours, fives) = _scope.Length == 0 ? ("hourly_site_clients", "five_minute_site_clients") : ("hourly_clients", "five_minute_clients");
+            var siteDays = _scope.Length == 0 && _hasWholeHours;
             var parts = new List<string>
             {
-                $"SELECT client_hash AS c FROM {hours} WHERE hour_utc >= @from_set_hour AND hour_utc < @to_set_hour{_scope}",
+                siteDays ? SiteWholeHours : $"SELECT client_hash AS c FROM {hours} WHERE hour_utc >= @from_set_hour AND hour_utc < @to_set_hour{_scope}",
                 $"""
                 SELECT client_hash FROM {fives}
                 WHERE ((minute_utc >= @from_five AND minute_utc < @from_set_hour) OR (minute_utc >= @to_set_hour AND minute_utc < @to_five)){_scope}
@@ -190,11 +191,31 @@ public sealed class ReportFilter
             };
             if (_partialFirstFive) parts.AddRange(PartialFiveMinutes(fives, "@from_edge", ("@from_edge", "@from"), ("@from", "@from_five"), _firstEdgeMinutes));
             if (_partialLastFive) parts.AddRange(PartialFiveMinutes(fives, "@to_five", ("@to", "@to_edge"), ("@to_five", "@to"), _lastEdgeMinutes));
-            return $"SELECT COUNT(DISTINCT c) FROM (\n{string.Join("\nUNION ALL\n", parts)}\n) v";
+            var hourRequests = siteDays ? $"WITH w AS ({SiteHourRequests.Select("@from_set_hour", "@to_set_hour")})\n" : "";
+            return $"{hourRequests}SELECT COUNT(DISTINCT c) FROM (\n{string.Join("\nUNION ALL\n", parts)}\n) v";
         }
     }
 
     private const string Client = "COALESCE(client_ip, remote_addr)";
+
+    /// <summary>
+    /// The site's clients of the whole hours (CTE <c>w</c>: their rollup requests): per day, from day_site_clients for
+    /// the hours folded while they had the requests they have now (the mask of their bits), and from
+    /// hourly_site_clients for the others. The validity is read in the statement's snapshot, so it stays exact.
+    /// </summary>
+    private const string SiteWholeHours = """
+        SELECT d.client_hash AS c FROM (
+          SELECT DATE(w.hour_utc) AS day_utc, BIT_OR(1 << HOUR(w.hour_utc)) AS mask
+          FROM w JOIN day_site_clients_hour f ON f.hour_utc = w.hour_utc AND f.requests = w.requests
+          GROUP BY DATE(w.hour_utc)
+        ) m STRAIGHT_JOIN day_site_clients d ON d.day_utc = m.day_utc
+        WHERE d.hours & m.mask <> 0
+        UNION ALL
+        SELECT h.client_hash FROM (
+          SELECT w.hour_utc FROM w LEFT JOIN day_site_clients_hour f ON f.hour_utc = w.hour_utc AND f.requests = w.requests
+          WHERE f.hour_utc IS NULL
+        ) x STRAIGHT_JOIN hourly_site_clients h ON h.hour_utc = x.hour_utc
+        """;
 
     /// <summary>
     /// The clients of a partial 5 minutes starting at <paramref name="window"/>: its whole set when no row lies in the
