@@ -167,7 +167,8 @@ public sealed class ReportFilter
     /// <summary>
     /// One value: the distinct clients of the range, all keyed by <see cref="ClientHash"/>. From raw rows when a filter
     /// needs them. Otherwise from the client sets — the site's without a vhost/host filter, the scopes' with one: the
-    /// hourly sets of the whole hours, the 5-minute sets of the whole 5 minutes around them, and at either end the
+    /// hourly sets of the whole hours (for the site, per day from its day set for the hours folded into it while still
+    /// valid: <see cref="SiteWholeHours"/>), the 5-minute sets of the whole 5 minutes around them, and at either end the
     /// partial 5 minutes: read whole from its set when no row of any scope is stored in the part of it outside the
     /// range (one index seek: e.g. a range ending after the newest row), else the part inside: for the whole site minute
     /// by minute from minute_site_clients while the minute's report slice is valid, else (and for a scope) from raw rows.

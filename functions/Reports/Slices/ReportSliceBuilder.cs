@@ -30,7 +30,8 @@ public sealed record SliceBuildOutcome(bool Ran, IReadOnlyList<SliceId> Built, l
 /// checked). Minute slices answer for the minutes a range cuts out of a 5 minutes at either end (such as "the last 24
 /// hours"), which would otherwise be read from raw rows; they are built and kept for the last
 /// <see cref="ReportSlicesOptions.MinuteSliceDays"/> only, after the hours and 5 minutes due, so a back-log (after an
-/// upgrade) builds the wide slices first.
+/// upgrade) builds the wide slices first. Each run then folds the complete hours' site client sets into day sets
+/// (<see cref="DaySiteClientsFolder"/>).
 /// </summary>
 public sealed class ReportSliceBuilder
 {

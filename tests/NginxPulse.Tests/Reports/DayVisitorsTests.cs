@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using NginxPulse.Functions.MaintainStorage;
 using NginxPulse.Functions.Parsing;
 using NginxPulse.Functions.Reports.Slices;
@@ -78,6 +79,21 @@ public sealed class DayVisitorsTests
         await harness.Database.ExecuteAsync("DELETE FROM hourly_site_clients WHERE hour_utc <> '2026-11-20 10:00:00'");
 
         Assert.Equal(expected, await VisitorsAsync(harness));
+    }
+
+    [Fact]
+    public async Task The_slice_builder_folds_each_complete_hour_into_the_day_sets()
+    {
+        // Two hours of traffic, more than a day before now: no minute slices, two hour slices and 24 of 5 minutes.
+        await using var harness = await ReportsHarness.WithRecordsAsync(new AccessRecordBuilder(Day, minutes: 120, seed: 3).Build(0, 300));
+
+        await new ReportSliceBuilder(harness.Database.Connections, Options.Create(new ReportSlicesOptions { MaxSlicesPerRun = 1000, MinuteSliceDays = 1 }),
+            new FixedTime(Now), NullLogger<ReportSliceBuilder>.Instance).RunAsync(CancellationToken.None);
+
+        Assert.Equal(2, await harness.Database.ScalarAsync(
+            "SELECT COUNT(*) FROM day_site_clients_hour WHERE hour_utc IN ('2026-11-20 00:00:00', '2026-11-20 01:00:00')"));
+        Assert.Equal(await harness.Database.ScalarAsync("SELECT COUNT(DISTINCT client_hash) FROM hourly_site_clients"),
+            await harness.Database.ScalarAsync("SELECT COUNT(*) FROM day_site_clients WHERE hours & 3 <> 0"));
     }
 
     [Fact]
