@@ -28,8 +28,14 @@ public sealed class RetentionPurger
     public Task<long> PurgeAlertHistoryAsync(DateTime before, CancellationToken ct) =>
         PurgeAsync("alert_history", "at_utc < @before", before, ct);
 
-    /// <summary>The client sets (visitors) of times before <paramref name="before"/>: hourly and 5-minute ones, per scope and per site.</summary>
+    /// <summary>
+    /// The client sets (visitors) of times before <paramref name="before"/>: hourly and 5-minute ones, per scope and per
+    /// site, and the site's day sets of the days before its day. A folded hour's record goes with its hour: the part of
+    /// a day kept then reads its hours from the hourly sets.
+    /// </summary>
     public async Task<long> PurgeClientSetsAsync(DateTime before, CancellationToken ct) =>
+        await PurgeAsync("day_site_clients_hour", "hour_utc < @before", before, ct) +
+        await PurgeAsync("day_site_clients", "day_utc < DATE(@before)", before, ct) +
         await PurgeAsync("hourly_clients", "hour_utc < @before", before, ct) +
         await PurgeAsync("hourly_site_clients", "hour_utc < @before", before, ct) +
         await PurgeAsync("five_minute_clients", "minute_utc < @before", before, ct) +

@@ -30,7 +30,8 @@ public sealed record SliceBuildOutcome(bool Ran, IReadOnlyList<SliceId> Built, l
 /// checked). Minute slices answer for the minutes a range cuts out of a 5 minutes at either end (such as "the last 24
 /// hours"), which would otherwise be read from raw rows; they are built and kept for the last
 /// <see cref="ReportSlicesOptions.MinuteSliceDays"/> only, after the hours and 5 minutes due, so a back-log (after an
-/// upgrade) builds the wide slices first.
+/// upgrade) builds the wide slices first. Each run then folds the complete hours' site client sets into day sets
+/// (<see cref="DaySiteClientsFolder"/>).
 /// </summary>
 public sealed class ReportSliceBuilder
 {
@@ -57,6 +58,7 @@ public sealed class ReportSliceBuilder
     private readonly ReportSlicesOptions _options;
     private readonly TimeProvider _clock;
     private readonly ILogger<ReportSliceBuilder> _logger;
+    private readonly DaySiteClientsFolder _daySets;
 
     public ReportSliceBuilder(MySqlConnectionFactory connections, IOptions<ReportSlicesOptions> options, TimeProvider clock, ILogger<ReportSliceBuilder> logger)
     {
@@ -64,6 +66,7 @@ public sealed class ReportSliceBuilder
         _options = options.Value;
         _clock = clock;
         _logger = logger;
+        _daySets = new DaySiteClientsFolder(connections, _options, logger);
     }
 
     public async Task<SliceBuildOutcome> RunAsync(CancellationToken ct)
@@ -81,6 +84,7 @@ public sealed class ReportSliceBuilder
             long rows = 0;
             foreach (var slice in due) rows += await BuildAsync(slice, ct);
             await PurgeMinutesAsync(ct);
+            await _daySets.FoldAsync(_clock.GetUtcNow().UtcDateTime, ct);
             return new SliceBuildOutcome(true, due, rows);
         }
     }
@@ -95,12 +99,7 @@ public sealed class ReportSliceBuilder
         var slices = new List<SliceId>();
         await using var cmd = new MySqlCommand($"""
             SELECT c.span, c.slice_utc FROM (
-              SELECT {SliceId.Hour} AS span, t.hour AS slice_utc, SUM(t.requests) AS total FROM (
-                SELECT minute_utc - INTERVAL MINUTE(minute_utc) MINUTE AS hour, requests FROM rollup_site_minute
-                WHERE minute_utc >= @oldest AND minute_utc < @hour_cutoff
-                UNION ALL
-                SELECT hour_utc, requests FROM rollup_hour WHERE hour_utc >= @oldest AND hour_utc < @hour_cutoff) t
-              GROUP BY t.hour
+              SELECT {SliceId.Hour} AS span, h.hour_utc AS slice_utc, h.requests AS total FROM ({SiteHourRequests.Select("@oldest", "@hour_cutoff")}) h
               UNION ALL
               SELECT {SliceId.FiveMinutes}, m.minute_utc - INTERVAL MINUTE(m.minute_utc) % 5 MINUTE AS five, SUM(m.requests)
               FROM rollup_site_minute m
@@ -125,7 +124,8 @@ public sealed class ReportSliceBuilder
         return slices;
     }
 
-    private static async Task<DateTime?> OldestRawAsync(MySqlConnection connection, CancellationToken ct)
+    /// <summary>The oldest stored raw row's time; null when none is stored.</summary>
+    internal static async Task<DateTime?> OldestRawAsync(MySqlConnection connection, CancellationToken ct)
     {
         await using var cmd = new MySqlCommand("SELECT MIN(time_utc) FROM access_log", connection);
         return await cmd.ExecuteScalarAsync(ct) is DateTime oldest ? oldest : null;

@@ -1,0 +1,147 @@
+using System.Globalization;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using NginxPulse.Functions.MaintainStorage;
+using NginxPulse.Functions.Parsing;
+using NginxPulse.Functions.Reports.Slices;
+using NginxPulse.Tests.Support;
+using Xunit;
+
+namespace NginxPulse.Tests.Reports;
+
+/// <summary>
+/// An unfiltered summary counts the visitors of whole hours from the site's day sets (day_site_clients) for the hours
+/// folded while they still have the requests recorded with the fold, and from the hourly sets for the others: the
+/// count equals the raw rows' distinct clients however the range cuts the hours, before and after a late row.
+/// </summary>
+public sealed class DayVisitorsTests
+{
+    private static readonly DateTime Day = new(2026, 11, 20, 0, 0, 0, DateTimeKind.Utc);
+    private static readonly DateTime Now = Day.AddDays(1).AddHours(3);
+
+    // A day and three hours of traffic from ~250 clients, each seen in many hours.
+    private static readonly List<AccessRecord> Traffic = new AccessRecordBuilder(Day, minutes: 27 * 60, seed: 7).Build(0, 2500);
+
+    private static readonly (string From, string To)[] Ranges =
+    [
+        ("2026-11-20T00:00:00Z", "2026-11-21T00:00:00Z"),   // a day
+        ("2026-11-20T02:17:00Z", "2026-11-20T21:43:00Z"),   // cutting an hour (and a 5 minutes) at both ends
+        ("2026-11-20T19:00:00Z", "2026-11-21T02:00:00Z"),   // across midnight
+    ];
+
+    [Fact]
+    public async Task Whole_hours_are_counted_from_the_day_sets_once_folded_and_equal_the_raw_distinct_clients()
+    {
+        await using var harness = await ReportsHarness.WithRecordsAsync(Traffic);
+        var expected = await RawVisitorsAsync(harness);
+
+        var folded = await Folder(harness).FoldAsync(Now, CancellationToken.None);
+        // The hourly sets of the folded hours gone: only the day sets can still count those hours' clients.
+        await harness.Database.ExecuteAsync("DELETE FROM hourly_site_clients WHERE hour_utc IN (SELECT hour_utc FROM day_site_clients_hour)");
+
+        Assert.Equal(27, folded.Count);
+        Assert.Equal(expected, await VisitorsAsync(harness));
+    }
+
+    [Fact]
+    public async Task A_row_stored_after_its_hour_was_folded_reads_that_hour_from_its_hourly_set_until_the_next_run_refolds_it()
+    {
+        await using var harness = await ReportsHarness.WithRecordsAsync(Traffic);
+        var folder = Folder(harness);
+        await folder.FoldAsync(Now, CancellationToken.None);
+        // Other hours' sets gone: they are still read from the day sets, the late row's hour from its own set.
+        await harness.Database.ExecuteAsync("DELETE FROM hourly_site_clients WHERE hour_utc <> '2026-11-20 10:00:00'");
+        await harness.Database.NewStore().StoreAsync("reports-tests",
+            AccessRecordBuilder.Items([Late("2026-11-20T10:30:00Z", "192.0.2.77")], firstOffset: 10_000), CancellationToken.None);
+        var expected = await RawVisitorsAsync(harness);
+
+        var stale = await VisitorsAsync(harness);
+        var refolded = await folder.FoldAsync(Now, CancellationToken.None);
+        await harness.Database.ExecuteAsync("DELETE FROM hourly_site_clients");
+        var afterRefold = await VisitorsAsync(harness);
+
+        Assert.Equal(expected, stale);
+        Assert.Equal([new DateTime(2026, 11, 20, 10, 0, 0, DateTimeKind.Utc)], refolded);
+        Assert.Equal(expected, afterRefold);
+    }
+
+    [Fact]
+    public async Task A_fold_recording_fewer_requests_than_its_hour_has_is_not_used()
+    {
+        // As when rows are stored between reading the hour's requests and folding its set: the fold holds clients the
+        // recorded requests do not cover, so the hour is read from its hourly set.
+        await using var harness = await ReportsHarness.WithRecordsAsync(Traffic);
+        var expected = await RawVisitorsAsync(harness);
+        await Folder(harness).FoldAsync(Now, CancellationToken.None);
+        await harness.Database.ExecuteAsync(
+            $"INSERT INTO day_site_clients VALUES ('2026-11-20', 42, {1 << 10}); UPDATE day_site_clients_hour SET requests = requests - 1 WHERE hour_utc = '2026-11-20 10:00:00'");
+        // The other hours' sets gone: those hours are still counted, from the day sets.
+        await harness.Database.ExecuteAsync("DELETE FROM hourly_site_clients WHERE hour_utc <> '2026-11-20 10:00:00'");
+
+        Assert.Equal(expected, await VisitorsAsync(harness));
+    }
+
+    [Fact]
+    public async Task The_slice_builder_folds_each_complete_hour_into_the_day_sets()
+    {
+        // Two hours of traffic, more than a day before now: no minute slices, two hour slices and 24 of 5 minutes.
+        await using var harness = await ReportsHarness.WithRecordsAsync(new AccessRecordBuilder(Day, minutes: 120, seed: 3).Build(0, 300));
+
+        await new ReportSliceBuilder(harness.Database.Connections, Options.Create(new ReportSlicesOptions { MaxSlicesPerRun = 1000, MinuteSliceDays = 1 }),
+            new FixedTime(Now), NullLogger<ReportSliceBuilder>.Instance).RunAsync(CancellationToken.None);
+
+        Assert.Equal(2, await harness.Database.ScalarAsync(
+            "SELECT COUNT(*) FROM day_site_clients_hour WHERE hour_utc IN ('2026-11-20 00:00:00', '2026-11-20 01:00:00')"));
+        Assert.Equal(await harness.Database.ScalarAsync("SELECT COUNT(DISTINCT client_hash) FROM hourly_site_clients"),
+            await harness.Database.ScalarAsync("SELECT COUNT(*) FROM day_site_clients WHERE hours & 3 <> 0"));
+    }
+
+    [Fact]
+    public async Task Retention_deletes_the_day_sets_of_the_days_before_it_and_the_folded_hours_before_it()
+    {
+        await using var harness = await ReportsHarness.WithRecordsAsync(Traffic);
+        await Folder(harness).FoldAsync(Now, CancellationToken.None);
+
+        await new RetentionPurger(harness.Database.Connections, NullLogger<RetentionPurger>.Instance)
+            .PurgeClientSetsAsync(new DateTime(2026, 11, 21, 1, 0, 0, DateTimeKind.Utc), CancellationToken.None);
+
+        Assert.Equal(0, await harness.Database.ScalarAsync("SELECT COUNT(*) FROM day_site_clients WHERE day_utc < '2026-11-21'"));
+        Assert.NotEqual(0, await harness.Database.ScalarAsync("SELECT COUNT(*) FROM day_site_clients WHERE day_utc = '2026-11-21'"));
+        Assert.Equal(2, await harness.Database.ScalarAsync("SELECT COUNT(*) FROM day_site_clients_hour"));
+    }
+
+    private static DaySiteClientsFolder Folder(ReportsHarness harness) =>
+        new(harness.Database.Connections, new ReportSlicesOptions { MaxSlicesPerRun = 1000 }, NullLogger.Instance);
+
+    /// <summary>The distinct clients of the raw rows per range of <see cref="Ranges"/>.</summary>
+    private static async Task<long[]> RawVisitorsAsync(ReportsHarness harness)
+    {
+        var counts = new List<long>();
+        foreach (var (from, to) in Ranges)
+            counts.Add(await harness.Database.ScalarAsync(
+                $"SELECT COUNT(DISTINCT COALESCE(client_ip, remote_addr)) FROM access_log WHERE time_utc >= '{Sql(from)}' AND time_utc < '{Sql(to)}'"));
+        Assert.All(counts, c => Assert.True(c > 100));
+        return [.. counts];
+    }
+
+    private static async Task<long[]> VisitorsAsync(ReportsHarness harness)
+    {
+        var counts = new List<long>();
+        foreach (var (from, to) in Ranges)
+            counts.Add(long.Parse(ReportsTests.Row(await harness.JsonAsync("summary", [("from", from), ("to", to)]), 0, "visitors").Split('=')[1]));
+        return [.. counts];
+    }
+
+    private static string Sql(string iso) => Utc(iso).ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
+
+    private static AccessRecord Late(string isoUtc, string client)
+    {
+        var record = new AccessRecordBuilder(Day, seed: 9, fileIdentity: "inode:99", hosts: "web-09").Build(0);
+        record.TimeUtc = Utc(isoUtc);
+        record.RemoteAddr = client;
+        record.ClientIp = client;
+        return record;
+    }
+
+    private static DateTime Utc(string iso) => DateTime.Parse(iso, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal);
+}
