@@ -116,7 +116,7 @@ public sealed class ReportSliceBuilder
             LIMIT {_options.MaxSlicesPerRun.ToString(CultureInfo.InvariantCulture)}
             """, connection);
         cmd.Parameters.AddWithValue("@oldest", oldest.Date);
-        cmd.Parameters.AddWithValue("@hour_cutoff", new DateTime(now.Ticks - now.Ticks % TimeSpan.TicksPerHour, DateTimeKind.Utc));
+        cmd.Parameters.AddWithValue("@hour_cutoff", RollupDelta.HourOf(now));
         cmd.Parameters.AddWithValue("@five_cutoff", new DateTime(now.Ticks - now.Ticks % (5 * TimeSpan.TicksPerMinute), DateTimeKind.Utc));
         cmd.Parameters.AddWithValue("@minute_cutoff", new DateTime(now.Ticks - now.Ticks % TimeSpan.TicksPerMinute, DateTimeKind.Utc));
         cmd.Parameters.AddWithValue("@minutes_from", MinutesFrom(now));
