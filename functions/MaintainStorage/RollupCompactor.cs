@@ -47,7 +47,7 @@ public sealed class RollupCompactor
         await using var connection = await _connections.OpenAsync(ct);
         await using var cmd = new MySqlCommand("SELECT MIN(minute_utc) FROM rollup_minute WHERE minute_utc < @cutoff", connection);
         cmd.Parameters.AddWithValue("@cutoff", cutoff);
-        return await cmd.ExecuteScalarAsync(ct) is DateTime oldest ? DateTime.SpecifyKind(oldest, DateTimeKind.Utc) : null;
+        return await cmd.ScalarAsync(ct) is DateTime oldest ? DateTime.SpecifyKind(oldest, DateTimeKind.Utc) : null;
     }
 
     private async Task<long> CompactAsync(DateTime from, DateTime to, CancellationToken ct)
@@ -78,7 +78,7 @@ public sealed class RollupCompactor
             await using var cmd = new MySqlCommand(sql, connection, transaction) { CommandTimeout = 0 };
             cmd.Parameters.AddWithValue("@from", from);
             cmd.Parameters.AddWithValue("@to", to);
-            return await cmd.ExecuteNonQueryAsync(ct);
+            return await cmd.RunAsync(ct);
         }
     }
 

@@ -27,7 +27,7 @@ public sealed class ConsistentSnapshot : IAsyncDisposable
             // SET TRANSACTION without SESSION applies to the next transaction only, so the pooled connection keeps its default.
             await using var cmd = new MySqlCommand(
                 "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ; START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY", connection);
-            await cmd.ExecuteNonQueryAsync(ct);
+            await cmd.RunAsync(ct);
             return new ConsistentSnapshot(connection, timeoutSeconds);
         }
         catch

@@ -60,7 +60,7 @@ internal sealed class KafkaOffsetLedger
         cmd.Parameters.AddWithValue("@group", group);
         cmd.Parameters.AddWithValue("@topic", topic);
         foreach (var (partition, i) in partitions.Select((p, i) => (p, i))) cmd.Parameters.AddWithValue(names[i], partition);
-        await cmd.ExecuteNonQueryAsync(ct);
+        await cmd.RunAsync(ct);
     }
 
     public async Task<IReadOnlyDictionary<int, long>> ReadAsync(MySqlConnection connection, string group, string topic, CancellationToken ct)

@@ -64,7 +64,7 @@ public sealed class MySqlConnectionFactory
             // throws "Character set 'utf8mb3' is not supported". Run on every open, not only on new physical
             // connections: a pool reset (ConnectionReset=true) would silently undo a once-per-connection fix.
             await using (var fix = new MySqlCommand("SET character_set_results = utf8mb4", connection))
-                await fix.ExecuteNonQueryAsync(ct);
+                await fix.RunAsync(ct);
             return connection;
         }
         catch (Exception e)

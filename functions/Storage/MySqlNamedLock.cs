@@ -28,7 +28,7 @@ public sealed class MySqlNamedLock : IAsyncDisposable
         await using var cmd = new MySqlCommand("SELECT GET_LOCK(@name, @timeout)", connection);
         cmd.Parameters.AddWithValue("@name", name);
         cmd.Parameters.AddWithValue("@timeout", (int)Math.Ceiling(timeout.TotalSeconds));
-        var result = await cmd.ExecuteScalarAsync(ct);
+        var result = await cmd.ScalarAsync(ct);
         return result is null or DBNull || Convert.ToInt64(result) != 1 ? null : new MySqlNamedLock(connection, name);
     }
 

@@ -23,7 +23,7 @@ public sealed class MySqlTimerCoordinator(MySqlConnectionFactory connections, Ti
             if (held is null) return null;
             await using var read = new MySqlCommand("SELECT last_scheduled_utc FROM timer_runs WHERE function_name = @f", connection);
             read.Parameters.AddWithValue("@f", function);
-            var previous = await read.ExecuteScalarAsync(ct) is DateTime stored
+            var previous = await read.ScalarAsync(ct) is DateTime stored
                 ? new DateTimeOffset(DateTime.SpecifyKind(stored, DateTimeKind.Utc))
                 : (DateTimeOffset?)null;
             if (previous >= Truncate(scheduledUtc)) return null;
@@ -65,7 +65,7 @@ public sealed class MySqlTimerCoordinator(MySqlConnectionFactory connections, Ti
             write.Parameters.AddWithValue("@ok", succeeded);
             write.Parameters.AddWithValue("@error", error is { Length: > 2000 } ? error[..2000] : error);
             write.Parameters.AddWithValue("@replica", Replica);
-            await write.ExecuteNonQueryAsync(ct);
+            await write.RunAsync(ct);
         }
 
         public async ValueTask DisposeAsync()

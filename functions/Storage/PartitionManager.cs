@@ -67,7 +67,7 @@ public sealed class PartitionManager
                 .Append($"PARTITION {container.Name} VALUES LESS THAN ({(container.UpperBoundDays is { } b ? b.ToString(CultureInfo.InvariantCulture) : "MAXVALUE")})");
             var sql = $"ALTER TABLE {Table} REORGANIZE PARTITION {container.Name} INTO ({string.Join(", ", parts)})";
             await using (var cmd = new MySqlCommand(sql, connection) { CommandTimeout = 0 })
-                await cmd.ExecuteNonQueryAsync(ct);
+                await cmd.RunAsync(ct);
             var names = days.Select(NameFor).ToList();
             _logger.LogInformation("Created access_log partitions {Partitions} by splitting {Container}", names, container.Name);
             created.AddRange(names);
@@ -95,7 +95,7 @@ public sealed class PartitionManager
         }
 
         await using (var cmd = new MySqlCommand($"ALTER TABLE {Table} DROP PARTITION {string.Join(", ", doomed)}", connection) { CommandTimeout = 0 })
-            await cmd.ExecuteNonQueryAsync(ct);
+            await cmd.RunAsync(ct);
         _logger.LogInformation("Dropped access_log partitions {Partitions} (retention cutoff {Cutoff:yyyy-MM-dd})", doomed, cutoff);
         return doomed;
     }

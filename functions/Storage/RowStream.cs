@@ -24,8 +24,20 @@ public static class RowStream
     /// <param name="onRow">Called for every row with the index of its result set (0, 1, ...).</param>
     public static async Task ReadAsync(MySqlCommand command, Action<int, DbDataReader> onRow, CancellationToken ct)
     {
+        try
+        {
+            await ReadAllAsync(command, onRow, ct);
+        }
+        catch (Exception e) when (CancellableCommands.IsCancellation(e, ct))
+        {
+            throw CancellableCommands.Cancelled(e, ct);
+        }
+    }
+
+    private static async Task ReadAllAsync(MySqlCommand command, Action<int, DbDataReader> onRow, CancellationToken ct)
+    {
         var connection = command.Connection;
-        await using var reader = await command.ExecuteReaderAsync(ct);
+        await using var reader = await command.ExecuteReaderAsync(ct) ?? throw NoReader(ct);
         try
         {
             var resultSet = 0;
@@ -40,6 +52,13 @@ public static class RowStream
             await AbandonAsync(connection);
             throw;
         }
+    }
+
+    /// <summary>The driver's answer to a command the token cancelled is a null reader (see CancellableCommands).</summary>
+    private static InvalidOperationException NoReader(CancellationToken ct)
+    {
+        ct.ThrowIfCancellationRequested();
+        return new InvalidOperationException("MySql.Data returned no reader for a command that was not cancelled");
     }
 
     /// <summary>Ends the connection's session on the server, then closes the connection without waiting for rows.</summary>

@@ -82,7 +82,7 @@ public sealed class SchemaMigrator
                 record.Parameters.AddWithValue("@v", migration.Version);
                 record.Parameters.AddWithValue("@n", migration.Name);
                 record.Parameters.AddWithValue("@c", migration.Checksum);
-                await record.ExecuteNonQueryAsync(ct);
+                await record.RunAsync(ct);
             }
             done.Add(migration.Version);
         }
@@ -103,7 +103,7 @@ public sealed class SchemaMigrator
     private static async Task ExecuteAsync(MySqlConnection connection, string sql, CancellationToken ct)
     {
         await using var cmd = new MySqlCommand(sql, connection) { CommandTimeout = 0 };
-        await cmd.ExecuteNonQueryAsync(ct);
+        await cmd.RunAsync(ct);
     }
 
     private static Migration Load(Assembly assembly, string resource)

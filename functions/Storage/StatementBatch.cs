@@ -100,7 +100,7 @@ internal sealed class StatementBatch
             var end = _statementEnds[i++];
             while (i < _statementEnds.Count && _statementEnds[i] - start <= CommandChars) end = _statementEnds[i++];
             await using var cmd = Command(_sql.ToString(start, end - start));
-            affected += await cmd.ExecuteNonQueryAsync(ct);
+            affected += await cmd.RunAsync(ct);
             start = end;
         }
         return affected;

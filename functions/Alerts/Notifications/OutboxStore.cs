@@ -24,7 +24,7 @@ public sealed class OutboxStore
         cmd.Parameters.AddWithValue("@channel", entry.Channel);
         cmd.Parameters.AddWithValue("@payload", JsonSerializer.Serialize(entry.Notification, Json));
         cmd.Parameters.AddWithValue("@now", now);
-        await cmd.ExecuteNonQueryAsync(ct);
+        await cmd.RunAsync(ct);
     }
 
     /// <summary>Undelivered rows whose next attempt is due, oldest first, leaving out the channels given.</summary>
@@ -57,7 +57,7 @@ public sealed class OutboxStore
             "UPDATE alert_outbox SET delivered_utc = @now, last_attempt_utc = @now, attempts = attempts + 1 WHERE id = @id", connection);
         cmd.Parameters.AddWithValue("@id", id);
         cmd.Parameters.AddWithValue("@now", now);
-        await cmd.ExecuteNonQueryAsync(ct);
+        await cmd.RunAsync(ct);
     }
 
     public async Task MarkFailedAsync(long id, string error, DateTime now, DateTime nextAttempt, CancellationToken ct)
@@ -71,6 +71,6 @@ public sealed class OutboxStore
         cmd.Parameters.AddWithValue("@now", now);
         cmd.Parameters.AddWithValue("@error", error.Length > 2000 ? error[..2000] : error);
         cmd.Parameters.AddWithValue("@next", nextAttempt);
-        await cmd.ExecuteNonQueryAsync(ct);
+        await cmd.RunAsync(ct);
     }
 }

@@ -62,7 +62,7 @@ public sealed class AlertStateStore
             cmd.Parameters.AddWithValue("@version", state.Version);
             try
             {
-                if (await cmd.ExecuteNonQueryAsync(ct) != 1)
+                if (await cmd.RunAsync(ct) != 1)
                 {
                     await transaction.RollbackAsync(ct);
                     return false;
@@ -91,7 +91,7 @@ public sealed class AlertStateStore
             history.Parameters.AddWithValue("@notification", decision.Notification is { } kind ? AlertStatusText.Of(kind) : null);
             history.Parameters.AddWithValue("@silenced", decision.Suppressed);
             history.Parameters.AddWithValue("@now", now);
-            await history.ExecuteNonQueryAsync(ct);
+            await history.RunAsync(ct);
         }
 
         foreach (var entry in outbox) await OutboxStore.InsertAsync(connection, transaction, entry, now, ct);

@@ -43,7 +43,7 @@ public sealed class SilenceStore
         cmd.Parameters.AddWithValue("@comment", comment);
         cmd.Parameters.AddWithValue("@createdBy", createdBy);
         cmd.Parameters.AddWithValue("@now", now);
-        await cmd.ExecuteNonQueryAsync(ct);
+        await cmd.RunAsync(ct);
         return new AlertSilence(cmd.LastInsertedId, rule, scope, starts, ends, comment, createdBy);
     }
 
@@ -55,7 +55,7 @@ public sealed class SilenceStore
         {
             update.Parameters.AddWithValue("@id", id);
             update.Parameters.AddWithValue("@now", now);
-            await update.ExecuteNonQueryAsync(ct);
+            await update.RunAsync(ct);
         }
         await using var select = new MySqlCommand($"SELECT {Columns} FROM alert_silence WHERE id = @id", connection);
         select.Parameters.AddWithValue("@id", id);
