@@ -17,6 +17,7 @@ public sealed class SlicedRead : IAsyncDisposable
     private readonly ConsistentSnapshot _snapshot;
     private readonly ReportFilter _filter;
     private readonly string? _sliceRanges;
+    private readonly string? _sliceParts;
     private readonly string? _rawRanges;
 
     private SlicedRead(ConsistentSnapshot snapshot, ReportFilter filter, IReadOnlyList<SliceId> slices, IReadOnlyList<(DateTime From, DateTime To)> raw)
@@ -36,8 +37,17 @@ public sealed class SlicedRead : IAsyncDisposable
             var parameters = filter.Parameters;
             var scope = SliceScope.Of(parameters.Vhost is not null, parameters.Host is not null);
             // The scope's rows only: a filtered vhost or host, '' where the scope sums over them.
-            _sliceRanges = $"scope = {scope.Id} AND vhost = {(scope.ByVhost ? "@vhost" : "''")} AND host = {(scope.ByHost ? "@host" : "''")} " +
-                $"AND ({string.Join(" OR ", ranges)})";
+            var scoped = $"scope = {scope.Id} AND vhost = {(scope.ByVhost ? "@vhost" : "''")} AND host = {(scope.ByHost ? "@host" : "''")} ";
+            _sliceRanges = $"{scoped}AND ({string.Join(" OR ", ranges)})";
+            // Each slice's start listed: the primary key then reaches a row number in each slice by a seek.
+            var starts = new List<string>();
+            foreach (var span in slices.GroupBy(s => s.SpanMinutes))
+            {
+                var names = span.Select((s, i) => $"@part_{span.Key}_{i}").ToList();
+                foreach (var (slice, name) in span.Zip(names)) filter.Add(name, slice.StartUtc);
+                starts.Add($"(span_minutes = {span.Key} AND slice_utc IN ({string.Join(", ", names)}))");
+            }
+            _sliceParts = $"{scoped}AND ({string.Join(" OR ", starts)})";
         }
         if (raw.Count > 0)
         {
@@ -51,9 +61,13 @@ public sealed class SlicedRead : IAsyncDisposable
                 : $"{filter.RawWhere} AND ({string.Join(" OR ", raw.Select((_, i) => $"(time_utc >= @raw_from_{i} AND time_utc < @raw_to_{i})"))})";
         }
         Source = slices.Count == 0 ? ReportSource.Raw : raw.Count == 0 ? ReportSource.Rollup : ReportSource.Mixed;
+        RawSpan = TimeSpan.FromTicks(raw.Sum(r => (r.To - r.From).Ticks));
     }
 
     public ReportSource Source { get; }
+
+    /// <summary>How much of the range is read from raw rows.</summary>
+    public TimeSpan RawSpan { get; }
 
     /// <summary>
     /// Starts the snapshot and finds the valid slices of the range. With <paramref name="slicesAnswer"/> false (a
@@ -95,6 +109,13 @@ public sealed class SlicedRead : IAsyncDisposable
     /// <summary><paramref name="slices"/> of the WHERE over the slice rows read (see <see cref="UnionAll"/>); null when no slice is read.</summary>
     public string? SliceRows(SliceDimension dimension, SliceRanks ranking, Func<string, string> slices) =>
         _sliceRanges is null ? null : slices($"dimension = {dimension.Id} AND row_no > 0 AND (ranks & {(int)ranking}) <> 0 AND {_sliceRanges}");
+
+    /// <summary>
+    /// <paramref name="slices"/> of the WHERE over every row of <paramref name="dimension"/> in the slices read, each
+    /// slice's start listed (so a condition on row_no is a seek per slice); null when no slice is read.
+    /// </summary>
+    public string? SlicePartRows(SliceDimension dimension, Func<string, string> slices) =>
+        _sliceParts is null ? null : slices($"dimension = {dimension.Id} AND {_sliceParts}");
 
     /// <summary><paramref name="raw"/> of the WHERE over the raw rows read (see <see cref="UnionAll"/>); null when none are.</summary>
     public string? RawRows(Func<string, string> raw) => _rawRanges is null ? null : raw(_rawRanges);
@@ -140,7 +161,7 @@ public sealed class SlicedRead : IAsyncDisposable
         long truncated = 0, bound = 0;
         await ReadAsync($"""
             SELECT COUNT(*), COALESCE(SUM({(ranking == SliceRanks.Errors ? "dropped_max_errors" : "dropped_max_requests")}), 0)
-            FROM report_slice_value WHERE dimension = {dimension.Id} AND row_no = 0 AND {_sliceRanges}
+            FROM report_slice_value WHERE dimension = {dimension.Id} AND row_no = 0 AND {_sliceParts}
             """, row => (truncated, bound) = (Convert.ToInt64(row.GetValue(0)), Convert.ToInt64(row.GetValue(1))), ct);
         return truncated == 0 ? new TopListAccuracy(true, 0) : new TopListAccuracy(false, ranking == SliceRanks.Latency ? null : bound);
     }
