@@ -20,7 +20,7 @@ public sealed class SlicedRead : IAsyncDisposable
     private readonly string? _sliceParts;
     private readonly string? _rawRanges;
 
-    private SlicedRead(ConsistentSnapshot snapshot, ReportFilter filter, IReadOnlyList<SliceId> slices, IReadOnlyList<(DateTime From, DateTime To)> raw)
+    private SlicedRead(ConsistentSnapshot snapshot, ReportFilter filter, IReadOnlyList<SliceId> slices, IReadOnlyList<(DateTime From, DateTime To)> raw, long rawRowsAtMost)
     {
         _snapshot = snapshot;
         _filter = filter;
@@ -61,13 +61,16 @@ public sealed class SlicedRead : IAsyncDisposable
                 : $"{filter.RawWhere} AND ({string.Join(" OR ", raw.Select((_, i) => $"(time_utc >= @raw_from_{i} AND time_utc < @raw_to_{i})"))})";
         }
         Source = slices.Count == 0 ? ReportSource.Raw : raw.Count == 0 ? ReportSource.Rollup : ReportSource.Mixed;
-        RawSpan = TimeSpan.FromTicks(raw.Sum(r => (r.To - r.From).Ticks));
+        RawRowsAtMost = rawRowsAtMost;
     }
 
     public ReportSource Source { get; }
 
-    /// <summary>How much of the range is read from raw rows.</summary>
-    public TimeSpan RawSpan { get; }
+    /// <summary>
+    /// At most how many raw rows are read: the whole site's requests of the 5 minutes and compacted hours the raw
+    /// intervals overlap (none where no row is stored, such as before the oldest row or after the newest).
+    /// </summary>
+    public long RawRowsAtMost { get; }
 
     /// <summary>
     /// Starts the snapshot and finds the valid slices of the range. With <paramref name="slicesAnswer"/> false (a
@@ -79,8 +82,8 @@ public sealed class SlicedRead : IAsyncDisposable
         try
         {
             var parameters = filter.Parameters;
-            var valid = slicesAnswer ? await ValidSlicesAsync(snapshot, filter, ct) : [];
-            var used = Widest(valid);
+            var stored = slicesAnswer ? await ValidSlicesAsync(snapshot, filter, ct) : null;
+            var used = Widest(stored?.Valid ?? []);
             var raw = new List<(DateTime From, DateTime To)>();
             var at = parameters.FromUtc;
             foreach (var slice in used)
@@ -89,7 +92,7 @@ public sealed class SlicedRead : IAsyncDisposable
                 at = slice.EndUtc;
             }
             if (at < parameters.ToUtc) raw.Add((at, parameters.ToUtc));
-            return new SlicedRead(snapshot, filter, used, raw);
+            return new SlicedRead(snapshot, filter, used, raw, stored is null ? long.MaxValue : raw.Sum(r => stored.RequestsAtMost(r.From, r.To)));
         }
         catch
         {
@@ -173,7 +176,7 @@ public sealed class SlicedRead : IAsyncDisposable
     /// the slices, the site minutes' requests per 5 minutes and the compacted hours' requests (range scans of a few
     /// hundred rows), compared here.
     /// </summary>
-    private static async Task<List<SliceId>> ValidSlicesAsync(ConsistentSnapshot snapshot, ReportFilter filter, CancellationToken ct)
+    private static async Task<StoredSlices> ValidSlicesAsync(ConsistentSnapshot snapshot, ReportFilter filter, CancellationToken ct)
     {
         // 5-minute and minute slices hold the whole site only. Minute slices are read only inside the 5 minutes the
         // range cuts at either end: whole 5 minutes have their own slices, so the minutes of a day are never all read.
@@ -218,7 +221,7 @@ public sealed class SlicedRead : IAsyncDisposable
                 default: siteMinutes[time] = requests; break;
             }
         }, ct);
-        return slices.Where(s => s.Slice.SpanMinutes switch
+        var valid = slices.Where(s => s.Slice.SpanMinutes switch
             {
                 SliceId.Hour => s.Requests == compacted.GetValueOrDefault(s.Slice.StartUtc) + Enumerable.Range(0, 12).Sum(i => fives.GetValueOrDefault(s.Slice.StartUtc.AddMinutes(5 * i))),
                 // A compacted hour's minutes are gone: its 5 minutes and minutes can no longer be checked.
@@ -226,6 +229,15 @@ public sealed class SlicedRead : IAsyncDisposable
                 _ => s.Requests == siteMinutes.GetValueOrDefault(s.Slice.StartUtc) && !compacted.ContainsKey(HourOf(s.Slice.StartUtc)),
             })
             .Select(s => s.Slice).ToList();
+        return new StoredSlices(valid, fives, compacted);
+    }
+
+    /// <summary>The valid slices of a range, with the site's requests per 5 minutes and per compacted hour in it.</summary>
+    private sealed record StoredSlices(List<SliceId> Valid, Dictionary<DateTime, long> Fives, Dictionary<DateTime, long> Compacted)
+    {
+        public long RequestsAtMost(DateTime from, DateTime to) =>
+            Fives.Where(f => f.Key < to && f.Key.AddMinutes(SliceId.FiveMinutes) > from).Sum(f => f.Value) +
+            Compacted.Where(h => h.Key < to && h.Key.AddHours(1) > from).Sum(h => h.Value);
     }
 
     /// <summary>
