@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using NginxPulse.Functions.Kafka;
@@ -80,41 +79,17 @@ public sealed class TopListBoundsTests
         }
     }
 
-    private static async Task<Dictionary<string, (string Json, string Csv, string Source)>> AnswersAsync(ReportsHarness harness)
-    {
-        var answers = new Dictionary<string, (string, string, string)>();
-        foreach (var (report, query) in Cases())
-        {
-            var json = await harness.CallAsync(report, query);
-            var csv = await harness.CallAsync(report, [.. query, ("format", "csv")]);
-            var name = $"{report} {string.Join("&", query.Select(q => $"{q.Item1}={q.Item2}"))}";
-            Assert.True(json.StatusCode == 200 && csv.StatusCode == 200, $"{name}: {json.StatusCode} {json.Body} {csv.Body}");
-            answers[name] = (JsonDocument.Parse(json.Body).RootElement.GetProperty("rows").GetRawText(), csv.Body,
-                JsonDocument.Parse(json.Body).RootElement.GetProperty("source").GetString()!);
-        }
-        return answers;
-    }
-
-    private static void AssertSameRows(Dictionary<string, (string Json, string Csv, string Source)> expected, Dictionary<string, (string Json, string Csv, string Source)> actual)
-    {
-        foreach (var (name, answer) in expected)
-        {
-            Assert.True(answer.Json == actual[name].Json, $"{name}: JSON\n{actual[name].Json}\nexpected\n{answer.Json}");
-            Assert.True(answer.Csv == actual[name].Csv, $"{name}: CSV\n{actual[name].Csv}\nexpected\n{answer.Csv}");
-        }
-    }
-
     [Fact]
     public async Task Top_lists_bounded_from_the_slices_first_rows_equal_the_raw_answers_with_filters_edges_ties_and_a_late_row()
     {
         await using var harness = await ReportsHarness.WithRecordsAsync(Traffic());
-        var raw = await AnswersAsync(harness);
+        var raw = await ReportSlicesKeyedTests.AnswersAsync(harness, Cases());
         Assert.All(raw.Values, a => Assert.Equal("raw", a.Source));
         Assert.StartsWith("""[{"path":"/w","requests":105""", raw["paths from=2026-11-21T13:00:00Z&to=2026-11-21T16:00:00Z&limit=1"].Json);
 
         await Builder(harness).RunAsync(CancellationToken.None);
-        var sliced = await AnswersAsync(harness);
-        AssertSameRows(raw, sliced);
+        var sliced = await ReportSlicesKeyedTests.AnswersAsync(harness, Cases());
+        ReportSlicesKeyedTests.AssertSameRows(raw, sliced);
         Assert.Equal("rollup", sliced["paths from=2026-11-21T13:03:00Z&to=2026-11-21T15:57:00Z&limit=3"].Source);
 
         // Rows stored after the build: "/tie-a" breaks its tie in the minute 15:56 (stale: read from raw rows, with its
@@ -127,12 +102,12 @@ public sealed class TopListBoundsTests
         };
         await harness.Database.NewStore().StoreAsync("late",
             late.Select((r, i) => new IngestItem(new KafkaPosition("nginx-access", 1, i), r, null)).ToList(), CancellationToken.None);
-        var mixed = await AnswersAsync(harness);
+        var mixed = await ReportSlicesKeyedTests.AnswersAsync(harness, Cases());
         Assert.Equal("mixed", mixed["paths from=2026-11-21T13:03:00Z&to=2026-11-21T15:57:00Z&limit=3"].Source);
         await harness.Database.ExecuteAsync("DELETE FROM report_slice");
-        var rawAfter = await AnswersAsync(harness);
+        var rawAfter = await ReportSlicesKeyedTests.AnswersAsync(harness, Cases());
         Assert.All(rawAfter.Values, a => Assert.Equal("raw", a.Source));
-        AssertSameRows(rawAfter, mixed);
+        ReportSlicesKeyedTests.AssertSameRows(rawAfter, mixed);
         Assert.NotEqual(raw["paths from=2026-11-21T13:00:00Z&to=2026-11-21T16:00:00Z&limit=10"].Json, rawAfter["paths from=2026-11-21T13:00:00Z&to=2026-11-21T16:00:00Z&limit=10"].Json);
     }
 
