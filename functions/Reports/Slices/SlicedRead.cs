@@ -18,6 +18,9 @@ public sealed class SlicedRead : IAsyncDisposable
     private readonly ReportFilter _filter;
     private readonly string? _sliceRanges;
     private readonly string? _sliceParts;
+
+    /// <summary>Up to this many slices (a week of hours and both edges) are listed one by one; see <see cref="SlicesListed"/>.</summary>
+    private const int MaxListedSlices = 240;
     private readonly string? _rawRanges;
 
     private SlicedRead(ConsistentSnapshot snapshot, ReportFilter filter, IReadOnlyList<SliceId> slices, IReadOnlyList<(DateTime From, DateTime To)> raw, long rawRowsAtMost)
@@ -39,15 +42,19 @@ public sealed class SlicedRead : IAsyncDisposable
             // The scope's rows only: a filtered vhost or host, '' where the scope sums over them.
             var scoped = $"scope = {scope.Id} AND vhost = {(scope.ByVhost ? "@vhost" : "''")} AND host = {(scope.ByHost ? "@host" : "''")} ";
             _sliceRanges = $"{scoped}AND ({string.Join(" OR ", ranges)})";
-            // Each slice's start listed: the primary key then reaches a row number in each slice by a seek.
-            var starts = new List<string>();
-            foreach (var span in slices.GroupBy(s => s.SpanMinutes))
+            // Each slice's start listed: the primary key then reaches a row number in each slice by a seek. Not for
+            // long ranges: MariaDB drops a range plan whose ranges outgrow range_optimizer_max_mem_size and scans.
+            if (slices.Count <= MaxListedSlices)
             {
-                var names = span.Select((s, i) => $"@part_{span.Key}_{i}").ToList();
-                foreach (var (slice, name) in span.Zip(names)) filter.Add(name, slice.StartUtc);
-                starts.Add($"(span_minutes = {span.Key} AND slice_utc IN ({string.Join(", ", names)}))");
+                var starts = new List<string>();
+                foreach (var span in slices.GroupBy(s => s.SpanMinutes))
+                {
+                    var names = span.Select((s, i) => $"@part_{span.Key}_{i}").ToList();
+                    foreach (var (slice, name) in span.Zip(names)) filter.Add(name, slice.StartUtc);
+                    starts.Add($"(span_minutes = {span.Key} AND slice_utc IN ({string.Join(", ", names)}))");
+                }
+                _sliceParts = $"{scoped}AND ({string.Join(" OR ", starts)})";
             }
-            _sliceParts = $"{scoped}AND ({string.Join(" OR ", starts)})";
         }
         if (raw.Count > 0)
         {
@@ -113,9 +120,13 @@ public sealed class SlicedRead : IAsyncDisposable
     public string? SliceRows(SliceDimension dimension, SliceRanks ranking, Func<string, string> slices) =>
         _sliceRanges is null ? null : slices($"dimension = {dimension.Id} AND row_no > 0 AND (ranks & {(int)ranking}) <> 0 AND {_sliceRanges}");
 
+    /// <summary>Whether the slices read are few enough to be listed one by one (<see cref="SlicePartRows"/>).</summary>
+    public bool SlicesListed => _sliceParts is not null;
+
     /// <summary>
     /// <paramref name="slices"/> of the WHERE over every row of <paramref name="dimension"/> in the slices read, each
-    /// slice's start listed (so a condition on row_no is a seek per slice); null when no slice is read.
+    /// slice's start listed (so a condition on row_no is a seek per slice); null when no slice is read or they are too
+    /// many to list (<see cref="SlicesListed"/>).
     /// </summary>
     public string? SlicePartRows(SliceDimension dimension, Func<string, string> slices) =>
         _sliceParts is null ? null : slices($"dimension = {dimension.Id} AND {_sliceParts}");
@@ -164,7 +175,7 @@ public sealed class SlicedRead : IAsyncDisposable
         long truncated = 0, bound = 0;
         await ReadAsync($"""
             SELECT COUNT(*), COALESCE(SUM({(ranking == SliceRanks.Errors ? "dropped_max_errors" : "dropped_max_requests")}), 0)
-            FROM report_slice_value WHERE dimension = {dimension.Id} AND row_no = 0 AND {_sliceParts}
+            FROM report_slice_value WHERE dimension = {dimension.Id} AND row_no = 0 AND {_sliceParts ?? _sliceRanges}
             """, row => (truncated, bound) = (Convert.ToInt64(row.GetValue(0)), Convert.ToInt64(row.GetValue(1))), ct);
         return truncated == 0 ? new TopListAccuracy(true, 0) : new TopListAccuracy(false, ranking == SliceRanks.Latency ? null : bound);
     }

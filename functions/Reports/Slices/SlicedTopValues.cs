@@ -81,7 +81,7 @@ public static class SlicedTopValues
     /// </summary>
     private static async Task<IReadOnlyList<ValueKey>?> CandidatesAsync(SlicedRead read, TopValuesQuery query, CancellationToken ct)
     {
-        if (read.RawRowsAtMost > MaxRawRowsToBound) return null;
+        if (read.RawRowsAtMost > MaxRawRowsToBound || !read.SlicesListed) return null;
         var sliceRanked = string.Join(" + ", query.RankBy.Select(i => query.SliceCounts[i]));
         var rawRanked = string.Join(" + ", query.RankBy.Select(i => query.RawCounts[i]));
         foreach (var depth in DepthPerLimit(query.Ranking).Select(d => d * query.Limit).Where(d => d <= MaxDepth))
