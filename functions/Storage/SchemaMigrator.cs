@@ -22,6 +22,7 @@ public sealed class SchemaMigrator
         new Dictionary<int, Func<MySqlConnection, CancellationToken, Task>>
     {
         [SiteMinuteBackfill.MigrationVersion] = SiteMinuteBackfill.RunAsync,
+        [SliceValueKeyIndex.MigrationVersion] = SliceValueKeyIndex.RunAsync,
     };
 
     private readonly MySqlConnectionFactory _connections;

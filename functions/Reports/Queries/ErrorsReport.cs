@@ -26,7 +26,7 @@ public sealed class ErrorsReport(ReportDatabase database) : IReport
         var limit = parameters.Limit ?? TopListReport.DefaultLimit;
         var sums = await SlicedTopValues.ReadAsync(read, new TopValuesQuery(SliceDimension.Paths, SliceRanks.Errors,
             [s4, s5], $"{SlicedPath.ValueCondition(parameters)} AND (status_4xx > 0 OR status_5xx > 0)",
-            ["SUM(status < 500)", "SUM(status >= 500)"], " AND status >= 400 AND status < 600", "c0 + c1", limit), ct);
+            ["SUM(status < 500)", "SUM(status >= 500)"], " AND status >= 400 AND status < 600", [0, 1], limit), ct);
         var rows = sums.Select(v => (Path: v.Key, Errors: v.Value[0] + v.Value[1], Status4xx: v.Value[0], Status5xx: v.Value[1]))
             .Where(v => v.Errors > 0)
             .OrderByDescending(v => v.Errors).ThenBy(v => v.Path, SlicedRead.ValueOrder)

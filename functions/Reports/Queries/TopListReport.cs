@@ -43,7 +43,7 @@ public sealed class TopListReport : IReport
         var sums = await SlicedTopValues.ReadAsync(read, new TopValuesQuery(_dimension, SliceRanks.Requests,
             ["requests", "bytes", "status_4xx", "status_5xx"], pathOnValue,
             ["COUNT(*)", "SUM(COALESCE(bytes_sent, body_bytes))", "SUM(status >= 400 AND status < 500)", "SUM(status >= 500 AND status < 600)"], "",
-            "c0", limit), ct);
+            [0], limit), ct);
         var rows = sums.OrderByDescending(v => v.Value[0]).ThenBy(v => v.Key, SlicedRead.ValueOrder)
             .Take(limit)
             .Select(v => new object?[] { v.Key, v.Value[0], v.Value[1], v.Value[2], v.Value[3] })

@@ -17,9 +17,13 @@ public sealed class SlicedRead : IAsyncDisposable
     private readonly ConsistentSnapshot _snapshot;
     private readonly ReportFilter _filter;
     private readonly string? _sliceRanges;
+    private readonly string? _sliceParts;
+
+    /// <summary>Up to this many slices (a week of hours and both edges) are listed one by one; see <see cref="SlicesListed"/>.</summary>
+    private const int MaxListedSlices = 240;
     private readonly string? _rawRanges;
 
-    private SlicedRead(ConsistentSnapshot snapshot, ReportFilter filter, IReadOnlyList<SliceId> slices, IReadOnlyList<(DateTime From, DateTime To)> raw)
+    private SlicedRead(ConsistentSnapshot snapshot, ReportFilter filter, IReadOnlyList<SliceId> slices, IReadOnlyList<(DateTime From, DateTime To)> raw, long rawRowsAtMost)
     {
         _snapshot = snapshot;
         _filter = filter;
@@ -36,8 +40,21 @@ public sealed class SlicedRead : IAsyncDisposable
             var parameters = filter.Parameters;
             var scope = SliceScope.Of(parameters.Vhost is not null, parameters.Host is not null);
             // The scope's rows only: a filtered vhost or host, '' where the scope sums over them.
-            _sliceRanges = $"scope = {scope.Id} AND vhost = {(scope.ByVhost ? "@vhost" : "''")} AND host = {(scope.ByHost ? "@host" : "''")} " +
-                $"AND ({string.Join(" OR ", ranges)})";
+            var scoped = $"scope = {scope.Id} AND vhost = {(scope.ByVhost ? "@vhost" : "''")} AND host = {(scope.ByHost ? "@host" : "''")} ";
+            _sliceRanges = $"{scoped}AND ({string.Join(" OR ", ranges)})";
+            // Each slice's start listed: the primary key then reaches a row number in each slice by a seek. Not for
+            // long ranges: MariaDB drops a range plan whose ranges outgrow range_optimizer_max_mem_size and scans.
+            if (slices.Count <= MaxListedSlices)
+            {
+                var starts = new List<string>();
+                foreach (var span in slices.GroupBy(s => s.SpanMinutes))
+                {
+                    var names = span.Select((s, i) => $"@part_{span.Key}_{i}").ToList();
+                    foreach (var (slice, name) in span.Zip(names)) filter.Add(name, slice.StartUtc);
+                    starts.Add($"(span_minutes = {span.Key} AND slice_utc IN ({string.Join(", ", names)}))");
+                }
+                _sliceParts = $"{scoped}AND ({string.Join(" OR ", starts)})";
+            }
         }
         if (raw.Count > 0)
         {
@@ -51,9 +68,16 @@ public sealed class SlicedRead : IAsyncDisposable
                 : $"{filter.RawWhere} AND ({string.Join(" OR ", raw.Select((_, i) => $"(time_utc >= @raw_from_{i} AND time_utc < @raw_to_{i})"))})";
         }
         Source = slices.Count == 0 ? ReportSource.Raw : raw.Count == 0 ? ReportSource.Rollup : ReportSource.Mixed;
+        RawRowsAtMost = rawRowsAtMost;
     }
 
     public ReportSource Source { get; }
+
+    /// <summary>
+    /// At most how many raw rows are read: the whole site's requests of the 5 minutes and compacted hours the raw
+    /// intervals overlap (none where no row is stored, such as before the oldest row or after the newest).
+    /// </summary>
+    public long RawRowsAtMost { get; }
 
     /// <summary>
     /// Starts the snapshot and finds the valid slices of the range. With <paramref name="slicesAnswer"/> false (a
@@ -65,8 +89,8 @@ public sealed class SlicedRead : IAsyncDisposable
         try
         {
             var parameters = filter.Parameters;
-            var valid = slicesAnswer ? await ValidSlicesAsync(snapshot, filter, ct) : [];
-            var used = Widest(valid);
+            var stored = slicesAnswer ? await ValidSlicesAsync(snapshot, filter, ct) : null;
+            var used = Widest(stored?.Valid ?? []);
             var raw = new List<(DateTime From, DateTime To)>();
             var at = parameters.FromUtc;
             foreach (var slice in used)
@@ -75,7 +99,7 @@ public sealed class SlicedRead : IAsyncDisposable
                 at = slice.EndUtc;
             }
             if (at < parameters.ToUtc) raw.Add((at, parameters.ToUtc));
-            return new SlicedRead(snapshot, filter, used, raw);
+            return new SlicedRead(snapshot, filter, used, raw, stored is null ? long.MaxValue : raw.Sum(r => stored.RequestsAtMost(r.From, r.To)));
         }
         catch
         {
@@ -95,6 +119,17 @@ public sealed class SlicedRead : IAsyncDisposable
     /// <summary><paramref name="slices"/> of the WHERE over the slice rows read (see <see cref="UnionAll"/>); null when no slice is read.</summary>
     public string? SliceRows(SliceDimension dimension, SliceRanks ranking, Func<string, string> slices) =>
         _sliceRanges is null ? null : slices($"dimension = {dimension.Id} AND row_no > 0 AND (ranks & {(int)ranking}) <> 0 AND {_sliceRanges}");
+
+    /// <summary>Whether the slices read are few enough to be listed one by one (<see cref="SlicePartRows"/>).</summary>
+    public bool SlicesListed => _sliceParts is not null;
+
+    /// <summary>
+    /// <paramref name="slices"/> of the WHERE over every row of <paramref name="dimension"/> in the slices read, each
+    /// slice's start listed (so a condition on row_no is a seek per slice); null when no slice is read or they are too
+    /// many to list (<see cref="SlicesListed"/>).
+    /// </summary>
+    public string? SlicePartRows(SliceDimension dimension, Func<string, string> slices) =>
+        _sliceParts is null ? null : slices($"dimension = {dimension.Id} AND {_sliceParts}");
 
     /// <summary><paramref name="raw"/> of the WHERE over the raw rows read (see <see cref="UnionAll"/>); null when none are.</summary>
     public string? RawRows(Func<string, string> raw) => _rawRanges is null ? null : raw(_rawRanges);
@@ -140,7 +175,7 @@ public sealed class SlicedRead : IAsyncDisposable
         long truncated = 0, bound = 0;
         await ReadAsync($"""
             SELECT COUNT(*), COALESCE(SUM({(ranking == SliceRanks.Errors ? "dropped_max_errors" : "dropped_max_requests")}), 0)
-            FROM report_slice_value WHERE dimension = {dimension.Id} AND row_no = 0 AND {_sliceRanges}
+            FROM report_slice_value WHERE dimension = {dimension.Id} AND row_no = 0 AND {_sliceParts ?? _sliceRanges}
             """, row => (truncated, bound) = (Convert.ToInt64(row.GetValue(0)), Convert.ToInt64(row.GetValue(1))), ct);
         return truncated == 0 ? new TopListAccuracy(true, 0) : new TopListAccuracy(false, ranking == SliceRanks.Latency ? null : bound);
     }
@@ -152,7 +187,7 @@ public sealed class SlicedRead : IAsyncDisposable
     /// the slices, the site minutes' requests per 5 minutes and the compacted hours' requests (range scans of a few
     /// hundred rows), compared here.
     /// </summary>
-    private static async Task<List<SliceId>> ValidSlicesAsync(ConsistentSnapshot snapshot, ReportFilter filter, CancellationToken ct)
+    private static async Task<StoredSlices> ValidSlicesAsync(ConsistentSnapshot snapshot, ReportFilter filter, CancellationToken ct)
     {
         // 5-minute and minute slices hold the whole site only. Minute slices are read only inside the 5 minutes the
         // range cuts at either end: whole 5 minutes have their own slices, so the minutes of a day are never all read.
@@ -197,7 +232,7 @@ public sealed class SlicedRead : IAsyncDisposable
                 default: siteMinutes[time] = requests; break;
             }
         }, ct);
-        return slices.Where(s => s.Slice.SpanMinutes switch
+        var valid = slices.Where(s => s.Slice.SpanMinutes switch
             {
                 SliceId.Hour => s.Requests == compacted.GetValueOrDefault(s.Slice.StartUtc) + Enumerable.Range(0, 12).Sum(i => fives.GetValueOrDefault(s.Slice.StartUtc.AddMinutes(5 * i))),
                 // A compacted hour's minutes are gone: its 5 minutes and minutes can no longer be checked.
@@ -205,6 +240,15 @@ public sealed class SlicedRead : IAsyncDisposable
                 _ => s.Requests == siteMinutes.GetValueOrDefault(s.Slice.StartUtc) && !compacted.ContainsKey(HourOf(s.Slice.StartUtc)),
             })
             .Select(s => s.Slice).ToList();
+        return new StoredSlices(valid, fives, compacted);
+    }
+
+    /// <summary>The valid slices of a range, with the site's requests per 5 minutes and per compacted hour in it.</summary>
+    private sealed record StoredSlices(List<SliceId> Valid, Dictionary<DateTime, long> Fives, Dictionary<DateTime, long> Compacted)
+    {
+        public long RequestsAtMost(DateTime from, DateTime to) =>
+            Fives.Where(f => f.Key < to && f.Key.AddMinutes(SliceId.FiveMinutes) > from).Sum(f => f.Value) +
+            Compacted.Where(h => h.Key < to && h.Key.AddHours(1) > from).Sum(h => h.Value);
     }
 
     /// <summary>

@@ -7,7 +7,8 @@ namespace NginxPulse.Functions.Reports.Slices;
 /// <summary>
 /// What a top list sums per value of <see cref="Dimension"/>: <see cref="SliceCounts"/> over the slice rows of
 /// <see cref="Ranking"/> and the matching aggregates <see cref="RawCounts"/> over raw rows (same order), conditions
-/// appended to either WHERE, and the expression over the sums (c0, c1, ...) that ranks them, most first.
+/// appended to either WHERE, and which sums rank them, added, most first (<see cref="RankBy"/>: their indexes; their sum
+/// over a slice row must not exceed its requests, which bounds what a slice's unread rows can add: see <see cref="TopKeyBounds"/>).
 /// </summary>
 public sealed record TopValuesQuery(
     SliceDimension Dimension,
@@ -16,7 +17,7 @@ public sealed record TopValuesQuery(
     string SliceCondition,
     IReadOnlyList<string> RawCounts,
     string RawCondition,
-    string RankBy,
+    IReadOnlyList<int> RankBy,
     int Limit);
 
 /// <summary>
@@ -31,13 +32,36 @@ public sealed record TopValuesQuery(
 /// than 512 characters (paths, referrers, user agents) in an on-disk temporary table. Two winners' values sharing a key
 /// (about 2^-64 per pair) would merge their counts: then the list is summed per value instead, as it is when only raw
 /// rows are read (one grouping pass over them, no second read for the values).
+/// Before ranking every slice row, the first rows of each slice (and the largest raw sums) bound which keys can rank
+/// (<see cref="TopKeyBounds"/>); when they tell, only those keys are summed, through the value-key index
+/// (report_slice_value_key), so a day's ranking reads a few hundred rows instead of tens of thousands.
 /// </remarks>
 public static class SlicedTopValues
 {
+    /// <summary>
+    /// The slices' first rows read to bound the keys, per limit, and then deeper once. Errors are a fraction of the
+    /// requests that order a slice's rows and bound what its unread rows hold, so their ranking starts deeper.
+    /// </summary>
+    private static int[] DepthPerLimit(SliceRanks ranking) => ranking == SliceRanks.Requests ? [4, 16] : [16];
+
+    /// <summary>
+    /// Deeper than this the bounding read costs about as much as ranking every row (a slice keeps
+    /// <see cref="ReportSlicesOptions.TopValues"/> rows per ranking, 1000 by default).
+    /// </summary>
+    private const int MaxDepth = 256;
+
+    /// <summary>
+    /// Raw rows are grouped twice when bounding (largest sums, then the candidates' sums): beyond a few minutes of
+    /// traffic (~7,000 rows a minute at 10 million rows a day; a stale hour, a filtered range's partial hours) every
+    /// row is ranked once instead.
+    /// </summary>
+    private const long MaxRawRowsToBound = 20_000;
+
     public static async Task<List<KeyValuePair<string?, long[]>>> ReadAsync(SlicedRead read, TopValuesQuery query, CancellationToken ct)
     {
         if (read.Source == ReportSource.Raw) return await PerValueAsync(read, query, ct);
-        var winners = await WinnersAsync(read, query, ct);
+        var candidates = await CandidatesAsync(read, query, ct);
+        var winners = await WinnersAsync(read, query, candidates, ct);
         var values = await ValuesAsync(read, query, winners.Where(w => w.Hash is not null).Select(w => w.Hash!.Value).ToList(), ct);
         if (values is null) return await PerValueAsync(read, query, ct);
         return winners.Select(w => new KeyValuePair<string?, long[]>(w.Hash is { } hash ? values[hash] : null, w.Counts)).ToList();
@@ -51,23 +75,62 @@ public static class SlicedTopValues
                 FROM access_log WHERE {where}{query.Dimension.KeyCondition}{query.RawCondition} GROUP BY k
                 """), query.SliceCounts.Count, ct);
 
-    /// <summary>The value keys ranked within the limit (ties included) with their sums; a null key is the null value.</summary>
-    private static async Task<List<(ulong? Hash, long[] Counts)>> WinnersAsync(SlicedRead read, TopValuesQuery query, CancellationToken ct)
+    /// <summary>
+    /// The keys that can rank, bounded from the slices' first rows and the largest raw sums (<see cref="TopKeyBounds"/>),
+    /// read deeper once if the first read cannot tell; null when no read tells (every key is ranked).
+    /// </summary>
+    private static async Task<IReadOnlyList<ValueKey>?> CandidatesAsync(SlicedRead read, TopValuesQuery query, CancellationToken ct)
+    {
+        if (read.RawRowsAtMost > MaxRawRowsToBound || !read.SlicesListed) return null;
+        var sliceRanked = string.Join(" + ", query.RankBy.Select(i => query.SliceCounts[i]));
+        var rawRanked = string.Join(" + ", query.RankBy.Select(i => query.RawCounts[i]));
+        foreach (var depth in DepthPerLimit(query.Ranking).Select(d => d * query.Limit).Where(d => d <= MaxDepth))
+        {
+            var bounds = new TopKeyBounds(depth);
+            var slices = read.SlicePartRows(query.Dimension, where => $"""
+                SELECT span_minutes, slice_utc, row_no, requests, value_hash, ((ranks & {(int)query.Ranking}) <> 0{query.SliceCondition}) IS TRUE, {sliceRanked}
+                FROM report_slice_value WHERE {where} AND row_no BETWEEN 1 AND {depth.ToString(CultureInfo.InvariantCulture)}
+                """);
+            if (slices is not null)
+                await read.ReadAsync(slices, row => bounds.AddSliceRow(
+                    new SliceId(Convert.ToInt32(row.GetValue(0)), DateTime.SpecifyKind(row.GetDateTime(1), DateTimeKind.Utc)),
+                    Convert.ToInt32(row.GetValue(2)), Convert.ToInt64(row.GetValue(3)), KeyOf(row, 4),
+                    Convert.ToInt64(row.GetValue(5)) != 0 ? Convert.ToInt64(row.GetValue(6)) : null), ct);
+            var raw = read.RawRows(where => $"""
+                SELECT h, r FROM (
+                  SELECT {ClientHash.Sql(query.Dimension.KeyExpression)} AS h, {rawRanked} AS r
+                  FROM access_log WHERE {where}{query.Dimension.KeyCondition}{query.RawCondition} GROUP BY h
+                ) g ORDER BY r DESC LIMIT {depth.ToString(CultureInfo.InvariantCulture)}
+                """);
+            if (raw is not null) await read.ReadAsync(raw, row => bounds.AddRawSum(KeyOf(row, 0), Convert.ToInt64(row.GetValue(1))), ct);
+            if (bounds.Candidates(query.Limit) is { } candidates) return candidates;
+        }
+        return null;
+    }
+
+    private static ValueKey KeyOf(System.Data.Common.DbDataReader row, int column) =>
+        new(row.IsDBNull(column) ? null : Convert.ToUInt64(row.GetValue(column)));
+
+    /// <summary>
+    /// The value keys ranked within the limit (ties included) with their sums; a null key is the null value. Only
+    /// <paramref name="candidates"/> are summed when given (every key that can rank).
+    /// </summary>
+    private static async Task<List<(ulong? Hash, long[] Counts)>> WinnersAsync(SlicedRead read, TopValuesQuery query, IReadOnlyList<ValueKey>? candidates, CancellationToken ct)
     {
         var n = query.SliceCounts.Count;
         string Aliased(IReadOnlyList<string> counts) => string.Join(", ", counts.Select((c, i) => $"{c} AS c{i}"));
         var sums = string.Join(", ", Enumerable.Range(0, n).Select(i => $"SUM(c{i}) AS c{i}"));
         var columns = string.Join(", ", Enumerable.Range(0, n).Select(i => $"c{i}"));
         var union = read.UnionAll(query.Dimension, query.Ranking,
-            where => $"SELECT value_hash AS h, {Aliased(query.SliceCounts)} FROM report_slice_value WHERE {where}{query.SliceCondition}",
+            where => $"SELECT value_hash AS h, {Aliased(query.SliceCounts)} FROM report_slice_value WHERE {where}{query.SliceCondition}{KeyFilter(" AND ", "value_hash", candidates)}",
             where => $"""
                 SELECT {ClientHash.Sql(query.Dimension.KeyExpression)} AS h, {Aliased(query.RawCounts)}
-                FROM access_log WHERE {where}{query.Dimension.KeyCondition}{query.RawCondition} GROUP BY h
+                FROM access_log WHERE {where}{query.Dimension.KeyCondition}{query.RawCondition} GROUP BY h{KeyFilter(" HAVING ", "h", candidates)}
                 """);
         var winners = new List<(ulong?, long[])>();
         await read.ReadAsync($"""
             SELECT h, {columns} FROM (
-              SELECT h, {columns}, RANK() OVER (ORDER BY {query.RankBy} DESC) AS top_rank FROM (
+              SELECT h, {columns}, RANK() OVER (ORDER BY {string.Join(" + ", query.RankBy.Select(i => $"c{i}"))} DESC) AS top_rank FROM (
                 SELECT h, {sums} FROM (
             {union}
                 ) u GROUP BY h
@@ -81,6 +144,24 @@ public static class SlicedTopValues
         }, ct);
         return winners;
     }
+
+    /// <summary>"<paramref name="prefix"/>(column IN (keys) OR column IS NULL)" for the keys given; "" for none given.</summary>
+    private static string KeyFilter(string prefix, string column, IReadOnlyList<ValueKey>? keys)
+    {
+        if (keys is null) return "";
+        var hashes = keys.Where(k => k.Hash is not null).Select(k => k.Hash!.Value).ToList();
+        var conditions = new List<string>();
+        if (hashes.Count > 0) conditions.Add($"{column} IN ({In(hashes)})");
+        if (keys.Any(k => k.Hash is null)) conditions.Add($"{column} IS NULL");
+        return $"{prefix}({string.Join(" OR ", conditions)})";
+    }
+
+    /// <summary>
+    /// The keys as a list for IN, every one typed unsigned: MariaDB builds no index range from a list that mixes signed
+    /// literals (below 2^63) with unsigned ones.
+    /// </summary>
+    private static string In(IEnumerable<ulong> keys) =>
+        string.Join(", ", keys.Select(k => $"CAST({k.ToString(CultureInfo.InvariantCulture)} AS UNSIGNED)"));
 
     /// <summary>
     /// The value of each key: from the slice rows read, and from the raw rows for keys no slice row holds. Null when a
@@ -96,8 +177,6 @@ public static class SlicedTopValues
             if (!values.TryGetValue(hash, out var set)) values[hash] = set = new HashSet<string>(StringComparer.Ordinal);
             set.Add(row.GetString(1));
         }
-        static string In(IEnumerable<ulong> keys) => string.Join(", ", keys.Select(k => k.ToString(CultureInfo.InvariantCulture)));
-
         var fromSlices = read.SliceRows(query.Dimension, query.Ranking,
             where => $"SELECT value_hash, value FROM report_slice_value WHERE {where}{query.SliceCondition} AND value_hash IN ({In(hashes)})");
         if (fromSlices is not null) await read.ReadAsync(fromSlices, Add, ct);

@@ -79,7 +79,8 @@ public sealed class ReportSlicesKeyedTests
         from report in TopLists from range in ranges from limit in new[] { 1, 2, 3, 4, 5, 10 }
         select (report, ((string, string)[])[.. range, ("limit", limit.ToString(System.Globalization.CultureInfo.InvariantCulture))]);
 
-    private static async Task<Dictionary<string, (string Json, string Csv, string Source)>> AnswersAsync(
+    /// <summary>Each case's rows in JSON and CSV and its source, by "report query".</summary>
+    internal static async Task<Dictionary<string, (string Json, string Csv, string Source)>> AnswersAsync(
         ReportsHarness harness, IEnumerable<(string Report, (string, string)[] Query)> cases)
     {
         var answers = new Dictionary<string, (string, string, string)>();
@@ -87,7 +88,7 @@ public sealed class ReportSlicesKeyedTests
         return answers;
     }
 
-    private static void AssertSameRows(Dictionary<string, (string Json, string Csv, string Source)> expected, Dictionary<string, (string Json, string Csv, string Source)> actual)
+    internal static void AssertSameRows(Dictionary<string, (string Json, string Csv, string Source)> expected, Dictionary<string, (string Json, string Csv, string Source)> actual)
     {
         foreach (var (name, answer) in expected)
         {
