@@ -1,6 +1,5 @@
 using System.Text;
 using System.Text.Json.Nodes;
-using Confluent.Kafka;
 using NginxPulse.Functions.Cleaning;
 using NginxPulse.Functions.Events;
 using NginxPulse.Functions.IngestAccessLogs;
@@ -40,7 +39,7 @@ public sealed class ContractTests : ShipperTest
         var fileId = Broker.Events[0].FileId;
         foreach (var (line, seq) in lines.Select((l, i) => (l, i + 1)))
         {
-            Assert.True(decoder.TryDecode(ToKafkaMessage(bySeq[seq]), out var decoded, out var error), error);
+            Assert.True(decoder.TryDecode(IngestMessages.From(bySeq[seq]), out var decoded, out var error), error);
             var e = decoded!;
             Assert.Equal(EventFormat.ShipperEnvelope, e.Format);
             Assert.Equal(("test-host", log, fileId, offset), (e.Host, e.FilePath, e.FileIdentity, e.FileOffset!.Value));
@@ -61,7 +60,7 @@ public sealed class ContractTests : ShipperTest
         await using var shipper = await InProcessShipper.StartAsync(Setup);
         await Broker.ReadUntilAsync(e => e.Count >= 1, Deadline, "one event");
 
-        Assert.True(new EventDecoder().TryDecode(ToKafkaMessage(Broker.RawMessages[0]), out var decoded, out var error), error);
+        Assert.True(new EventDecoder().TryDecode(IngestMessages.From(Broker.RawMessages[0]), out var decoded, out var error), error);
         Assert.Equal(EventFormat.ShipperEnvelope, decoded!.Format);
         Assert.Equal((0, 0, false), (decoded.Tags.Count, decoded.Fields.Count, decoded.Truncated));
         Assert.Equal(LogLines.Line(1), Encoding.UTF8.GetString(decoded.Line.Span));
@@ -77,7 +76,7 @@ public sealed class ContractTests : ShipperTest
 
         var pipeline = new AccessLogPipeline(new EventDecoder(), new FormatSelector(new ParsingOptions()),
             new RecordCleaner(new ClientIpResolver(ClientIpResolver.DefaultTrustedProxies.Select(IpNetwork.Parse).ToList())), TimeProvider.System);
-        var items = pipeline.Process(new KafkaBatch("contract", Broker.RawMessages.Select(ToKafkaMessage).ToList()));
+        var items = pipeline.Process(new KafkaBatch("contract", Broker.RawMessages.Select(IngestMessages.From).ToList()));
         Assert.All(items, i => Assert.NotNull(i.Record));
         var idsBySeq = items.Zip(Broker.Events).GroupBy(p => p.Second.Seq, p => Convert.ToHexString(p.First.Record!.Id)).ToList();
         Assert.Equal(50, idsBySeq.Count);
@@ -85,7 +84,4 @@ public sealed class ContractTests : ShipperTest
         Assert.All(idsBySeq, g => Assert.Single(g.Distinct()));
         Assert.Equal(50, idsBySeq.Select(g => g.First()).Distinct().Count());
     }
-
-    private static KafkaMessage ToKafkaMessage(ConsumeResult<string, byte[]> r) =>
-        new(new KafkaPosition(r.Topic, r.Partition.Value, r.Offset.Value), r.Message.Key, r.Message.Value, r.Message.Timestamp.UtcDateTime);
 }
