@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json.Nodes;
 using NginxPulse.Functions.Events;
 using NginxPulse.Shipper.Tests.Support;
@@ -82,17 +81,12 @@ public abstract class AgentProcessTests : ShipperTest
     {
         Setup.Config["Host"] = "edge-7";
         var log = Setup.Log("access.log");
-        byte[][] lines =
-        [
-            Encoding.UTF8.GetBytes(LogLines.Line(1).Replace("/item", "/café/日本")),
-            [.. Encoding.ASCII.GetBytes("seq=2 203.0.113.9 - - [21/Nov/2026:12:00:01 +0000] \"GET /"), 0xE9, 0xFF, .. Encoding.ASCII.GetBytes("\" 400 0 \"-\" \"-\"")],
-            Encoding.UTF8.GetBytes("seq=3 " + new string('x', 500)),
-        ];
-        foreach (var line in lines) LogLines.AppendBytes(log, [.. line, (byte)'\n']);
+        var lines = ContractLines.Create();
+        ContractLines.Append(log, lines);
         Setup.WriteConfig();
 
         using (var backfill = StartAgent("--config", Setup.ConfigPath, "--exit-at-eof", log,
-            "--Inputs:0:MaxLineBytes=200", "--Inputs:0:Tags:0=edge", "--Inputs:0:Fields:vhost=www.example.com"))
+            $"--Inputs:0:MaxLineBytes={ContractLines.MaxLineBytes}", "--Inputs:0:Tags:0=edge", "--Inputs:0:Fields:vhost=www.example.com"))
         {
             await backfill.WaitForExitAsync(Deadline);
             Assert.True(backfill.ExitCode == 0, backfill.StandardError);
@@ -110,8 +104,9 @@ public abstract class AgentProcessTests : ShipperTest
         {
             Assert.Equal(EventFormat.ShipperEnvelope, e.Format);
             Assert.Equal(("edge-7", log, offset), (e.Host, e.FilePath, e.FileOffset!.Value));
-            Assert.Equal(line.Length > 200 ? line[..200] : line, e.Line.ToArray());
-            Assert.Equal(line.Length > 200, e.Truncated);
+            var truncated = line.Length > ContractLines.MaxLineBytes;
+            Assert.Equal(truncated ? line[..ContractLines.MaxLineBytes] : line, e.Line.ToArray());
+            Assert.Equal(truncated, e.Truncated);
             Assert.Equal(["edge"], e.Tags);
             Assert.Equal("www.example.com", e.Fields["vhost"]);
             offset += line.Length + 1;

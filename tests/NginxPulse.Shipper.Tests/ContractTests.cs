@@ -19,17 +19,12 @@ public sealed class ContractTests : ShipperTest
     [Fact]
     public async Task What_the_shipper_writes_decodes_into_the_expected_log_event()
     {
-        Setup.FirstInput["MaxLineBytes"] = 200;
+        Setup.FirstInput["MaxLineBytes"] = ContractLines.MaxLineBytes;
         Setup.FirstInput["Tags"] = new JsonArray("edge");
         Setup.FirstInput["Fields"] = new JsonObject { ["vhost"] = "www.example.com" };
         var log = Setup.Log("access.log");
-        byte[][] lines =
-        [
-            Encoding.UTF8.GetBytes(LogLines.Line(1).Replace("/item", "/café/日本")),
-            [.. Encoding.ASCII.GetBytes("seq=2 203.0.113.9 - - [21/Nov/2026:12:00:01 +0000] \"GET /"), 0xE9, 0xFF, .. Encoding.ASCII.GetBytes("\" 400 0 \"-\" \"-\"")],
-            Encoding.UTF8.GetBytes("seq=3 " + new string('x', 500)),
-        ];
-        foreach (var line in lines) LogLines.AppendBytes(log, [.. line, (byte)'\n']);
+        var lines = ContractLines.Create();
+        ContractLines.Append(log, lines);
         await using var shipper = await InProcessShipper.StartAsync(Setup);
         await Broker.ReadUntilAsync(e => e.Count >= 3, Deadline, "three events");
 
@@ -43,7 +38,7 @@ public sealed class ContractTests : ShipperTest
             var e = decoded!;
             Assert.Equal(EventFormat.ShipperEnvelope, e.Format);
             Assert.Equal(("test-host", log, fileId, offset), (e.Host, e.FilePath, e.FileIdentity, e.FileOffset!.Value));
-            Assert.Equal(seq == 3 ? line[..200] : line, e.Line.ToArray());
+            Assert.Equal(seq == 3 ? line[..ContractLines.MaxLineBytes] : line, e.Line.ToArray());
             Assert.Equal(seq == 3, e.Truncated);
             Assert.Equal(["edge"], e.Tags);
             Assert.Equal("www.example.com", e.Fields["vhost"]);
