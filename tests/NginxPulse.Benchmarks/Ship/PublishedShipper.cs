@@ -6,7 +6,7 @@ namespace NginxPulse.Benchmarks.Ship;
 /// </summary>
 public static class PublishedShipper
 {
-    public const string RuntimeIdentifier = "linux-x64";
+    private const string RuntimeIdentifier = "linux-x64";
 
     public static async Task PublishAsync(BenchPaths paths)
     {
