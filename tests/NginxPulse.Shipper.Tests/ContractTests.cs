@@ -1,6 +1,5 @@
 using System.Text;
 using System.Text.Json.Nodes;
-using Confluent.Kafka;
 using NginxPulse.Functions.Cleaning;
 using NginxPulse.Functions.Events;
 using NginxPulse.Functions.IngestAccessLogs;
@@ -20,17 +19,12 @@ public sealed class ContractTests : ShipperTest
     [Fact]
     public async Task What_the_shipper_writes_decodes_into_the_expected_log_event()
     {
-        Setup.FirstInput["MaxLineBytes"] = 200;
+        Setup.FirstInput["MaxLineBytes"] = ContractLines.MaxLineBytes;
         Setup.FirstInput["Tags"] = new JsonArray("edge");
         Setup.FirstInput["Fields"] = new JsonObject { ["vhost"] = "www.example.com" };
         var log = Setup.Log("access.log");
-        byte[][] lines =
-        [
-            Encoding.UTF8.GetBytes(LogLines.Line(1).Replace("/item", "/café/日本")),
-            [.. Encoding.ASCII.GetBytes("seq=2 203.0.113.9 - - [21/Nov/2026:12:00:01 +0000] \"GET /"), 0xE9, 0xFF, .. Encoding.ASCII.GetBytes("\" 400 0 \"-\" \"-\"")],
-            Encoding.UTF8.GetBytes("seq=3 " + new string('x', 500)),
-        ];
-        foreach (var line in lines) LogLines.AppendBytes(log, [.. line, (byte)'\n']);
+        var lines = ContractLines.Create();
+        ContractLines.Append(log, lines);
         await using var shipper = await InProcessShipper.StartAsync(Setup);
         await Broker.ReadUntilAsync(e => e.Count >= 3, Deadline, "three events");
 
@@ -40,11 +34,11 @@ public sealed class ContractTests : ShipperTest
         var fileId = Broker.Events[0].FileId;
         foreach (var (line, seq) in lines.Select((l, i) => (l, i + 1)))
         {
-            Assert.True(decoder.TryDecode(ToKafkaMessage(bySeq[seq]), out var decoded, out var error), error);
+            Assert.True(decoder.TryDecode(IngestMessages.From(bySeq[seq]), out var decoded, out var error), error);
             var e = decoded!;
             Assert.Equal(EventFormat.ShipperEnvelope, e.Format);
             Assert.Equal(("test-host", log, fileId, offset), (e.Host, e.FilePath, e.FileIdentity, e.FileOffset!.Value));
-            Assert.Equal(seq == 3 ? line[..200] : line, e.Line.ToArray());
+            Assert.Equal(seq == 3 ? line[..ContractLines.MaxLineBytes] : line, e.Line.ToArray());
             Assert.Equal(seq == 3, e.Truncated);
             Assert.Equal(["edge"], e.Tags);
             Assert.Equal("www.example.com", e.Fields["vhost"]);
@@ -61,7 +55,7 @@ public sealed class ContractTests : ShipperTest
         await using var shipper = await InProcessShipper.StartAsync(Setup);
         await Broker.ReadUntilAsync(e => e.Count >= 1, Deadline, "one event");
 
-        Assert.True(new EventDecoder().TryDecode(ToKafkaMessage(Broker.RawMessages[0]), out var decoded, out var error), error);
+        Assert.True(new EventDecoder().TryDecode(IngestMessages.From(Broker.RawMessages[0]), out var decoded, out var error), error);
         Assert.Equal(EventFormat.ShipperEnvelope, decoded!.Format);
         Assert.Equal((0, 0, false), (decoded.Tags.Count, decoded.Fields.Count, decoded.Truncated));
         Assert.Equal(LogLines.Line(1), Encoding.UTF8.GetString(decoded.Line.Span));
@@ -77,7 +71,7 @@ public sealed class ContractTests : ShipperTest
 
         var pipeline = new AccessLogPipeline(new EventDecoder(), new FormatSelector(new ParsingOptions()),
             new RecordCleaner(new ClientIpResolver(ClientIpResolver.DefaultTrustedProxies.Select(IpNetwork.Parse).ToList())), TimeProvider.System);
-        var items = pipeline.Process(new KafkaBatch("contract", Broker.RawMessages.Select(ToKafkaMessage).ToList()));
+        var items = pipeline.Process(new KafkaBatch("contract", Broker.RawMessages.Select(IngestMessages.From).ToList()));
         Assert.All(items, i => Assert.NotNull(i.Record));
         var idsBySeq = items.Zip(Broker.Events).GroupBy(p => p.Second.Seq, p => Convert.ToHexString(p.First.Record!.Id)).ToList();
         Assert.Equal(50, idsBySeq.Count);
@@ -85,7 +79,4 @@ public sealed class ContractTests : ShipperTest
         Assert.All(idsBySeq, g => Assert.Single(g.Distinct()));
         Assert.Equal(50, idsBySeq.Select(g => g.First()).Distinct().Count());
     }
-
-    private static KafkaMessage ToKafkaMessage(ConsumeResult<string, byte[]> r) =>
-        new(new KafkaPosition(r.Topic, r.Partition.Value, r.Offset.Value), r.Message.Key, r.Message.Value, r.Message.Timestamp.UtcDateTime);
 }

@@ -4,7 +4,7 @@ using Xunit;
 
 namespace NginxPulse.Shipper.Tests;
 
-/// <summary>Restarts, crashes, a broker outage and a damaged registry: nothing lost, repeats only where the ingest id collapses them.</summary>
+/// <summary>Restarts, a broker outage and a damaged registry: nothing lost, repeats only where the ingest id collapses them (a crash: <see cref="AgentProcessTests"/>).</summary>
 public sealed class FaultTests : ShipperTest
 {
     private static readonly TimeSpan LongDeadline = TimeSpan.FromSeconds(60);
@@ -18,37 +18,6 @@ public sealed class FaultTests : ShipperTest
         LogLines.Append(log, 501, 800);
         await using var second = await InProcessShipper.StartAsync(Setup);
         await Broker.AssertExactlyOnceAsync(800);
-    }
-
-    [Fact]
-    public async Task Sigkill_mid_stream_loses_nothing_and_repeats_only_lines_past_the_registry_with_their_first_coordinates()
-    {
-        var log = Setup.Log("access.log");
-        Setup.WriteConfig();
-        long registryAtKill;
-        using (var first = StartProcess("--config", Setup.ConfigPath))
-        {
-            LogLines.Append(log, 1, 20_000);
-            await Eventually.TrueAsync(() => Task.FromResult(RegistrySnapshot.Read(Setup.RegistryPath).Values.Sum() > 0), LongDeadline, () => "a registry save\n" + first.StandardError);
-            LogLines.Append(log, 20_001, 40_000);
-        }   // disposing kills it: SIGKILL, no flush, no registry save
-        registryAtKill = RegistrySnapshot.Read(Setup.RegistryPath).Values.Single();
-        Assert.InRange(registryAtKill, 1, new FileInfo(log).Length);
-
-        using var second = StartProcess("--config", Setup.ConfigPath);
-        var events = await Broker.ReadUntilAsync(e => e.Select(x => x.Seq).Distinct().Count() >= 40_000, LongDeadline, "all 40000 lines after the restart");
-        Assert.Equal(Enumerable.Range(1, 40_000), events.Select(e => e.Seq).Distinct().Order());
-        foreach (var repeated in events.GroupBy(e => e.Seq).Where(g => g.Count() > 1))
-        {
-            // Same fileId and offset: the ingest id hash(host, fileId, offset) is the same, so it is stored once.
-            Assert.Single(repeated.Select(e => (e.Host, e.FileId, e.Offset)).Distinct());
-            Assert.True(repeated.First().Offset >= registryAtKill, $"line {repeated.Key} at {repeated.First().Offset} was acknowledged in the registry ({registryAtKill}) yet sent again");
-        }
-
-        second.Terminate();
-        await second.WaitForExitAsync(TimeSpan.FromSeconds(30));
-        Assert.Equal(0, second.ExitCode);
-        Assert.Equal(new FileInfo(log).Length, RegistrySnapshot.Read(Setup.RegistryPath).Values.Single());
     }
 
     [Fact]

@@ -62,10 +62,10 @@ public sealed class ShipperContender(BenchPaths paths, string bootstrap, TopicPr
     public string Name => "nginxpulse-shipper";
 
     public Task<Measurement> BackfillAsync(string file, long lines, string topic, string work) =>
-        ExitingRun.MeasureAsync(Name, () => ChildProcess.Start("dotnet", [paths.ShipperDll, "--exit-at-eof", file, .. Settings(topic, work)], environment), probe, topic, lines);
+        ExitingRun.MeasureAsync(Name, () => PublishedShipper.Start(paths.Shipper, ["--exit-at-eof", file, .. Settings(topic, work)], environment), probe, topic, lines);
 
     public ChildProcess StartTailing(string file, string topic, string work) =>
-        ChildProcess.Start("dotnet", [paths.ShipperDll, $"--Inputs:0:Paths:0={file}", .. Settings(topic, work)], environment);
+        PublishedShipper.Start(paths.Shipper, [$"--Inputs:0:Paths:0={file}", .. Settings(topic, work)], environment);
 
     private IEnumerable<string> Settings(string topic, string work) =>
     [

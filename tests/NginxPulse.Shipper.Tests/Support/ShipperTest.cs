@@ -15,9 +15,6 @@ public abstract class ShipperTest : IDisposable
 
     protected ShipperSetup Setup { get; }
 
-    /// <summary>The agent's executable, copied beside the tests by the project reference.</summary>
-    protected static string ShipperPath => Path.Combine(AppContext.BaseDirectory, "NginxPulse.Shipper");
-
     protected string AccessLog => Setup.Log("access.log");
 
     /// <summary>Writes lines 1..<paramref name="lines"/> to access.log, starts the agent and waits until they are in the topic.</summary>
@@ -34,8 +31,6 @@ public abstract class ShipperTest : IDisposable
     {
         await using var shipper = await StartShippingAsync(lines);
     }
-
-    protected static ChildProcess StartProcess(params string[] args) => ChildProcess.Start(ShipperPath, args, new Dictionary<string, string?>());
 
     public void Dispose()
     {
