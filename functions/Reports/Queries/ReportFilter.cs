@@ -39,6 +39,13 @@ public sealed class ReportFilter
         }
 
         _scope = scope;
+        if (scope.Length > 0)
+        {
+            // The scope's day set: the one of report_slice_value's scopes the filter names, '' for what it does not.
+            Add("@day_scope", SliceScope.Of(parameters.Vhost is not null, parameters.Host is not null).Id);
+            Add("@day_vhost", parameters.Vhost ?? "");
+            Add("@day_host", parameters.Host ?? "");
+        }
         // Without a vhost/host filter the minutes come from the whole site's rows: one per minute, however many scopes.
         _minutes = scope.Length == 0 ? SiteMinuteTable.Name : "rollup_minute";
         _minuteHistograms = scope.Length == 0 ? SiteMinuteTable.Name : "rollup_histogram_minute";
@@ -167,8 +174,8 @@ public sealed class ReportFilter
     /// <summary>
     /// One value: the distinct clients of the range, all keyed by <see cref="ClientHash"/>. From raw rows when a filter
     /// needs them. Otherwise from the client sets — the site's without a vhost/host filter, the scopes' with one: the
-    /// hourly sets of the whole hours (for the site, per day from its day set for the hours folded into it while still
-    /// valid: <see cref="SiteWholeHours"/>), the 5-minute sets of the whole 5 minutes around them, and at either end the
+    /// whole hours per day from the day set for the hours folded into it while still valid, else from the hourly sets
+    /// (<see cref="WholeHours"/>), the 5-minute sets of the whole 5 minutes around them, and at either end the
     /// partial 5 minutes: read whole from its set when no row of any scope is stored in the part of it outside the
     /// range (one index seek: e.g. a range ending after the newest row), else the part inside: for the whole site minute
     /// by minute from minute_site_clients while the minute's report slice is valid, else (and for a scope) from raw rows.
@@ -180,19 +187,15 @@ public sealed class ReportFilter
         get
         {
             if (Parameters.NeedsRawRows || !_visitorsFromSets) return $"SELECT COUNT(DISTINCT {Client}) FROM access_log WHERE {RawWhere}";
-            var (hours, fives) = _scope.Length == 0 ? ("hourly_site_clients", "five_minute_site_clients") : ("hourly_clients", "five_minute_clients");
-            var siteDays = _scope.Length == 0 && _hasWholeHours;
-            var parts = new List<string>
-            {
-                siteDays ? SiteWholeHours : $"SELECT client_hash AS c FROM {hours} WHERE hour_utc >= @from_set_hour AND hour_utc < @to_set_hour{_scope}",
-                $"""
-                SELECT client_hash FROM {fives}
+            var fives = _scope.Length == 0 ? "five_minute_site_clients" : "five_minute_clients";
+            var parts = _hasWholeHours ? new List<string> { WholeHours } : [];
+            parts.Add($"""
+                SELECT client_hash AS c FROM {fives}
                 WHERE ((minute_utc >= @from_five AND minute_utc < @from_set_hour) OR (minute_utc >= @to_set_hour AND minute_utc < @to_five)){_scope}
-                """,
-            };
+                """);
             if (_partialFirstFive) parts.AddRange(PartialFiveMinutes(fives, "@from_edge", ("@from_edge", "@from"), ("@from", "@from_five"), _firstEdgeMinutes));
             if (_partialLastFive) parts.AddRange(PartialFiveMinutes(fives, "@to_five", ("@to", "@to_edge"), ("@to_five", "@to"), _lastEdgeMinutes));
-            var hourRequests = siteDays ? $"WITH w AS ({SiteHourRequests.Select("@from_set_hour", "@to_set_hour")})\n" : "";
+            var hourRequests = _hasWholeHours ? $"WITH w AS ({SiteHourRequests.Select("@from_set_hour", "@to_set_hour")})\n" : "";
             return $"{hourRequests}SELECT COUNT(DISTINCT c) FROM (\n{string.Join("\nUNION ALL\n", parts)}\n) v";
         }
     }
@@ -200,23 +203,35 @@ public sealed class ReportFilter
     private const string Client = "COALESCE(client_ip, remote_addr)";
 
     /// <summary>
-    /// The site's clients of the whole hours (CTE <c>w</c>: their rollup requests): per day, from day_site_clients for
-    /// the hours folded while they had the requests they have now (the mask of their bits), and from
-    /// hourly_site_clients for the others. The validity is read in the statement's snapshot, so it stays exact.
+    /// The clients of the whole hours (CTE <c>w</c>: their rollup requests) in the filter's scope: per day, from the day
+    /// set (day_site_clients for the whole site, else the scope's rows of day_clients) for the hours folded while they
+    /// had the requests they have now (the mask of their bits), and from the hourly sets for the others. One record per
+    /// hour governs every scope (all are folded together, and a scope's rows are rows of the site). The validity is read
+    /// in the statement's snapshot, so it stays exact.
     /// </summary>
-    private const string SiteWholeHours = """
-        SELECT d.client_hash AS c FROM (
-          SELECT DATE(w.hour_utc) AS day_utc, BIT_OR(1 << HOUR(w.hour_utc)) AS mask
-          FROM w JOIN day_site_clients_hour f ON f.hour_utc = w.hour_utc AND f.requests = w.requests
-          GROUP BY DATE(w.hour_utc)
-        ) m STRAIGHT_JOIN day_site_clients d ON d.day_utc = m.day_utc
-        WHERE d.hours & m.mask <> 0
-        UNION ALL
-        SELECT h.client_hash FROM (
-          SELECT w.hour_utc FROM w LEFT JOIN day_site_clients_hour f ON f.hour_utc = w.hour_utc AND f.requests = w.requests
-          WHERE f.hour_utc IS NULL
-        ) x STRAIGHT_JOIN hourly_site_clients h ON h.hour_utc = x.hour_utc
-        """;
+    private string WholeHours
+    {
+        get
+        {
+            var (days, hours) = _scope.Length == 0
+                ? ("day_site_clients d ON d.day_utc = m.day_utc", "hourly_site_clients h ON h.hour_utc = x.hour_utc")
+                : ("day_clients d ON d.scope = @day_scope AND d.vhost = @day_vhost AND d.host = @day_host AND d.day_utc = m.day_utc",
+                    $"hourly_clients h ON h.hour_utc = x.hour_utc{_scope}");
+            return $"""
+                SELECT d.client_hash AS c FROM (
+                  SELECT DATE(w.hour_utc) AS day_utc, BIT_OR(1 << HOUR(w.hour_utc)) AS mask
+                  FROM w JOIN day_site_clients_hour f ON f.hour_utc = w.hour_utc AND f.requests = w.requests
+                  GROUP BY DATE(w.hour_utc)
+                ) m STRAIGHT_JOIN {days}
+                WHERE d.hours & m.mask <> 0
+                UNION ALL
+                SELECT h.client_hash FROM (
+                  SELECT w.hour_utc FROM w LEFT JOIN day_site_clients_hour f ON f.hour_utc = w.hour_utc AND f.requests = w.requests
+                  WHERE f.hour_utc IS NULL
+                ) x STRAIGHT_JOIN {hours}
+                """;
+        }
+    }
 
     /// <summary>
     /// The clients of a partial 5 minutes starting at <paramref name="window"/>: its whole set when no row lies in the

@@ -110,7 +110,7 @@ public sealed class DayVisitorsTests
         Assert.Equal(2, await harness.Database.ScalarAsync("SELECT COUNT(*) FROM day_site_clients_hour"));
     }
 
-    private static DaySiteClientsFolder Folder(ReportsHarness harness) =>
+    private static DayClientsFolder Folder(ReportsHarness harness) =>
         new(harness.Database.Connections, new ReportSlicesOptions { MaxSlicesPerRun = 1000 }, NullLogger.Instance);
 
     /// <summary>The distinct clients of the raw rows per range of <see cref="Ranges"/>.</summary>
