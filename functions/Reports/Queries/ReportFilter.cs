@@ -73,6 +73,18 @@ public sealed class ReportFilter
             // an empty hour range at the end of the 5 minutes leaves them all to the 5-minute set.
             Add("@from_set_hour", _hasWholeHours ? fromHour : toFive);
             Add("@to_set_hour", _hasWholeHours ? toHour : toFive);
+            if (_hasWholeHours)
+            {
+                // The hours whose folds are read: the whole ones and the partial ones at either end, whose whole 5
+                // minutes the site's day sets also answer (the mask of those 5 minutes in each).
+                var firstEdge = RollupDelta.HourOf(fromFive);
+                Add("@first_edge_hour", firstEdge);
+                Add("@first_edge_fives", DayFiveMinutes.Mask(fromFive, fromHour));
+                Add("@last_edge_hour", toHour);
+                Add("@last_edge_fives", DayFiveMinutes.Mask(toHour, toFive));
+                Add("@from_fold_hour", firstEdge);
+                Add("@to_fold_hour", toFive > toHour ? toHour.AddHours(1) : toHour);
+            }
             _partialFirstFive = parameters.FromUtc < fromFive;
             if (_partialFirstFive) Add("@from_edge", fromFive - VisitorWriter.FiveMinutes);
             _partialLastFive = toFive < parameters.ToUtc;
@@ -188,14 +200,20 @@ public sealed class ReportFilter
         {
             if (Parameters.NeedsRawRows || !_visitorsFromSets) return $"SELECT COUNT(DISTINCT {Client}) FROM access_log WHERE {RawWhere}";
             var fives = _scope.Length == 0 ? "five_minute_site_clients" : "five_minute_clients";
-            var parts = _hasWholeHours ? new List<string> { WholeHours } : [];
-            parts.Add($"""
-                SELECT client_hash AS c FROM {fives}
-                WHERE ((minute_utc >= @from_five AND minute_utc < @from_set_hour) OR (minute_utc >= @to_set_hour AND minute_utc < @to_five)){_scope}
-                """);
+            var parts = new List<string>();
+            if (_hasWholeHours) parts.AddRange(WholeHours);
+            if (!_hasWholeHours || _scope.Length > 0)
+                parts.Add($"""
+                    SELECT client_hash AS c FROM {fives}
+                    WHERE ((minute_utc >= @from_five AND minute_utc < @from_set_hour) OR (minute_utc >= @to_set_hour AND minute_utc < @to_five)){_scope}
+                    """);
             if (_partialFirstFive) parts.AddRange(PartialFiveMinutes(fives, "@from_edge", ("@from_edge", "@from"), ("@from", "@from_five"), _firstEdgeMinutes));
             if (_partialLastFive) parts.AddRange(PartialFiveMinutes(fives, "@to_five", ("@to", "@to_edge"), ("@to_five", "@to"), _lastEdgeMinutes));
-            var hourRequests = _hasWholeHours ? $"WITH w AS ({SiteHourRequests.Select("@from_set_hour", "@to_set_hour")})\n" : "";
+            var hourRequests = _hasWholeHours ? $"""
+                WITH w AS ({SiteHourRequests.Select("@from_fold_hour", "@to_fold_hour")}),
+                v AS (SELECT w.hour_utc FROM w JOIN day_site_clients_hour f ON f.hour_utc = w.hour_utc AND f.requests = w.requests)
+
+                """ : "";
             return $"{hourRequests}SELECT COUNT(DISTINCT c) FROM (\n{string.Join("\nUNION ALL\n", parts)}\n) v";
         }
     }
@@ -203,33 +221,47 @@ public sealed class ReportFilter
     private const string Client = "COALESCE(client_ip, remote_addr)";
 
     /// <summary>
-    /// The clients of the whole hours (CTE <c>w</c>: their rollup requests) in the filter's scope: per day, from the day
-    /// set (day_site_clients for the whole site, else the scope's rows of day_clients) for the hours folded while they
-    /// had the requests they have now (the mask of their bits), and from the hourly sets for the others. One record per
-    /// hour governs every scope (all are folded together, and a scope's rows are rows of the site). The validity is read
-    /// in the statement's snapshot, so it stays exact.
+    /// The clients of the whole hours (CTE <c>w</c>: the rollup requests of the hours folded for the range, <c>v</c>:
+    /// those whose fold is valid, i.e. recorded with the requests the hour has now) in the filter's scope: per day, from
+    /// the day set (day_site_clients for the whole site, else the scope's rows of day_clients) for the valid hours (the
+    /// mask of their bits), and from the hourly sets for the others. For the whole site also the whole 5 minutes of the
+    /// partial hours at either end: from the day set's 5-minute bits when their hour is valid, else from the 5-minute
+    /// sets. One record per hour governs every scope (all are folded together, and a scope's rows are rows of the site).
+    /// The validity is read in the statement's snapshot, so it stays exact.
     /// </summary>
-    private string WholeHours
+    private IEnumerable<string> WholeHours
     {
         get
         {
-            var (days, hours) = _scope.Length == 0
-                ? ("day_site_clients d ON d.day_utc = m.day_utc", "hourly_site_clients h ON h.hour_utc = x.hour_utc")
-                : ("day_clients d ON d.scope = @day_scope AND d.vhost = @day_vhost AND d.host = @day_host AND d.day_utc = m.day_utc",
-                    $"hourly_clients h ON h.hour_utc = x.hour_utc{_scope}");
-            return $"""
+            const string HourBit = "IF(v.hour_utc >= @from_set_hour AND v.hour_utc < @to_set_hour, 1 << HOUR(v.hour_utc), 0)";
+            const string EdgeFives = "CASE v.hour_utc WHEN @first_edge_hour THEN @first_edge_fives WHEN @last_edge_hour THEN @last_edge_fives ELSE 0 END";
+            var site = _scope.Length == 0;
+            var masks = site
+                ? string.Concat(DayFiveMinutes.Place("v.hour_utc", EdgeFives).Zip(DayFiveMinutes.Names, (bits, name) => $", BIT_OR({bits}) AS {name}"))
+                : "";
+            var days = site
+                ? "day_site_clients d ON d.day_utc = m.day_utc"
+                : "day_clients d ON d.scope = @day_scope AND d.vhost = @day_vhost AND d.host = @day_host AND d.day_utc = m.day_utc";
+            var any = string.Concat(site ? DayFiveMinutes.Names.Select(name => $" OR d.{name} & m.{name} <> 0") : []);
+            yield return $"""
                 SELECT d.client_hash AS c FROM (
-                  SELECT DATE(w.hour_utc) AS day_utc, BIT_OR(1 << HOUR(w.hour_utc)) AS mask
-                  FROM w JOIN day_site_clients_hour f ON f.hour_utc = w.hour_utc AND f.requests = w.requests
-                  GROUP BY DATE(w.hour_utc)
+                  SELECT DATE(v.hour_utc) AS day_utc, BIT_OR({HourBit}) AS hours{masks} FROM v GROUP BY DATE(v.hour_utc)
                 ) m STRAIGHT_JOIN {days}
-                WHERE d.hours & m.mask <> 0
-                UNION ALL
-                SELECT h.client_hash FROM (
-                  SELECT w.hour_utc FROM w LEFT JOIN day_site_clients_hour f ON f.hour_utc = w.hour_utc AND f.requests = w.requests
-                  WHERE f.hour_utc IS NULL
-                ) x STRAIGHT_JOIN {hours}
+                WHERE d.hours & m.hours <> 0{any}
                 """;
+            yield return $"""
+                SELECT h.client_hash FROM (
+                  SELECT w.hour_utc FROM w WHERE w.hour_utc >= @from_set_hour AND w.hour_utc < @to_set_hour
+                  AND w.hour_utc NOT IN (SELECT hour_utc FROM v)
+                ) x STRAIGHT_JOIN {(site ? "hourly_site_clients h ON h.hour_utc = x.hour_utc" : $"hourly_clients h ON h.hour_utc = x.hour_utc{_scope}")}
+                """;
+            if (!site) yield break;
+            // A partial hour's whole 5 minutes from the 5-minute sets unless its fold is valid: a condition on no column.
+            foreach (var (from, to, edge) in new[] { ("@from_five", "@from_set_hour", "@first_edge_hour"), ("@to_set_hour", "@to_five", "@last_edge_hour") })
+                yield return $"""
+                    SELECT client_hash FROM five_minute_site_clients WHERE minute_utc >= {from} AND minute_utc < {to}
+                    AND NOT EXISTS (SELECT 1 FROM v WHERE v.hour_utc = {edge})
+                    """;
         }
     }
 

@@ -10,7 +10,7 @@ namespace NginxPulse.Functions.Reports.Slices;
 /// <summary>
 /// Folds the hourly client sets into day sets — a client per day with a bit per hour it was seen in — so a summary
 /// reads a day's whole hours from one row per client instead of one per client and hour: the whole site's
-/// (hourly_site_clients into day_site_clients) and each scope's of the report slices (hourly_clients into day_clients:
+/// (hourly_site_clients into day_site_clients, with its 5-minute sets as <see cref="DayFiveMinutes"/>) and each scope's of the report slices (hourly_clients into day_clients:
 /// each vhost on each host, each vhost over its hosts, each host over its vhosts). Each complete hour from the oldest
 /// stored raw row's day on is folded when its rollup requests differ from those recorded with its last fold
 /// (day_site_clients_hour) or it has none, at most <see cref="ReportSlicesOptions.MaxSlicesPerRun"/> hours per run,
@@ -80,6 +80,10 @@ public sealed class DayClientsFolder(MySqlConnectionFactory connections, ReportS
             INSERT INTO day_site_clients (day_utc, client_hash, hours)
             SELECT DATE(hour_utc), client_hash, 1 << HOUR(hour_utc) FROM hourly_site_clients WHERE hour_utc = @hour
             {Fold};
+            INSERT INTO day_site_clients (day_utc, client_hash, hours, {string.Join(", ", DayFiveMinutes.Names)})
+            SELECT DATE(@hour), client_hash, 0, {string.Join(", ", DayFiveMinutes.Place("@hour", "BIT_OR(1 << (MINUTE(minute_utc) DIV 5))"))}
+            FROM five_minute_site_clients WHERE minute_utc >= @hour AND minute_utc < @hour + INTERVAL 1 HOUR GROUP BY client_hash
+            ON DUPLICATE KEY UPDATE {string.Join(", ", DayFiveMinutes.Names.Select(f => $"{f} = {f} | VALUES({f})"))};
             INSERT INTO day_clients (scope, vhost, host, day_utc, client_hash, hours)
             SELECT {SliceScope.VhostAndHost.Id}, vhost, host, DATE(hour_utc), client_hash, 1 << HOUR(hour_utc) FROM hourly_clients WHERE hour_utc = @hour
             {Fold};

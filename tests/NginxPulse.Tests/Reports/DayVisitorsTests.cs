@@ -27,7 +27,11 @@ public sealed class DayVisitorsTests
         ("2026-11-20T00:00:00Z", "2026-11-21T00:00:00Z"),   // a day
         ("2026-11-20T02:17:00Z", "2026-11-20T21:43:00Z"),   // cutting an hour (and a 5 minutes) at both ends
         ("2026-11-20T19:00:00Z", "2026-11-21T02:00:00Z"),   // across midnight
+        ("2026-11-20T02:47:20Z", "2026-11-21T02:47:20Z"),   // "the last 24 hours": a 5 minutes cut at both ends
     ];
+
+    // The 5-minute sets of the folded hours.
+    private const string FoldedFives = "DELETE FROM five_minute_site_clients WHERE minute_utc - INTERVAL MINUTE(minute_utc) MINUTE IN (SELECT hour_utc FROM day_site_clients_hour)";
 
     [Fact]
     public async Task Whole_hours_are_counted_from_the_day_sets_once_folded_and_equal_the_raw_distinct_clients()
@@ -66,6 +70,44 @@ public sealed class DayVisitorsTests
     }
 
     [Fact]
+    public async Task The_whole_5_minutes_of_folded_hours_a_range_cuts_are_counted_from_the_day_sets()
+    {
+        // Clients seen only inside the whole 5 minutes of the cut hours of 02:17-21:43 and of the last 24 hours.
+        List<AccessRecord> edges = [Late("2026-11-20T02:30:00Z", "192.0.2.90", 0), Late("2026-11-20T02:52:00Z", "192.0.2.91", 1),
+            Late("2026-11-20T21:20:00Z", "192.0.2.92", 2), Late("2026-11-21T02:10:00Z", "192.0.2.93", 3)];
+        await using var harness = await ReportsHarness.WithRecordsAsync([.. Traffic, .. edges]);
+        var expected = await RawVisitorsAsync(harness);
+
+        await Folder(harness).FoldAsync(Now, CancellationToken.None);
+        // The hourly and 5-minute sets of the folded hours gone: only the day sets can still count them.
+        await harness.Database.ExecuteAsync("DELETE FROM hourly_site_clients WHERE hour_utc IN (SELECT hour_utc FROM day_site_clients_hour)");
+        await harness.Database.ExecuteAsync(FoldedFives);
+
+        Assert.Equal(expected, await VisitorsAsync(harness));
+    }
+
+    [Fact]
+    public async Task A_row_stored_after_a_cut_hour_was_folded_reads_its_whole_5_minutes_from_their_sets_until_the_next_run_refolds_it()
+    {
+        await using var harness = await ReportsHarness.WithRecordsAsync(Traffic);
+        var folder = Folder(harness);
+        await folder.FoldAsync(Now, CancellationToken.None);
+        // 21:00 is cut by 02:17-21:43; the other folded hours' sets are gone, so they are read from the day sets.
+        await harness.Database.ExecuteAsync(FoldedFives + " AND minute_utc NOT BETWEEN '2026-11-20 21:00:00' AND '2026-11-20 21:55:00'");
+        await harness.Database.NewStore().StoreAsync("reports-tests",
+            AccessRecordBuilder.Items([Late("2026-11-20T21:12:00Z", "192.0.2.78")], firstOffset: 10_000), CancellationToken.None);
+        var expected = await RawVisitorsAsync(harness);
+
+        var stale = await VisitorsAsync(harness);
+        await folder.FoldAsync(Now, CancellationToken.None);
+        await harness.Database.ExecuteAsync(FoldedFives);
+        var afterRefold = await VisitorsAsync(harness);
+
+        Assert.Equal(expected, stale);
+        Assert.Equal(expected, afterRefold);
+    }
+
+    [Fact]
     public async Task A_fold_recording_fewer_requests_than_its_hour_has_is_not_used()
     {
         // As when rows are stored between reading the hour's requests and folding its set: the fold holds clients the
@@ -73,10 +115,14 @@ public sealed class DayVisitorsTests
         await using var harness = await ReportsHarness.WithRecordsAsync(Traffic);
         var expected = await RawVisitorsAsync(harness);
         await Folder(harness).FoldAsync(Now, CancellationToken.None);
-        await harness.Database.ExecuteAsync(
-            $"INSERT INTO day_site_clients VALUES ('2026-11-20', 42, {1 << 10}); UPDATE day_site_clients_hour SET requests = requests - 1 WHERE hour_utc = '2026-11-20 10:00:00'");
+        // 10:00 a whole hour, 21:00 one cut by 02:17-21:43 (its 5 minutes in fives_4 from bit 12 on).
+        await harness.Database.ExecuteAsync($"""
+            INSERT INTO day_site_clients (day_utc, client_hash, hours, fives_4) VALUES ('2026-11-20', 42, {1 << 10}, 0), ('2026-11-20', 43, 0, {4095L << 12});
+            UPDATE day_site_clients_hour SET requests = requests - 1 WHERE hour_utc IN ('2026-11-20 10:00:00', '2026-11-20 21:00:00')
+            """);
         // The other hours' sets gone: those hours are still counted, from the day sets.
-        await harness.Database.ExecuteAsync("DELETE FROM hourly_site_clients WHERE hour_utc <> '2026-11-20 10:00:00'");
+        await harness.Database.ExecuteAsync("DELETE FROM hourly_site_clients WHERE hour_utc NOT IN ('2026-11-20 10:00:00', '2026-11-20 21:00:00')");
+        await harness.Database.ExecuteAsync(FoldedFives + " AND minute_utc NOT BETWEEN '2026-11-20 21:00:00' AND '2026-11-20 21:55:00'");
 
         Assert.Equal(expected, await VisitorsAsync(harness));
     }
@@ -134,9 +180,10 @@ public sealed class DayVisitorsTests
 
     private static string Sql(string iso) => Utc(iso).ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
 
-    private static AccessRecord Late(string isoUtc, string client)
+    /// <param name="line">Distinct per record of one store call: the line of its (own) log file.</param>
+    private static AccessRecord Late(string isoUtc, string client, int line = 0)
     {
-        var record = new AccessRecordBuilder(Day, seed: 9, fileIdentity: "inode:99", hosts: "web-09").Build(0);
+        var record = new AccessRecordBuilder(Day, seed: 9, fileIdentity: "inode:99", hosts: "web-09").Build(line);
         record.TimeUtc = Utc(isoUtc);
         record.RemoteAddr = client;
         record.ClientIp = client;
