@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using MySql.Data.MySqlClient;
@@ -17,32 +16,15 @@ namespace NginxPulse.Tests.Reports;
 /// </summary>
 public sealed class DayVisitorsScopesTests
 {
-    private static readonly DateTime Day = new(2026, 11, 20, 0, 0, 0, DateTimeKind.Utc);
-    private static readonly DateTime Now = Day.AddDays(1).AddHours(3);
-
-    // A day and three hours of traffic from ~250 clients over four vhosts on three hosts, each client seen in many hours.
-    private static readonly List<AccessRecord> Traffic =
-        new AccessRecordBuilder(Day, minutes: 27 * 60, seed: 7, hosts: ["web-01", "web-02", "web-03"]).Build(0, 4000);
-
-    private static readonly (string From, string To)[] Ranges =
-    [
-        ("2026-11-20T00:00:00Z", "2026-11-21T00:00:00Z"),   // a day
-        ("2026-11-20T02:17:00Z", "2026-11-20T21:43:00Z"),   // cutting an hour (and a 5 minutes) at both ends
-        ("2026-11-20T19:00:00Z", "2026-11-21T02:00:00Z"),   // across midnight
-    ];
+    private static readonly DateTime Now = DayVisitorsScenario.Now;
+    private static readonly List<AccessRecord> Traffic = DayVisitorsScenario.Traffic;
 
     // The late row's vhost and host: a host no other row has, so only a refold puts it in the day sets.
     private const string LateVhost = "www.example.com";
     private const string LateHost = "web-09";
 
-    private static readonly (string? Vhost, string? Host)[] Filters =
-    [
-        ("www.example.com", null),
-        (null, "web-02"),
-        ("api.example.com", "web-03"),
-        (LateVhost, LateHost),
-        (null, LateHost),
-    ];
+    private static readonly DayVisitorsScenario Scopes = new(
+        [("www.example.com", null), (null, "web-02"), ("api.example.com", "web-03"), (LateVhost, LateHost), (null, LateHost)], busy: 3);
 
     [Fact]
     public async Task Whole_hours_of_a_vhost_a_host_and_a_vhost_on_a_host_are_counted_from_the_day_sets_and_equal_the_raw_distinct_clients()
@@ -61,41 +43,27 @@ public sealed class DayVisitorsScopesTests
     public async Task A_row_stored_after_its_hour_was_folded_reads_that_hour_of_every_scope_from_its_hourly_sets_until_the_next_run_refolds_it()
     {
         await using var harness = await ReportsHarness.WithRecordsAsync(Traffic);
-        var folder = Folder(harness);
-        await folder.FoldAsync(Now, CancellationToken.None);
+
         // Other hours' sets gone: they are still read from the day sets, the late row's hour from its own sets.
-        await harness.Database.ExecuteAsync("DELETE FROM hourly_clients WHERE hour_utc <> '2026-11-20 10:00:00'");
-        await harness.Database.NewStore().StoreAsync("reports-tests",
-            AccessRecordBuilder.Items([Late("2026-11-20T10:30:00Z", "192.0.2.77")], firstOffset: 10_000), CancellationToken.None);
-        var expected = await RawVisitorsAsync(harness);
-
-        var stale = await VisitorsAsync(harness);
-        var refolded = await folder.FoldAsync(Now, CancellationToken.None);
-        await harness.Database.ExecuteAsync("DELETE FROM hourly_clients");
-        var afterRefold = await VisitorsAsync(harness);
-
-        Assert.Equal(expected, stale);
-        Assert.Equal([new DateTime(2026, 11, 20, 10, 0, 0, DateTimeKind.Utc)], refolded);
-        Assert.Equal(expected, afterRefold);
+        await Scopes.AssertLateRowAsync(harness,
+            "DELETE FROM hourly_clients WHERE hour_utc <> '2026-11-20 10:00:00'", DayVisitorsScenario.Late("2026-11-20T10:30:00Z", "192.0.2.77", vhost: LateVhost),
+            new DateTime(2026, 11, 20, 10, 0, 0, DateTimeKind.Utc), "DELETE FROM hourly_clients");
     }
 
     [Fact]
     public async Task A_fold_recording_fewer_requests_than_its_hour_has_is_not_used_for_any_scope()
     {
-        // As when rows are stored between reading the hour's requests and folding its sets: the scopes' folds hold
-        // clients the recorded requests do not cover, so the hour is read from its hourly sets in every scope.
+        // The scopes' folds hold clients the recorded requests do not cover, so the hour is read from its hourly sets in
+        // every scope.
         await using var harness = await ReportsHarness.WithRecordsAsync(Traffic);
-        var expected = await RawVisitorsAsync(harness);
-        await Folder(harness).FoldAsync(Now, CancellationToken.None);
-        await harness.Database.ExecuteAsync($"""
+
+        var (expected, actual) = await Scopes.StaleFoldAsync(harness, $"""
             INSERT INTO day_clients VALUES (0, '{LateVhost}', '{LateHost}', '2026-11-20', 42, {1 << 10}), (2, 'www.example.com', '', '2026-11-20', 42, {1 << 10}),
               (3, '', 'web-02', '2026-11-20', 42, {1 << 10}), (0, 'api.example.com', 'web-03', '2026-11-20', 42, {1 << 10});
             UPDATE day_site_clients_hour SET requests = requests - 1 WHERE hour_utc = '2026-11-20 10:00:00'
-            """);
-        // The other hours' sets gone: those hours are still counted, from the day sets.
-        await harness.Database.ExecuteAsync("DELETE FROM hourly_clients WHERE hour_utc <> '2026-11-20 10:00:00'");
+            """, "DELETE FROM hourly_clients WHERE hour_utc <> '2026-11-20 10:00:00'");
 
-        Assert.Equal(expected, await VisitorsAsync(harness));
+        Assert.Equal(expected, actual);
     }
 
     [Fact]
@@ -103,7 +71,7 @@ public sealed class DayVisitorsScopesTests
     {
         // Two hours of traffic, more than a day before now.
         await using var harness = await ReportsHarness.WithRecordsAsync(
-            new AccessRecordBuilder(Day, minutes: 120, seed: 3, hosts: ["web-01", "web-02", "web-03"]).Build(0, 300));
+            new AccessRecordBuilder(DayVisitorsScenario.Day, minutes: 120, seed: 3, hosts: ["web-01", "web-02", "web-03"]).Build(0, 300));
 
         await new ReportSliceBuilder(harness.Database.Connections, Options.Create(new ReportSlicesOptions { MaxSlicesPerRun = 1000, MinuteSliceDays = 1 }),
             new FixedTime(Now), NullLogger<ReportSliceBuilder>.Instance).RunAsync(CancellationToken.None);
@@ -135,8 +103,11 @@ public sealed class DayVisitorsScopesTests
         Assert.Equal(scopesNextDay, await harness.Database.ScalarAsync("SELECT COUNT(DISTINCT scope, vhost, host) FROM day_clients"));
     }
 
-    private static DayClientsFolder Folder(ReportsHarness harness) =>
-        new(harness.Database.Connections, new ReportSlicesOptions { MaxSlicesPerRun = 1000 }, NullLogger.Instance);
+    private static DayClientsFolder Folder(ReportsHarness harness) => DayVisitorsScenario.Folder(harness);
+
+    private static Task<long[]> RawVisitorsAsync(ReportsHarness harness) => Scopes.RawVisitorsAsync(harness);
+
+    private static Task<long[]> VisitorsAsync(ReportsHarness harness) => Scopes.VisitorsAsync(harness);
 
     private static async Task<List<string>> RowsAsync(ReportsHarness harness, string sql)
     {
@@ -148,48 +119,4 @@ public sealed class DayVisitorsScopesTests
         Assert.NotEmpty(rows);
         return rows;
     }
-
-    /// <summary>The distinct clients of the raw rows per filter of <see cref="Filters"/> and range of <see cref="Ranges"/>.</summary>
-    private static async Task<long[]> RawVisitorsAsync(ReportsHarness harness)
-    {
-        var counts = new List<long>();
-        foreach (var (vhost, host) in Filters)
-            foreach (var (from, to) in Ranges)
-                counts.Add(await harness.Database.ScalarAsync($"""
-                    SELECT COUNT(DISTINCT COALESCE(client_ip, remote_addr)) FROM access_log
-                    WHERE time_utc >= '{Sql(from)}' AND time_utc < '{Sql(to)}'
-                    {(vhost is null ? "" : $" AND vhost = '{vhost}'")}{(host is null ? "" : $" AND host = '{host}'")}
-                    """));
-        // Every filter but the late row's host counts many clients in every range.
-        Assert.All(counts.Take(3 * Ranges.Length), c => Assert.True(c > 30));
-        return [.. counts];
-    }
-
-    private static async Task<long[]> VisitorsAsync(ReportsHarness harness)
-    {
-        var counts = new List<long>();
-        foreach (var (vhost, host) in Filters)
-            foreach (var (from, to) in Ranges)
-            {
-                List<(string, string)> query = [("from", from), ("to", to)];
-                if (vhost is not null) query.Add(("vhost", vhost));
-                if (host is not null) query.Add(("host", host));
-                counts.Add(long.Parse(ReportsTests.Row(await harness.JsonAsync("summary", [.. query]), 0, "visitors").Split('=')[1], CultureInfo.InvariantCulture));
-            }
-        return [.. counts];
-    }
-
-    private static string Sql(string iso) => Utc(iso).ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
-
-    private static AccessRecord Late(string isoUtc, string client)
-    {
-        var record = new AccessRecordBuilder(Day, seed: 9, fileIdentity: "inode:99", hosts: LateHost).Build(0);
-        record.TimeUtc = Utc(isoUtc);
-        record.Vhost = LateVhost;
-        record.RemoteAddr = client;
-        record.ClientIp = client;
-        return record;
-    }
-
-    private static DateTime Utc(string iso) => DateTime.Parse(iso, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal);
 }
