@@ -211,7 +211,7 @@ public sealed class ReportFilter
             if (_partialLastFive) parts.AddRange(PartialFiveMinutes(fives, "@to_five", ("@to", "@to_edge"), ("@to_five", "@to"), _lastEdgeMinutes));
             var hourRequests = _hasWholeHours ? $"""
                 WITH w AS ({SiteHourRequests.Select("@from_fold_hour", "@to_fold_hour")}),
-                v AS (SELECT w.hour_utc FROM w JOIN day_site_clients_hour f ON f.hour_utc = w.hour_utc AND f.requests = w.requests)
+                valid AS (SELECT w.hour_utc FROM w JOIN day_site_clients_hour f ON f.hour_utc = w.hour_utc AND f.requests = w.requests)
 
                 """ : "";
             return $"{hourRequests}SELECT COUNT(DISTINCT c) FROM (\n{string.Join("\nUNION ALL\n", parts)}\n) v";
@@ -221,7 +221,7 @@ public sealed class ReportFilter
     private const string Client = "COALESCE(client_ip, remote_addr)";
 
     /// <summary>
-    /// The clients of the whole hours (CTE <c>w</c>: the rollup requests of the hours folded for the range, <c>v</c>:
+    /// The clients of the whole hours (CTE <c>w</c>: the rollup requests of the hours folded for the range, <c>valid</c>:
     /// those whose fold is valid, i.e. recorded with the requests the hour has now) in the filter's scope: per day, from
     /// the day set (day_site_clients for the whole site, else the scope's rows of day_clients) for the valid hours (the
     /// mask of their bits), and from the hourly sets for the others. For the whole site also the whole 5 minutes of the
@@ -233,11 +233,11 @@ public sealed class ReportFilter
     {
         get
         {
-            const string HourBit = "IF(v.hour_utc >= @from_set_hour AND v.hour_utc < @to_set_hour, 1 << HOUR(v.hour_utc), 0)";
-            const string EdgeFives = "CASE v.hour_utc WHEN @first_edge_hour THEN @first_edge_fives WHEN @last_edge_hour THEN @last_edge_fives ELSE 0 END";
+            const string HourBit = "IF(valid.hour_utc >= @from_set_hour AND valid.hour_utc < @to_set_hour, 1 << HOUR(valid.hour_utc), 0)";
+            const string EdgeFives = "CASE valid.hour_utc WHEN @first_edge_hour THEN @first_edge_fives WHEN @last_edge_hour THEN @last_edge_fives ELSE 0 END";
             var site = _scope.Length == 0;
             var masks = site
-                ? string.Concat(DayFiveMinutes.Place("v.hour_utc", EdgeFives).Zip(DayFiveMinutes.Names, (bits, name) => $", BIT_OR({bits}) AS {name}"))
+                ? string.Concat(DayFiveMinutes.Place("valid.hour_utc", EdgeFives).Zip(DayFiveMinutes.Names, (bits, name) => $", BIT_OR({bits}) AS {name}"))
                 : "";
             var days = site
                 ? "day_site_clients d ON d.day_utc = m.day_utc"
@@ -245,14 +245,14 @@ public sealed class ReportFilter
             var any = string.Concat(site ? DayFiveMinutes.Names.Select(name => $" OR d.{name} & m.{name} <> 0") : []);
             yield return $"""
                 SELECT d.client_hash AS c FROM (
-                  SELECT DATE(v.hour_utc) AS day_utc, BIT_OR({HourBit}) AS hours{masks} FROM v GROUP BY DATE(v.hour_utc)
+                  SELECT DATE(valid.hour_utc) AS day_utc, BIT_OR({HourBit}) AS hours{masks} FROM valid GROUP BY DATE(valid.hour_utc)
                 ) m STRAIGHT_JOIN {days}
                 WHERE d.hours & m.hours <> 0{any}
                 """;
             yield return $"""
                 SELECT h.client_hash FROM (
                   SELECT w.hour_utc FROM w WHERE w.hour_utc >= @from_set_hour AND w.hour_utc < @to_set_hour
-                  AND w.hour_utc NOT IN (SELECT hour_utc FROM v)
+                  AND w.hour_utc NOT IN (SELECT hour_utc FROM valid)
                 ) x STRAIGHT_JOIN {(site ? "hourly_site_clients h ON h.hour_utc = x.hour_utc" : $"hourly_clients h ON h.hour_utc = x.hour_utc{_scope}")}
                 """;
             if (!site) yield break;
@@ -260,7 +260,7 @@ public sealed class ReportFilter
             foreach (var (from, to, edge) in new[] { ("@from_five", "@from_set_hour", "@first_edge_hour"), ("@to_set_hour", "@to_five", "@last_edge_hour") })
                 yield return $"""
                     SELECT client_hash FROM five_minute_site_clients WHERE minute_utc >= {from} AND minute_utc < {to}
-                    AND NOT EXISTS (SELECT 1 FROM v WHERE v.hour_utc = {edge})
+                    AND NOT EXISTS (SELECT 1 FROM valid WHERE valid.hour_utc = {edge})
                     """;
         }
     }

@@ -10,8 +10,9 @@ namespace NginxPulse.Functions.Reports.Slices;
 /// <summary>
 /// Folds the hourly client sets into day sets — a client per day with a bit per hour it was seen in — so a summary
 /// reads a day's whole hours from one row per client instead of one per client and hour: the whole site's
-/// (hourly_site_clients into day_site_clients, with its 5-minute sets as <see cref="DayFiveMinutes"/>) and each scope's of the report slices (hourly_clients into day_clients:
-/// each vhost on each host, each vhost over its hosts, each host over its vhosts). Each complete hour from the oldest
+/// (hourly_site_clients into day_site_clients, with its 5-minute sets as <see cref="DayFiveMinutes"/>) and each of the
+/// report slices' scopes' (hourly_clients into day_clients: each vhost on each host, each vhost over its hosts, each
+/// host over its vhosts). Each complete hour from the oldest
 /// stored raw row's day on is folded when its rollup requests differ from those recorded with its last fold
 /// (day_site_clients_hour) or it has none, at most <see cref="ReportSlicesOptions.MaxSlicesPerRun"/> hours per run,
 /// oldest first. The requests are read before the hour's sets: rows stored in between make the fold a superset of what
