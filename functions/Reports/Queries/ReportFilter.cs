@@ -18,6 +18,7 @@ public sealed class ReportFilter
     private readonly bool _visitorsFromSets;
     private readonly bool _partialFirstFive;
     private readonly bool _partialLastFive;
+    private readonly bool _hasEdgeFives;
     private readonly IReadOnlyList<string> _firstEdgeMinutes = [];
     private readonly IReadOnlyList<string> _lastEdgeMinutes = [];
 
@@ -78,10 +79,12 @@ public sealed class ReportFilter
                 // The hours whose folds are read: the whole ones and the partial ones at either end, whose whole 5
                 // minutes the site's day sets also answer (the mask of those 5 minutes in each).
                 var firstEdge = RollupDelta.HourOf(fromFive);
+                var (firstFives, lastFives) = (DayFiveMinutes.Mask(fromFive, fromHour), DayFiveMinutes.Mask(toHour, toFive));
+                _hasEdgeFives = (firstFives | lastFives) != 0;
                 Add("@first_edge_hour", firstEdge);
-                Add("@first_edge_fives", DayFiveMinutes.Mask(fromFive, fromHour));
+                Add("@first_edge_fives", firstFives);
                 Add("@last_edge_hour", toHour);
-                Add("@last_edge_fives", DayFiveMinutes.Mask(toHour, toFive));
+                Add("@last_edge_fives", lastFives);
                 Add("@from_fold_hour", firstEdge);
                 Add("@to_fold_hour", toFive > toHour ? toHour.AddHours(1) : toHour);
             }
@@ -236,13 +239,15 @@ public sealed class ReportFilter
             const string HourBit = "IF(valid.hour_utc >= @from_set_hour AND valid.hour_utc < @to_set_hour, 1 << HOUR(valid.hour_utc), 0)";
             const string EdgeFives = "CASE valid.hour_utc WHEN @first_edge_hour THEN @first_edge_fives WHEN @last_edge_hour THEN @last_edge_fives ELSE 0 END";
             var site = _scope.Length == 0;
-            var masks = site
+            // Without whole 5 minutes in the partial hours (e.g. an aligned range) the day rows' hour bits say it all.
+            var fives = site && _hasEdgeFives;
+            var masks = fives
                 ? string.Concat(DayFiveMinutes.Place("valid.hour_utc", EdgeFives).Zip(DayFiveMinutes.Names, (bits, name) => $", BIT_OR({bits}) AS {name}"))
                 : "";
             var days = site
                 ? "day_site_clients d ON d.day_utc = m.day_utc"
                 : "day_clients d ON d.scope = @day_scope AND d.vhost = @day_vhost AND d.host = @day_host AND d.day_utc = m.day_utc";
-            var any = string.Concat(site ? DayFiveMinutes.Names.Select(name => $" OR d.{name} & m.{name} <> 0") : []);
+            var any = string.Concat(fives ? DayFiveMinutes.Names.Select(name => $" OR d.{name} & m.{name} <> 0") : []);
             yield return $"""
                 SELECT d.client_hash AS c FROM (
                   SELECT DATE(valid.hour_utc) AS day_utc, BIT_OR({HourBit}) AS hours{masks} FROM valid GROUP BY DATE(valid.hour_utc)
@@ -255,7 +260,7 @@ public sealed class ReportFilter
                   AND w.hour_utc NOT IN (SELECT hour_utc FROM valid)
                 ) x STRAIGHT_JOIN {(site ? "hourly_site_clients h ON h.hour_utc = x.hour_utc" : $"hourly_clients h ON h.hour_utc = x.hour_utc{_scope}")}
                 """;
-            if (!site) yield break;
+            if (!fives) yield break;
             // A partial hour's whole 5 minutes from the 5-minute sets unless its fold is valid: a condition on no column.
             foreach (var (from, to, edge) in new[] { ("@from_five", "@from_set_hour", "@first_edge_hour"), ("@to_set_hour", "@to_five", "@last_edge_hour") })
                 yield return $"""
