@@ -18,6 +18,7 @@ public sealed class ReportFilter
     private readonly bool _visitorsFromSets;
     private readonly bool _partialFirstFive;
     private readonly bool _partialLastFive;
+    private readonly bool _hasEdgeFives;
     private readonly IReadOnlyList<string> _firstEdgeMinutes = [];
     private readonly IReadOnlyList<string> _lastEdgeMinutes = [];
 
@@ -39,6 +40,13 @@ public sealed class ReportFilter
         }
 
         _scope = scope;
+        if (scope.Length > 0)
+        {
+            // The scope's day set: the one of report_slice_value's scopes the filter names, '' for what it does not.
+            Add("@day_scope", SliceScope.Of(parameters.Vhost is not null, parameters.Host is not null).Id);
+            Add("@day_vhost", parameters.Vhost ?? "");
+            Add("@day_host", parameters.Host ?? "");
+        }
         // Without a vhost/host filter the minutes come from the whole site's rows: one per minute, however many scopes.
         _minutes = scope.Length == 0 ? SiteMinuteTable.Name : "rollup_minute";
         _minuteHistograms = scope.Length == 0 ? SiteMinuteTable.Name : "rollup_histogram_minute";
@@ -66,6 +74,20 @@ public sealed class ReportFilter
             // an empty hour range at the end of the 5 minutes leaves them all to the 5-minute set.
             Add("@from_set_hour", _hasWholeHours ? fromHour : toFive);
             Add("@to_set_hour", _hasWholeHours ? toHour : toFive);
+            if (_hasWholeHours)
+            {
+                // The hours whose folds are read: the whole ones and the partial ones at either end, whose whole 5
+                // minutes the site's day sets also answer (the mask of those 5 minutes in each).
+                var firstEdge = RollupDelta.HourOf(fromFive);
+                var (firstFives, lastFives) = (DayFiveMinutes.Mask(fromFive, fromHour), DayFiveMinutes.Mask(toHour, toFive));
+                _hasEdgeFives = (firstFives | lastFives) != 0;
+                Add("@first_edge_hour", firstEdge);
+                Add("@first_edge_fives", firstFives);
+                Add("@last_edge_hour", toHour);
+                Add("@last_edge_fives", lastFives);
+                Add("@from_fold_hour", firstEdge);
+                Add("@to_fold_hour", toFive > toHour ? toHour.AddHours(1) : toHour);
+            }
             _partialFirstFive = parameters.FromUtc < fromFive;
             if (_partialFirstFive) Add("@from_edge", fromFive - VisitorWriter.FiveMinutes);
             _partialLastFive = toFive < parameters.ToUtc;
@@ -167,8 +189,8 @@ public sealed class ReportFilter
     /// <summary>
     /// One value: the distinct clients of the range, all keyed by <see cref="ClientHash"/>. From raw rows when a filter
     /// needs them. Otherwise from the client sets — the site's without a vhost/host filter, the scopes' with one: the
-    /// hourly sets of the whole hours (for the site, per day from its day set for the hours folded into it while still
-    /// valid: <see cref="SiteWholeHours"/>), the 5-minute sets of the whole 5 minutes around them, and at either end the
+    /// whole hours per day from the day set for the hours folded into it while still valid, else from the hourly sets
+    /// (<see cref="WholeHours"/>), the 5-minute sets of the whole 5 minutes around them, and at either end the
     /// partial 5 minutes: read whole from its set when no row of any scope is stored in the part of it outside the
     /// range (one index seek: e.g. a range ending after the newest row), else the part inside: for the whole site minute
     /// by minute from minute_site_clients while the minute's report slice is valid, else (and for a scope) from raw rows.
@@ -180,19 +202,21 @@ public sealed class ReportFilter
         get
         {
             if (Parameters.NeedsRawRows || !_visitorsFromSets) return $"SELECT COUNT(DISTINCT {Client}) FROM access_log WHERE {RawWhere}";
-            var (hours, fives) = _scope.Length == 0 ? ("hourly_site_clients", "five_minute_site_clients") : ("hourly_clients", "five_minute_clients");
-            var siteDays = _scope.Length == 0 && _hasWholeHours;
-            var parts = new List<string>
-            {
-                siteDays ? SiteWholeHours : $"SELECT client_hash AS c FROM {hours} WHERE hour_utc >= @from_set_hour AND hour_utc < @to_set_hour{_scope}",
-                $"""
-                SELECT client_hash FROM {fives}
-                WHERE ((minute_utc >= @from_five AND minute_utc < @from_set_hour) OR (minute_utc >= @to_set_hour AND minute_utc < @to_five)){_scope}
-                """,
-            };
+            var fives = _scope.Length == 0 ? "five_minute_site_clients" : "five_minute_clients";
+            var parts = new List<string>();
+            if (_hasWholeHours) parts.AddRange(WholeHours);
+            if (!_hasWholeHours || _scope.Length > 0)
+                parts.Add($"""
+                    SELECT client_hash AS c FROM {fives}
+                    WHERE ((minute_utc >= @from_five AND minute_utc < @from_set_hour) OR (minute_utc >= @to_set_hour AND minute_utc < @to_five)){_scope}
+                    """);
             if (_partialFirstFive) parts.AddRange(PartialFiveMinutes(fives, "@from_edge", ("@from_edge", "@from"), ("@from", "@from_five"), _firstEdgeMinutes));
             if (_partialLastFive) parts.AddRange(PartialFiveMinutes(fives, "@to_five", ("@to", "@to_edge"), ("@to_five", "@to"), _lastEdgeMinutes));
-            var hourRequests = siteDays ? $"WITH w AS ({SiteHourRequests.Select("@from_set_hour", "@to_set_hour")})\n" : "";
+            var hourRequests = _hasWholeHours ? $"""
+                WITH w AS ({SiteHourRequests.Select("@from_fold_hour", "@to_fold_hour")}),
+                valid AS (SELECT w.hour_utc FROM w JOIN day_site_clients_hour f ON f.hour_utc = w.hour_utc AND f.requests = w.requests)
+
+                """ : "";
             return $"{hourRequests}SELECT COUNT(DISTINCT c) FROM (\n{string.Join("\nUNION ALL\n", parts)}\n) v";
         }
     }
@@ -200,23 +224,51 @@ public sealed class ReportFilter
     private const string Client = "COALESCE(client_ip, remote_addr)";
 
     /// <summary>
-    /// The site's clients of the whole hours (CTE <c>w</c>: their rollup requests): per day, from day_site_clients for
-    /// the hours folded while they had the requests they have now (the mask of their bits), and from
-    /// hourly_site_clients for the others. The validity is read in the statement's snapshot, so it stays exact.
+    /// The clients of the whole hours (CTE <c>w</c>: the rollup requests of the hours folded for the range, <c>valid</c>:
+    /// those whose fold is valid, i.e. recorded with the requests the hour has now) in the filter's scope: per day, from
+    /// the day set (day_site_clients for the whole site, else the scope's rows of day_clients) for the valid hours (the
+    /// mask of their bits), and from the hourly sets for the others. For the whole site also the whole 5 minutes of the
+    /// partial hours at either end: from the day set's 5-minute bits when their hour is valid, else from the 5-minute
+    /// sets. One record per hour governs every scope (all are folded together, and a scope's rows are rows of the site).
+    /// The validity is read in the statement's snapshot, so it stays exact.
     /// </summary>
-    private const string SiteWholeHours = """
-        SELECT d.client_hash AS c FROM (
-          SELECT DATE(w.hour_utc) AS day_utc, BIT_OR(1 << HOUR(w.hour_utc)) AS mask
-          FROM w JOIN day_site_clients_hour f ON f.hour_utc = w.hour_utc AND f.requests = w.requests
-          GROUP BY DATE(w.hour_utc)
-        ) m STRAIGHT_JOIN day_site_clients d ON d.day_utc = m.day_utc
-        WHERE d.hours & m.mask <> 0
-        UNION ALL
-        SELECT h.client_hash FROM (
-          SELECT w.hour_utc FROM w LEFT JOIN day_site_clients_hour f ON f.hour_utc = w.hour_utc AND f.requests = w.requests
-          WHERE f.hour_utc IS NULL
-        ) x STRAIGHT_JOIN hourly_site_clients h ON h.hour_utc = x.hour_utc
-        """;
+    private IEnumerable<string> WholeHours
+    {
+        get
+        {
+            const string HourBit = "IF(valid.hour_utc >= @from_set_hour AND valid.hour_utc < @to_set_hour, 1 << HOUR(valid.hour_utc), 0)";
+            const string EdgeFives = "CASE valid.hour_utc WHEN @first_edge_hour THEN @first_edge_fives WHEN @last_edge_hour THEN @last_edge_fives ELSE 0 END";
+            var site = _scope.Length == 0;
+            // Without whole 5 minutes in the partial hours (e.g. an aligned range) the day rows' hour bits say it all.
+            var fives = site && _hasEdgeFives;
+            var masks = fives
+                ? string.Concat(DayFiveMinutes.Place("valid.hour_utc", EdgeFives).Zip(DayFiveMinutes.Names, (bits, name) => $", BIT_OR({bits}) AS {name}"))
+                : "";
+            var days = site
+                ? "day_site_clients d ON d.day_utc = m.day_utc"
+                : "day_clients d ON d.scope = @day_scope AND d.vhost = @day_vhost AND d.host = @day_host AND d.day_utc = m.day_utc";
+            var any = string.Concat(fives ? DayFiveMinutes.Names.Select(name => $" OR d.{name} & m.{name} <> 0") : []);
+            yield return $"""
+                SELECT d.client_hash AS c FROM (
+                  SELECT DATE(valid.hour_utc) AS day_utc, BIT_OR({HourBit}) AS hours{masks} FROM valid GROUP BY DATE(valid.hour_utc)
+                ) m STRAIGHT_JOIN {days}
+                WHERE d.hours & m.hours <> 0{any}
+                """;
+            yield return $"""
+                SELECT h.client_hash FROM (
+                  SELECT w.hour_utc FROM w WHERE w.hour_utc >= @from_set_hour AND w.hour_utc < @to_set_hour
+                  AND w.hour_utc NOT IN (SELECT hour_utc FROM valid)
+                ) x STRAIGHT_JOIN {(site ? "hourly_site_clients h ON h.hour_utc = x.hour_utc" : $"hourly_clients h ON h.hour_utc = x.hour_utc{_scope}")}
+                """;
+            if (!fives) yield break;
+            // A partial hour's whole 5 minutes from the 5-minute sets unless its fold is valid: a condition on no column.
+            foreach (var (from, to, edge) in new[] { ("@from_five", "@from_set_hour", "@first_edge_hour"), ("@to_set_hour", "@to_five", "@last_edge_hour") })
+                yield return $"""
+                    SELECT client_hash FROM five_minute_site_clients WHERE minute_utc >= {from} AND minute_utc < {to}
+                    AND NOT EXISTS (SELECT 1 FROM valid WHERE valid.hour_utc = {edge})
+                    """;
+        }
+    }
 
     /// <summary>
     /// The clients of a partial 5 minutes starting at <paramref name="window"/>: its whole set when no row lies in the

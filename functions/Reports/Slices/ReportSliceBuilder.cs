@@ -30,8 +30,8 @@ public sealed record SliceBuildOutcome(bool Ran, IReadOnlyList<SliceId> Built, l
 /// checked). Minute slices answer for the minutes a range cuts out of a 5 minutes at either end (such as "the last 24
 /// hours"), which would otherwise be read from raw rows; they are built and kept for the last
 /// <see cref="ReportSlicesOptions.MinuteSliceDays"/> only, after the hours and 5 minutes due, so a back-log (after an
-/// upgrade) builds the wide slices first. Each run then folds the complete hours' site client sets into day sets
-/// (<see cref="DaySiteClientsFolder"/>).
+/// upgrade) builds the wide slices first. Each run then folds the complete hours' client sets (site and scopes) into day sets
+/// (<see cref="DayClientsFolder"/>).
 /// </summary>
 public sealed class ReportSliceBuilder
 {
@@ -58,7 +58,7 @@ public sealed class ReportSliceBuilder
     private readonly ReportSlicesOptions _options;
     private readonly TimeProvider _clock;
     private readonly ILogger<ReportSliceBuilder> _logger;
-    private readonly DaySiteClientsFolder _daySets;
+    private readonly DayClientsFolder _daySets;
 
     public ReportSliceBuilder(MySqlConnectionFactory connections, IOptions<ReportSlicesOptions> options, TimeProvider clock, ILogger<ReportSliceBuilder> logger)
     {
@@ -66,7 +66,7 @@ public sealed class ReportSliceBuilder
         _options = options.Value;
         _clock = clock;
         _logger = logger;
-        _daySets = new DaySiteClientsFolder(connections, _options, logger);
+        _daySets = new DayClientsFolder(connections, _options, logger);
     }
 
     public async Task<SliceBuildOutcome> RunAsync(CancellationToken ct)

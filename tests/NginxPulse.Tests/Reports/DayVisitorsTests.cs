@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using NginxPulse.Functions.MaintainStorage;
@@ -16,18 +15,13 @@ namespace NginxPulse.Tests.Reports;
 /// </summary>
 public sealed class DayVisitorsTests
 {
-    private static readonly DateTime Day = new(2026, 11, 20, 0, 0, 0, DateTimeKind.Utc);
-    private static readonly DateTime Now = Day.AddDays(1).AddHours(3);
+    private static readonly DayVisitorsScenario Site = new([(null, null)], busy: 1);
+    private static readonly DateTime Day = DayVisitorsScenario.Day;
+    private static readonly DateTime Now = DayVisitorsScenario.Now;
+    private static readonly List<AccessRecord> Traffic = DayVisitorsScenario.Traffic;
 
-    // A day and three hours of traffic from ~250 clients, each seen in many hours.
-    private static readonly List<AccessRecord> Traffic = new AccessRecordBuilder(Day, minutes: 27 * 60, seed: 7).Build(0, 2500);
-
-    private static readonly (string From, string To)[] Ranges =
-    [
-        ("2026-11-20T00:00:00Z", "2026-11-21T00:00:00Z"),   // a day
-        ("2026-11-20T02:17:00Z", "2026-11-20T21:43:00Z"),   // cutting an hour (and a 5 minutes) at both ends
-        ("2026-11-20T19:00:00Z", "2026-11-21T02:00:00Z"),   // across midnight
-    ];
+    // The 5-minute sets of the folded hours.
+    private const string FoldedFives = "DELETE FROM five_minute_site_clients WHERE minute_utc - INTERVAL MINUTE(minute_utc) MINUTE IN (SELECT hour_utc FROM day_site_clients_hour)";
 
     [Fact]
     public async Task Whole_hours_are_counted_from_the_day_sets_once_folded_and_equal_the_raw_distinct_clients()
@@ -47,38 +41,57 @@ public sealed class DayVisitorsTests
     public async Task A_row_stored_after_its_hour_was_folded_reads_that_hour_from_its_hourly_set_until_the_next_run_refolds_it()
     {
         await using var harness = await ReportsHarness.WithRecordsAsync(Traffic);
-        var folder = Folder(harness);
-        await folder.FoldAsync(Now, CancellationToken.None);
+
         // Other hours' sets gone: they are still read from the day sets, the late row's hour from its own set.
-        await harness.Database.ExecuteAsync("DELETE FROM hourly_site_clients WHERE hour_utc <> '2026-11-20 10:00:00'");
-        await harness.Database.NewStore().StoreAsync("reports-tests",
-            AccessRecordBuilder.Items([Late("2026-11-20T10:30:00Z", "192.0.2.77")], firstOffset: 10_000), CancellationToken.None);
+        await Site.AssertLateRowAsync(harness,
+            "DELETE FROM hourly_site_clients WHERE hour_utc <> '2026-11-20 10:00:00'", Late("2026-11-20T10:30:00Z", "192.0.2.77"),
+            new DateTime(2026, 11, 20, 10, 0, 0, DateTimeKind.Utc), "DELETE FROM hourly_site_clients");
+    }
+
+    [Fact]
+    public async Task The_whole_5_minutes_of_folded_hours_a_range_cuts_are_counted_from_the_day_sets()
+    {
+        // Clients seen only inside the whole 5 minutes of the cut hours of 02:17-21:43 and of the last 24 hours.
+        List<AccessRecord> edges = [Late("2026-11-20T02:30:00Z", "192.0.2.90", 0), Late("2026-11-20T02:52:00Z", "192.0.2.91", 1),
+            Late("2026-11-20T21:20:00Z", "192.0.2.92", 2), Late("2026-11-21T02:10:00Z", "192.0.2.93", 3)];
+        await using var harness = await ReportsHarness.WithRecordsAsync([.. Traffic, .. edges]);
         var expected = await RawVisitorsAsync(harness);
 
-        var stale = await VisitorsAsync(harness);
-        var refolded = await folder.FoldAsync(Now, CancellationToken.None);
-        await harness.Database.ExecuteAsync("DELETE FROM hourly_site_clients");
-        var afterRefold = await VisitorsAsync(harness);
+        await Folder(harness).FoldAsync(Now, CancellationToken.None);
+        // The hourly and 5-minute sets of the folded hours gone: only the day sets can still count them.
+        await harness.Database.ExecuteAsync("DELETE FROM hourly_site_clients WHERE hour_utc IN (SELECT hour_utc FROM day_site_clients_hour)");
+        await harness.Database.ExecuteAsync(FoldedFives);
 
-        Assert.Equal(expected, stale);
-        Assert.Equal([new DateTime(2026, 11, 20, 10, 0, 0, DateTimeKind.Utc)], refolded);
-        Assert.Equal(expected, afterRefold);
+        Assert.Equal(expected, await VisitorsAsync(harness));
+    }
+
+    [Fact]
+    public async Task A_row_stored_after_a_cut_hour_was_folded_reads_its_whole_5_minutes_from_their_sets_until_the_next_run_refolds_it()
+    {
+        await using var harness = await ReportsHarness.WithRecordsAsync(Traffic);
+
+        // 21:00 is cut by 02:17-21:43; the other folded hours' sets are gone, so they are read from the day sets.
+        await Site.AssertLateRowAsync(harness,
+            FoldedFives + " AND minute_utc NOT BETWEEN '2026-11-20 21:00:00' AND '2026-11-20 21:55:00'", Late("2026-11-20T21:12:00Z", "192.0.2.78"),
+            new DateTime(2026, 11, 20, 21, 0, 0, DateTimeKind.Utc), FoldedFives);
     }
 
     [Fact]
     public async Task A_fold_recording_fewer_requests_than_its_hour_has_is_not_used()
     {
-        // As when rows are stored between reading the hour's requests and folding its set: the fold holds clients the
-        // recorded requests do not cover, so the hour is read from its hourly set.
+        // The fold holds clients the recorded requests do not cover, so the hour is read from its hourly set; 10:00 is a
+        // whole hour, 21:00 one cut by 02:17-21:43 (its 5 minutes in fives_4 from bit 12 on).
         await using var harness = await ReportsHarness.WithRecordsAsync(Traffic);
-        var expected = await RawVisitorsAsync(harness);
-        await Folder(harness).FoldAsync(Now, CancellationToken.None);
-        await harness.Database.ExecuteAsync(
-            $"INSERT INTO day_site_clients VALUES ('2026-11-20', 42, {1 << 10}); UPDATE day_site_clients_hour SET requests = requests - 1 WHERE hour_utc = '2026-11-20 10:00:00'");
-        // The other hours' sets gone: those hours are still counted, from the day sets.
-        await harness.Database.ExecuteAsync("DELETE FROM hourly_site_clients WHERE hour_utc <> '2026-11-20 10:00:00'");
 
-        Assert.Equal(expected, await VisitorsAsync(harness));
+        var (expected, actual) = await Site.StaleFoldAsync(harness, $"""
+            INSERT INTO day_site_clients (day_utc, client_hash, hours, fives_4) VALUES ('2026-11-20', 42, {1 << 10}, 0), ('2026-11-20', 43, 0, {4095L << 12});
+            UPDATE day_site_clients_hour SET requests = requests - 1 WHERE hour_utc IN ('2026-11-20 10:00:00', '2026-11-20 21:00:00');
+            """, $"""
+            DELETE FROM hourly_site_clients WHERE hour_utc NOT IN ('2026-11-20 10:00:00', '2026-11-20 21:00:00');
+            {FoldedFives} AND minute_utc NOT BETWEEN '2026-11-20 21:00:00' AND '2026-11-20 21:55:00'
+            """);
+
+        Assert.Equal(expected, actual);
     }
 
     [Fact]
@@ -110,38 +123,11 @@ public sealed class DayVisitorsTests
         Assert.Equal(2, await harness.Database.ScalarAsync("SELECT COUNT(*) FROM day_site_clients_hour"));
     }
 
-    private static DaySiteClientsFolder Folder(ReportsHarness harness) =>
-        new(harness.Database.Connections, new ReportSlicesOptions { MaxSlicesPerRun = 1000 }, NullLogger.Instance);
+    private static DayClientsFolder Folder(ReportsHarness harness) => DayVisitorsScenario.Folder(harness);
 
-    /// <summary>The distinct clients of the raw rows per range of <see cref="Ranges"/>.</summary>
-    private static async Task<long[]> RawVisitorsAsync(ReportsHarness harness)
-    {
-        var counts = new List<long>();
-        foreach (var (from, to) in Ranges)
-            counts.Add(await harness.Database.ScalarAsync(
-                $"SELECT COUNT(DISTINCT COALESCE(client_ip, remote_addr)) FROM access_log WHERE time_utc >= '{Sql(from)}' AND time_utc < '{Sql(to)}'"));
-        Assert.All(counts, c => Assert.True(c > 100));
-        return [.. counts];
-    }
+    private static Task<long[]> RawVisitorsAsync(ReportsHarness harness) => Site.RawVisitorsAsync(harness);
 
-    private static async Task<long[]> VisitorsAsync(ReportsHarness harness)
-    {
-        var counts = new List<long>();
-        foreach (var (from, to) in Ranges)
-            counts.Add(long.Parse(ReportsTests.Row(await harness.JsonAsync("summary", [("from", from), ("to", to)]), 0, "visitors").Split('=')[1]));
-        return [.. counts];
-    }
+    private static Task<long[]> VisitorsAsync(ReportsHarness harness) => Site.VisitorsAsync(harness);
 
-    private static string Sql(string iso) => Utc(iso).ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
-
-    private static AccessRecord Late(string isoUtc, string client)
-    {
-        var record = new AccessRecordBuilder(Day, seed: 9, fileIdentity: "inode:99", hosts: "web-09").Build(0);
-        record.TimeUtc = Utc(isoUtc);
-        record.RemoteAddr = client;
-        record.ClientIp = client;
-        return record;
-    }
-
-    private static DateTime Utc(string iso) => DateTime.Parse(iso, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal);
+    private static AccessRecord Late(string isoUtc, string client, int line = 0) => DayVisitorsScenario.Late(isoUtc, client, line);
 }
