@@ -82,7 +82,7 @@ public sealed class RetentionPurger
             await using var cmd = new MySqlCommand($"DELETE FROM {table} WHERE {where} LIMIT {BatchSize}", connection);
             cmd.Parameters.AddWithValue("@before", before);
             foreach (var (name, value) in values) cmd.Parameters.AddWithValue(name, value);
-            var deleted = await cmd.ExecuteNonQueryAsync(ct);
+            var deleted = await cmd.RunAsync(ct);
             total += deleted;
             if (deleted < BatchSize) break;
         }

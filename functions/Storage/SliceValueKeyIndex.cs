@@ -18,10 +18,10 @@ internal static class SliceValueKeyIndex
             WHERE table_schema = DATABASE() AND table_name = 'report_slice_value' AND index_name = '{Name}'
             """, connection))
         {
-            if (Convert.ToInt64(await exists.ExecuteScalarAsync(ct)) > 0) return;
+            if (Convert.ToInt64(await exists.ScalarAsync(ct)) > 0) return;
         }
         await using var add = new MySqlCommand(
             $"ALTER TABLE report_slice_value ADD INDEX {Name} (dimension, span_minutes, scope, vhost, host, value_hash, slice_utc)", connection) { CommandTimeout = 0 };
-        await add.ExecuteNonQueryAsync(ct);
+        await add.RunAsync(ct);
     }
 }

@@ -64,7 +64,7 @@ public sealed class DayClientsFolder(MySqlConnectionFactory connections, ReportS
         cmd.Parameters.AddWithValue("@hour", hour);
         cmd.Parameters.AddWithValue("@requests", requests);
         foreach (var (name, value) in values) cmd.Parameters.AddWithValue(name, value);
-        await cmd.ExecuteNonQueryAsync(ct);
+        await cmd.RunAsync(ct);
         await transaction.CommitAsync(ct);
         logger.LogInformation("Folded the client sets of hour {Hour:o} ({Requests} requests, {Pairs} vhost/host pairs) into their day sets",
             hour, requests, pairs.Count);

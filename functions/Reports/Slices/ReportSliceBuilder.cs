@@ -128,7 +128,7 @@ public sealed class ReportSliceBuilder
     internal static async Task<DateTime?> OldestRawAsync(MySqlConnection connection, CancellationToken ct)
     {
         await using var cmd = new MySqlCommand("SELECT MIN(time_utc) FROM access_log", connection);
-        return await cmd.ExecuteScalarAsync(ct) is DateTime oldest ? oldest : null;
+        return await cmd.ScalarAsync(ct) is DateTime oldest ? oldest : null;
     }
 
     /// <summary>The oldest minute that has minute slices: <see cref="ReportSlicesOptions.MinuteSliceDays"/> back from now.</summary>
@@ -160,7 +160,7 @@ public sealed class ReportSliceBuilder
         {
             await using var cmd = new MySqlCommand(sql, connection);
             cmd.Parameters.AddWithValue("@before", before);
-            deleted += await cmd.ExecuteNonQueryAsync(ct);
+            deleted += await cmd.RunAsync(ct);
         }
         if (deleted > 0) _logger.LogInformation("Purged {Rows} minute slice and client set rows before {Before:o}", deleted, before);
     }
@@ -249,7 +249,7 @@ public sealed class ReportSliceBuilder
             delete.Parameters.AddWithValue("@slice", slice.StartUtc);
             delete.Parameters.AddWithValue("@requests", total);
             delete.Parameters.AddWithValue("@built", _clock.GetUtcNow().UtcDateTime);
-            await delete.ExecuteNonQueryAsync(ct);
+            await delete.RunAsync(ct);
         }
         // A batch per statement: a batch sends all its string parameters with every command it runs.
         for (var start = 0; start < rows.Count; start += RowsPerStatement)
