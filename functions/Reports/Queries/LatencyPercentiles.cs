@@ -20,9 +20,6 @@ public sealed class LatencyPercentiles
         else Add(Convert.ToInt32(row.GetValue(first)), Convert.ToInt64(row.GetValue(first + 1)));
     }
 
-    /// <summary>Every value added.</summary>
-    public long Count => _counts.Total;
-
     /// <summary>The bucket holding the q-quantile (see <see cref="LatencyHistogram.PercentileBucket(ReadOnlySpan{long}, double)"/>); null when empty.</summary>
     public int? PercentileBucket(double q) => _counts.PercentileBucket(q);
 

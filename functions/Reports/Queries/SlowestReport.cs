@@ -9,9 +9,9 @@ namespace NginxPulse.Functions.Reports.Queries;
 /// Paths by their 95th-percentile request time, slowest first: the paths report slices' histograms where valid, and
 /// the raw rows grouped into the same histogram buckets for the rest, so a path's percentiles are computed exactly like
 /// the summary's. A status filter needs raw rows throughout. When slices are read, only the histograms of the paths
-/// that can still rank are: the raw parts are read first, then each slice row's stored p95 bucket and count, which
-/// bound every path's p95 over the range (<see cref="SlowestPathCandidates"/>), then the histograms of the path keys
-/// that can still rank, in one more statement.
+/// that can still rank are: the raw parts are read first, then bounds of each path key's p95 over its slice rows from
+/// their stored p95 buckets and counts (<see cref="SlowestPathCandidates"/>), then the histograms of the keys that can
+/// still rank.
 /// </summary>
 public sealed class SlowestReport(ReportDatabase database) : IReport
 {
@@ -67,25 +67,25 @@ public sealed class SlowestReport(ReportDatabase database) : IReport
     }
 
     /// <summary>
-    /// The path keys that can still rank (<see cref="SlowestPathCandidates"/>) from the raw paths read and every slice
-    /// row's stored p95 bucket and count; null when no slice is read. A raw path whose key cannot rank keeps only its
-    /// raw part (its slice rows are not read), and that part's p95 is at or below the key's upper bound: it still
-    /// ranks below the keys at the threshold, which are all read.
+    /// The path keys that can still rank (<see cref="SlowestPathCandidates"/>) from the raw paths read and the slice rows'
+    /// bounds per key; null when no slice is read. A raw path whose key cannot rank keeps only its raw part (its slice
+    /// rows are not read), and that part's p95 is at or below the key's upper bound: it still ranks below the keys at
+    /// the threshold, which are all read.
     /// </summary>
     private static async Task<PathKeys?> CandidatesAsync(
         SlicedRead read, Dictionary<string, PathLatency> paths, string slicePaths, int limit, CancellationToken ct)
     {
-        var sql = read.SliceRows(SliceDimension.Paths, SliceRanks.Latency, where => $"""
-            SELECT value_hash, p95_bucket, latency_count FROM report_slice_value WHERE {where}{slicePaths}
-            """);
+        var sql = read.SliceRows(SliceDimension.Paths, SliceRanks.Latency, where => SlowestPathCandidates.SliceBoundsSql(where + slicePaths));
         if (sql is null) return null;
-        var parts = new SlowestPathCandidates();
+        var candidates = new SlowestPathCandidates();
         foreach (var (path, latency) in paths)
-            parts.Add(ClientHash.Of(path), latency.Histogram.PercentileBucket(SlowestPathCandidates.Quantile)!.Value, latency.Histogram.Count);
-        // Every row streamed as it is stored: grouping them in SQL costs the server more than the client's sums.
-        await read.ReadAsync(sql, row => parts.Add(Convert.ToUInt64(row.GetValue(0)), Convert.ToInt32(row.GetValue(1)), Convert.ToInt64(row.GetValue(2))), ct);
-        var selected = parts.Select(limit);
-        return new PathKeys(selected, Every: selected.Count == parts.Count);
+        {
+            var bucket = latency.Histogram.PercentileBucket(SlowestPathCandidates.Quantile)!.Value;
+            candidates.Add(ClientHash.Of(path), bucket, bucket);
+        }
+        await read.ReadAsync(sql, row => candidates.Add(Convert.ToUInt64(row.GetValue(0)), Convert.ToInt32(row.GetValue(1)), Convert.ToInt32(row.GetValue(2))), ct);
+        var selected = candidates.Select(limit);
+        return new PathKeys(selected, Every: selected.Count == candidates.Count);
     }
 
     /// <summary>
