@@ -62,7 +62,7 @@ public sealed class ReportSlicesKeyedTests
         RequestTimeMs = ms, SourceFile = "/var/log/nginx/access.log", SourceOffset = line,
     };
 
-    private static ReportSliceBuilder Builder(ReportsHarness harness) =>
+    internal static ReportSliceBuilder Builder(ReportsHarness harness) =>
         new(harness.Database.Connections, Options.Create(new ReportSlicesOptions { MaxSlicesPerRun = 10_000 }),
             new FixedTime(new DateTime(2026, 11, 21, 18, 0, 0, DateTimeKind.Utc)), NullLogger<ReportSliceBuilder>.Instance);
 
@@ -87,7 +87,7 @@ public sealed class ReportSlicesKeyedTests
         return answers;
     }
 
-    private static void AssertSameRows(Dictionary<string, (string Json, string Csv, string Source)> expected, Dictionary<string, (string Json, string Csv, string Source)> actual)
+    internal static void AssertSameRows(Dictionary<string, (string Json, string Csv, string Source)> expected, Dictionary<string, (string Json, string Csv, string Source)> actual)
     {
         foreach (var (name, answer) in expected)
         {

@@ -1,10 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 using NginxPulse.Functions.Parsing;
 using NginxPulse.Functions.Reports.Slices;
-using NginxPulse.Tests.Support;
 using Xunit;
 
 namespace NginxPulse.Tests.Reports;
@@ -75,10 +72,6 @@ public sealed class SlowestPruningTests
         SourceFile = "/var/log/nginx/access.log", SourceOffset = line,
     };
 
-    private static ReportSliceBuilder Builder(ReportsHarness harness) =>
-        new(harness.Database.Connections, Options.Create(new ReportSlicesOptions { MaxSlicesPerRun = 10_000 }),
-            new FixedTime(new DateTime(2026, 11, 21, 18, 0, 0, DateTimeKind.Utc)), NullLogger<ReportSliceBuilder>.Instance);
-
     /// <summary>Per range and limit: the JSON rows, the CSV and the source.</summary>
     private static async Task<Dictionary<string, (string Json, string Csv, string Source)>> AnswersAsync(ReportsHarness harness)
     {
@@ -95,15 +88,6 @@ public sealed class SlowestPruningTests
                 (root.GetProperty("rows").GetRawText(), csv.Body, root.GetProperty("source").GetString()!);
         }
         return answers;
-    }
-
-    private static void AssertSameRows(Dictionary<string, (string Json, string Csv, string Source)> expected, Dictionary<string, (string Json, string Csv, string Source)> actual)
-    {
-        foreach (var (name, answer) in expected)
-        {
-            Assert.True(answer.Json == actual[name].Json, $"{name}: JSON\n{actual[name].Json}\nexpected\n{answer.Json}");
-            Assert.True(answer.Csv == actual[name].Csv, $"{name}: CSV\n{actual[name].Csv}\nexpected\n{answer.Csv}");
-        }
     }
 
     private static List<(string Path, double P95)> Ranked(string json) =>
@@ -125,15 +109,15 @@ public sealed class SlowestPruningTests
         Assert.Equal(("/c-tied", seven[5].P95), seven[6]);   // the cut of limit 6 falls inside a tie
         Assert.Equal(["/a-slow-once", "/g-edges-only", "/e-just-slow"], Ranked(raw[Key(Unaligned, 3)].Json).Select(r => r.Path));
 
-        await Builder(harness).RunAsync(CancellationToken.None);
+        await ReportSlicesKeyedTests.Builder(harness).RunAsync(CancellationToken.None);
         var sliced = await AnswersAsync(harness);
-        AssertSameRows(raw, sliced);
+        ReportSlicesKeyedTests.AssertSameRows(raw, sliced);
         Assert.All(sliced.Where(a => !a.Key.Contains("vhost", StringComparison.Ordinal)), a => Assert.Equal("rollup", a.Value.Source));
         Assert.All(sliced.Where(a => a.Key.Contains("vhost", StringComparison.Ordinal)), a => Assert.Equal("mixed", a.Value.Source));
 
         await harness.Database.ExecuteAsync("DELETE FROM report_slice WHERE span_minutes = 1");
         var rawEdges = await AnswersAsync(harness);
-        AssertSameRows(raw, rawEdges);
+        ReportSlicesKeyedTests.AssertSameRows(raw, rawEdges);
         Assert.All(rawEdges.Where(a => a.Key.Contains("13:57", StringComparison.Ordinal)), a => Assert.Equal("mixed", a.Value.Source));
     }
 }
