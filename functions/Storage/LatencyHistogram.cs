@@ -76,14 +76,29 @@ public static class LatencyHistogram
     /// </summary>
     public static int? PercentileBucket(ReadOnlySpan<long> counts, double q) => PercentileRank(counts, q)?.Bucket;
 
-    private static (int Bucket, double Rank, long Before)? PercentileRank(ReadOnlySpan<long> counts, double q)
+    /// <summary>
+    /// The rank (1-based, nearest-rank definition) of the q-quantile among <paramref name="total"/> values: the value
+    /// <see cref="Percentile(ReadOnlySpan{long}, double)"/> reports is the one at this rank in ascending order.
+    /// </summary>
+    public static long Rank(long total, double q)
+    {
+        ThrowIfNotQuantile(q);
+        return (long)Math.Max(1.0, Math.Ceiling(q * total));
+    }
+
+    private static void ThrowIfNotQuantile(double q)
     {
         if (q is < 0 or > 1 || double.IsNaN(q)) throw new ArgumentOutOfRangeException(nameof(q), q, "q must be within [0, 1].");
+    }
+
+    private static (int Bucket, double Rank, long Before)? PercentileRank(ReadOnlySpan<long> counts, double q)
+    {
+        ThrowIfNotQuantile(q);
         long total = 0;
         foreach (var c in counts) total += c;
         if (total == 0) return null;
 
-        var rank = Math.Max(1.0, Math.Ceiling(q * total));
+        var rank = Rank(total, q);
         long before = 0;
         for (var bucket = 0; bucket < counts.Length; bucket++)
         {

@@ -20,6 +20,9 @@ public sealed class LatencyPercentiles
         else Add(Convert.ToInt32(row.GetValue(first)), Convert.ToInt64(row.GetValue(first + 1)));
     }
 
+    /// <summary>The bucket holding the q-quantile (see <see cref="LatencyHistogram.PercentileBucket(ReadOnlySpan{long}, double)"/>); null when empty.</summary>
+    public int? PercentileBucket(double q) => _counts.PercentileBucket(q);
+
     public double? P50 => Percentile(0.50);
     public double? P95 => Percentile(0.95);
     public double? P99 => Percentile(0.99);

@@ -1,19 +1,66 @@
+using System.Globalization;
+
 namespace NginxPulse.Functions.Reports.Slices;
 
 /// <summary>
-/// The paths that can still be among the <c>limit</c> slowest, from the smallest and largest p95 bucket of each path's
-/// slice rows (used only when slices answer the whole range). A path's p95 over all its parts lies in a bucket between those two (a merged histogram
-/// reaches the p95 rank no later than its slowest part and no earlier than its fastest), and every value of a bucket is
-/// below every value of the next. So when <c>limit</c> paths have their smallest bucket at T or above, a path whose
-/// largest bucket is below T has a p95 below all of theirs and cannot rank, ties included.
+/// The path keys that can still be among the <c>limit</c> slowest, from bounds of each key's p95 over the range: its
+/// slice rows' bounds (<see cref="SliceBoundsSql"/>) and its raw paths' own p95 buckets. The p95 of values merged from
+/// groups lies between the smallest and the largest of the groups' p95 buckets (a merged histogram reaches the p95 rank
+/// no later than its slowest group and no earlier than its fastest), so a key's bounds are the smallest lower and the
+/// largest upper bound of its groups. With T the <c>limit</c>-th largest lower bound, <c>limit</c> keys each have a
+/// path whose p95 is in bucket T or above; a key whose upper bound is below T has only paths with a smaller p95 (every
+/// value of a bucket is below every value of the next), which cannot rank, ties included. Keys that collide (two paths,
+/// one key) stay safe: the p95 of their union is at or below the slower path's, and the upper bound holds for each path.
 /// </summary>
-public static class SlowestPathCandidates
+public sealed class SlowestPathCandidates
 {
-    /// <param name="bounds">Per path key, its smallest and largest p95 bucket.</param>
-    public static HashSet<ulong> Of(IReadOnlyDictionary<ulong, (int Low, int High)> bounds, int limit)
+    /// <summary>The quantile the report ranks by and whose bucket the slices store.</summary>
+    public const double Quantile = 0.95;
+
+    private readonly Dictionary<ulong, (int Low, int High)> _bounds = [];
+
+    /// <summary>A group of <paramref name="key"/>'s values whose p95 lies in a bucket from <paramref name="low"/> to <paramref name="high"/>.</summary>
+    public void Add(ulong key, int low, int high)
     {
-        if (bounds.Count <= limit) return [.. bounds.Keys];
-        var threshold = bounds.Values.Select(b => b.Low).OrderDescending().ElementAt(limit - 1);
-        return [.. bounds.Where(b => b.Value.High >= threshold).Select(b => b.Key)];
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(low, high);
+        _bounds[key] = _bounds.TryGetValue(key, out var b) ? (Math.Min(b.Low, low), Math.Max(b.High, high)) : (low, high);
+    }
+
+    /// <summary>Every key added.</summary>
+    public int Count => _bounds.Count;
+
+    /// <summary>The keys that can still hold one of the <paramref name="limit"/> slowest paths.</summary>
+    public HashSet<ulong> Select(int limit)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        if (_bounds.Count <= limit) return [.. _bounds.Keys];
+        var threshold = _bounds.Values.Select(b => b.Low).OrderDescending().ElementAt(limit - 1);
+        return [.. _bounds.Where(b => b.Value.High >= threshold).Select(b => b.Key)];
+    }
+
+    /// <summary>
+    /// Per key of the slice rows <paramref name="where"/> selects: key, lower bound, upper bound of its p95 over those
+    /// rows. A row of n values whose p95 lies in bucket p has at least <c>n - rank(n) + 1</c> values (its p95 and the ones
+    /// above) in buckets from p on, and at least <c>rank(n)</c> up to p. So the key's p95 over its N values lies at or
+    /// below its largest row bucket, and at or above the largest bucket b from which on its rows surely hold more than
+    /// <c>N - rank(N)</c> values: then fewer than <c>rank(N)</c> lie below b. The smallest row bucket always qualifies
+    /// (the classic bound), and a row of few requests — a rarely requested slow path's usual hour — holds nearly all its
+    /// values from its p95 bucket on, so for the paths that rank this is usually their exact bucket (at 10M rows a day,
+    /// 799 of 4,743 paths stay candidates for limit 10 instead of 1,935). <c>rank(n) = CEIL(0.95 n)</c>, as
+    /// <see cref="Storage.LatencyHistogram"/> computes it in doubles: 0.95 n is exact in SQL, and below 2^48 the
+    /// double product never crosses the integer it rounds up to. Grouped in SQL: each row sent costs the client ~4 µs,
+    /// five times what the server spends on the window sums.
+    /// </summary>
+    public static string SliceBoundsSql(string where)
+    {
+        var q = Quantile.ToString(CultureInfo.InvariantCulture);
+        return $"""
+            SELECT value_hash, MAX(IF(surely_from > total - CEIL({q} * total), p95_bucket, NULL)), MAX(p95_bucket)
+            FROM (SELECT value_hash, p95_bucket,
+                         SUM(latency_count - CEIL({q} * latency_count) + 1) OVER (PARTITION BY value_hash ORDER BY p95_bucket DESC) AS surely_from,
+                         SUM(latency_count) OVER (PARTITION BY value_hash) AS total
+                  FROM report_slice_value WHERE {where}) AS parts
+            GROUP BY value_hash
+            """;
     }
 }

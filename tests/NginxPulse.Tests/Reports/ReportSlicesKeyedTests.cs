@@ -62,7 +62,7 @@ public sealed class ReportSlicesKeyedTests
         RequestTimeMs = ms, SourceFile = "/var/log/nginx/access.log", SourceOffset = line,
     };
 
-    private static ReportSliceBuilder Builder(ReportsHarness harness) =>
+    internal static ReportSliceBuilder Builder(ReportsHarness harness) =>
         new(harness.Database.Connections, Options.Create(new ReportSlicesOptions { MaxSlicesPerRun = 10_000 }),
             new FixedTime(new DateTime(2026, 11, 21, 18, 0, 0, DateTimeKind.Utc)), NullLogger<ReportSliceBuilder>.Instance);
 
@@ -156,15 +156,5 @@ public sealed class ReportSlicesKeyedTests
         var rebuilt = await AnswersAsync(harness, Cases(WholeHour, Unaligned));
         AssertSameRows(raw, rebuilt);
         Assert.Equal((long)(ClientHash.Of(Long1) >> 1), await harness.Database.ScalarAsync($"SELECT MIN(value_hash) >> 1 FROM report_slice_value WHERE value = '{Long1}'"));
-    }
-
-    [Fact]
-    public void Slowest_candidates_are_the_paths_whose_largest_p95_bucket_reaches_the_limit_th_largest_smallest_bucket()
-    {
-        var bounds = new Dictionary<ulong, (int Low, int High)> { [1] = (10, 10), [2] = (8, 12), [3] = (5, 8), [4] = (9, 9), [5] = (2, 9) };
-
-        Assert.Equal([1UL, 2UL, 4UL, 5UL], SlowestPathCandidates.Of(bounds, 2).Order());   // 9 is the 2nd largest low: 3 (high 8) cannot rank, 5 ties at 9
-        Assert.Equal([1UL, 2UL], SlowestPathCandidates.Of(bounds, 1).Order());
-        Assert.Equal([1UL, 2UL, 3UL, 4UL, 5UL], SlowestPathCandidates.Of(bounds, 5).Order());
     }
 }
