@@ -151,17 +151,10 @@ public static class SlicedTopValues
         if (keys is null) return "";
         var hashes = keys.Where(k => k.Hash is not null).Select(k => k.Hash!.Value).ToList();
         var conditions = new List<string>();
-        if (hashes.Count > 0) conditions.Add($"{column} IN ({In(hashes)})");
+        if (hashes.Count > 0) conditions.Add($"{column} IN ({ValueKeyList.Sql(hashes)})");
         if (keys.Any(k => k.Hash is null)) conditions.Add($"{column} IS NULL");
         return $"{prefix}({string.Join(" OR ", conditions)})";
     }
-
-    /// <summary>
-    /// The keys as a list for IN, every one typed unsigned: MariaDB builds no index range from a list that mixes signed
-    /// literals (below 2^63) with unsigned ones.
-    /// </summary>
-    private static string In(IEnumerable<ulong> keys) =>
-        string.Join(", ", keys.Select(k => $"CAST({k.ToString(CultureInfo.InvariantCulture)} AS UNSIGNED)"));
 
     /// <summary>
     /// The value of each key: from the slice rows read, and from the raw rows for keys no slice row holds. Null when a
@@ -178,12 +171,12 @@ public static class SlicedTopValues
             set.Add(row.GetString(1));
         }
         var fromSlices = read.SliceRows(query.Dimension, query.Ranking,
-            where => $"SELECT value_hash, value FROM report_slice_value WHERE {where}{query.SliceCondition} AND value_hash IN ({In(hashes)})");
+            where => $"SELECT value_hash, value FROM report_slice_value WHERE {where}{query.SliceCondition} AND value_hash IN ({ValueKeyList.Sql(hashes)})");
         if (fromSlices is not null) await read.ReadAsync(fromSlices, Add, ct);
         var missing = hashes.Where(h => !values.ContainsKey(h)).ToList();
         var fromRaw = missing.Count == 0 ? null : read.RawRows(where => $"""
             SELECT DISTINCT {ClientHash.Sql(query.Dimension.KeyExpression)}, {query.Dimension.KeyExpression} FROM access_log
-            WHERE {where}{query.Dimension.KeyCondition}{query.RawCondition} AND {ClientHash.Sql(query.Dimension.KeyExpression)} IN ({In(missing)})
+            WHERE {where}{query.Dimension.KeyCondition}{query.RawCondition} AND {ClientHash.Sql(query.Dimension.KeyExpression)} IN ({ValueKeyList.Sql(missing)})
             """);
         if (fromRaw is not null) await read.ReadAsync(fromRaw, Add, ct);
         if (hashes.Any(h => !values.TryGetValue(h, out var set) || set.Count != 1)) return null;
