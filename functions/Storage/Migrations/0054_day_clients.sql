@@ -22,9 +22,5 @@ DELETE FROM day_site_clients_hour;
 -- The site's day sets also keep a bit per 5 minutes (288: five columns of five hours of twelve 5 minutes each), folded
 -- with the hour bit from the hour's 5-minute sets: the whole 5 minutes of a folded hour cut by a range's end come from
 -- the same rows as the whole hours. Rows folded before this have none; their hours fold again (the record is cleared).
-ALTER TABLE day_site_clients
-  ADD COLUMN IF NOT EXISTS fives_0 BIGINT UNSIGNED NOT NULL DEFAULT 0,
-  ADD COLUMN IF NOT EXISTS fives_1 BIGINT UNSIGNED NOT NULL DEFAULT 0,
-  ADD COLUMN IF NOT EXISTS fives_2 BIGINT UNSIGNED NOT NULL DEFAULT 0,
-  ADD COLUMN IF NOT EXISTS fives_3 BIGINT UNSIGNED NOT NULL DEFAULT 0,
-  ADD COLUMN IF NOT EXISTS fives_4 BIGINT UNSIGNED NOT NULL DEFAULT 0;
+-- The columns (fives_0 to fives_4, BIGINT UNSIGNED NOT NULL DEFAULT 0) are added by the migration's code step
+-- (DaySiteClientsFiveMinuteColumns) when missing: MySQL 8 has no ADD COLUMN IF NOT EXISTS.

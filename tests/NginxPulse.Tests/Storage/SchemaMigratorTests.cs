@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using NginxPulse.Functions.Storage;
 using Xunit;
 
@@ -49,5 +50,51 @@ public sealed class SchemaMigratorTests : IAsyncLifetime
 
         var e = await Assert.ThrowsAsync<InvalidOperationException>(() => _db.Migrator.MigrateAsync(CancellationToken.None));
         Assert.Contains("0001_access_log", e.Message);
+    }
+
+    [Fact]
+    public void Migrations_use_no_guarded_DDL_that_MySQL_8_rejects()
+    {
+        // MariaDB-only: IF [NOT] EXISTS on columns and indexes, CREATE OR REPLACE TABLE, sequences. Such additions
+        // belong in a code step (SchemaAdditions). Comments may name them.
+        var mariaDbOnly = new Regex(
+            @"\b(ADD|DROP|MODIFY|CHANGE)\s+(COLUMN|INDEX|KEY|UNIQUE\s+(INDEX|KEY)|CONSTRAINT|FOREIGN\s+KEY)?\s*IF\s+(NOT\s+)?EXISTS" +
+            @"|\bCREATE\s+(UNIQUE\s+)?INDEX\s+IF\s+NOT\s+EXISTS|\bDROP\s+INDEX\s+IF\s+EXISTS|\bCREATE\s+OR\s+REPLACE\s+TABLE|\bCREATE\s+SEQUENCE",
+            RegexOptions.IgnoreCase);
+
+        var offending = SchemaMigrator.Embedded()
+            .SelectMany(m => Regex.Replace(m.Sql, @"--[^\n]*", "").Split(';').Where(s => mariaDbOnly.IsMatch(s)).Select(s => $"{m.Name}: {s.Trim()}"))
+            .ToList();
+
+        Assert.Empty(offending);
+    }
+
+    [Fact]
+    public async Task A_ledger_holding_the_first_text_of_a_rewritten_migration_starts_up()
+    {
+        await _db.Migrator.MigrateAsync(CancellationToken.None);
+        await _db.ExecuteAsync("UPDATE schema_migrations SET checksum = 'fea47c40b52b733d15a83512d0dab21b60a4253ebffca950d61f428281b45ba0' WHERE version = 54");
+
+        Assert.Empty(await _db.Migrator.MigrateAsync(CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Code_steps_add_the_columns_and_index_that_are_missing_and_nothing_twice()
+    {
+        await _db.Migrator.MigrateAsync(CancellationToken.None);
+        await _db.ExecuteAsync("ALTER TABLE day_site_clients DROP COLUMN fives_3, DROP COLUMN fives_4");
+        await _db.ExecuteAsync($"ALTER TABLE report_slice_value DROP INDEX {SliceValueKeyIndex.Name}");
+        await using var connection = await TestDatabase.Factory(_db.ConnectionString).OpenAsync(CancellationToken.None);
+
+        for (var run = 0; run < 2; run++)
+        {
+            await DaySiteClientsFiveMinuteColumns.RunAsync(connection, CancellationToken.None);
+            await SliceValueKeyIndex.RunAsync(connection, CancellationToken.None);
+        }
+
+        Assert.Equal(5, await _db.ScalarAsync(
+            $"SELECT COUNT(*) FROM information_schema.columns WHERE table_schema = '{_db.Name}' AND table_name = 'day_site_clients' AND column_name LIKE 'fives\\_%'"));
+        Assert.Equal(7, await _db.ScalarAsync(
+            $"SELECT COUNT(*) FROM information_schema.statistics WHERE table_schema = '{_db.Name}' AND table_name = 'report_slice_value' AND index_name = '{SliceValueKeyIndex.Name}'"));
     }
 }
