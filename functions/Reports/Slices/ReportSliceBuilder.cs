@@ -26,7 +26,8 @@ public sealed record SliceBuildOutcome(bool Ran, IReadOnlyList<SliceId> Built, l
 /// run, under a MySQL named lock (a second builder skips). A slice is (re)built when its minute rollups count requests
 /// and it has no slice yet or one whose counted total differs (rows arrived after it was built). Every slice keeps every
 /// <see cref="SliceScope"/> (the whole site, each vhost, each host, each vhost on each host), all summed from the rows of
-/// one snapshot, so the one count recorded per slice governs all its scopes; 5-minute and minute slices are not built
+/// one snapshot, so the one count recorded per slice governs all its scopes (5-minute and minute slices keep
+/// <see cref="ReportSlicesOptions.ScopeTopValues"/> values per vhost/host scope); 5-minute and minute slices are not built
 /// for hours MaintainStorage compacted (their minutes are gone, so they could never be checked). Minute slices answer for the minutes a range cuts out of a 5 minutes at either end (such as "the last 24
 /// hours"), which would otherwise be read from raw rows; they are built and kept for the last
 /// <see cref="ReportSlicesOptions.MinuteSliceDays"/> only, after the hours and 5 minutes due, so a back-log (after an
@@ -221,7 +222,7 @@ public sealed class ReportSliceBuilder
         foreach (var (dimension, values) in dimensions)
             foreach (var scope in SliceScope.All)
                 foreach (var kept in Sum(values, scope).GroupBy(v => (v.Key.Vhost, v.Key.Host)))
-                    AddRows(rows, dimension, slice, scope, kept.ToList());
+                    AddRows(rows, dimension, slice, scope, kept.ToList(), slice.SpanMinutes == SliceId.Hour || scope == SliceScope.Site ? _options.TopValues : _options.ScopeTopValues);
         await WriteAsync(slice, total, rows, clients, ct);
         _logger.LogInformation("Built report slice {Span} min from {Start:o}: {Requests} requests, {Rows} rows, {Ms} ms",
             slice.SpanMinutes, slice.StartUtc, total, rows.Count, watch.ElapsedMilliseconds);
@@ -242,10 +243,10 @@ public sealed class ReportSliceBuilder
         return sums;
     }
 
-    private void AddRows(List<SliceRow> rows, SliceDimension dimension, SliceId slice, SliceScope scope, IReadOnlyCollection<KeyValuePair<SliceKey, SliceValue>> values)
+    private static void AddRows(List<SliceRow> rows, SliceDimension dimension, SliceId slice, SliceScope scope, IReadOnlyCollection<KeyValuePair<SliceKey, SliceValue>> values, int topValues)
     {
         // Status codes are few (three digits): never capped, so the statuses report is always exact.
-        var top = SliceTopValues.Of(values, dimension == SliceDimension.Statuses ? int.MaxValue : _options.TopValues, dimension.HasLatency);
+        var top = SliceTopValues.Of(values, dimension == SliceDimension.Statuses ? int.MaxValue : topValues, dimension.HasLatency);
         var rowNo = 0;
         foreach (var (key, value, ranks) in top.Kept)
             rows.Add(new SliceRow(dimension.Id, slice, scope, key, ++rowNo, ranks, value, 0, 0));

@@ -1,6 +1,8 @@
 using System.Text.Json;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using NginxPulse.Functions.Kafka;
+using NginxPulse.Functions.Parsing;
 using NginxPulse.Functions.Reports;
 using NginxPulse.Functions.Reports.Parameters;
 using NginxPulse.Functions.Reports.Queries;
@@ -132,6 +134,30 @@ public sealed class ReportSliceScopesTests
         await builder.RunAsync(CancellationToken.None);
         var rebuilt = await AnswersAsync(harness, query);
         Assert.Equal(raw.Select(a => (a.Json, a.Csv, a.Exact, "rollup")), rebuilt.Select(a => (a.Json, a.Csv, a.Exact, a.Source)));
+    }
+
+    [Fact]
+    public async Task Five_minute_and_minute_slices_keep_ScopeTopValues_per_vhost_or_host_and_a_filtered_list_over_them_bounds_its_error()
+    {
+        // Client i (1..30) makes i requests within 14:00-14:05: the 5 minutes' vhost keeps clients 21..30, the site all.
+        var records = new List<AccessRecord>();
+        for (var client = 1; client <= 30; client++)
+            for (var n = 0; n < client; n++)
+                records.Add(AccessRecordBuilderExtensions.From($"10.9.0.{client}", KnownTraffic.Start.AddSeconds(client * 9 + n), line: client * 100 + n));
+        await using var harness = await ReportsHarness.WithRecordsAsync(records);
+        (string, string)[] range = [.. Range("14:00", "14:35"), ("limit", "5")];
+        var raw = await AnswerAsync(harness, "clients", [.. range, ("vhost", KnownTraffic.Www)]);
+
+        await new ReportSliceBuilder(harness.Database.Connections, Options.Create(new ReportSlicesOptions { ScopeTopValues = 10, MaxSlicesPerRun = 1000 }),
+            new FixedTime(KnownTraffic.Start.AddHours(4)), NullLogger<ReportSliceBuilder>.Instance).RunAsync(CancellationToken.None);
+
+        var filtered = await AnswerAsync(harness, "clients", [.. range, ("vhost", KnownTraffic.Www)]);
+        Assert.Equal(("rollup", "False/20", raw.Json), (filtered.Source, filtered.Exact, filtered.Json));
+        var site = await AnswerAsync(harness, "clients", range);
+        Assert.Equal(("rollup", "True/0", raw.Json), (site.Source, site.Exact, site.Json));
+        Assert.Equal((10L, 30L), (await harness.Database.ScalarAsync($"SELECT COUNT(*) FROM report_slice_value WHERE span_minutes = 5 AND scope = {SliceScope.Vhost.Id} AND row_no > 0 AND dimension = {SliceDimension.Clients.Id}"),
+            await harness.Database.ScalarAsync($"SELECT COUNT(*) FROM report_slice_value WHERE span_minutes = 5 AND scope = {SliceScope.Site.Id} AND row_no > 0 AND dimension = {SliceDimension.Clients.Id}")));
+        Assert.Contains("ReportSlices:ScopeTopValues", Assert.Single(new ReportSlicesOptionsValidator().Validate(null, new ReportSlicesOptions { ScopeTopValues = 9 }).Failures!));
     }
 
     /// <summary>Every top list's answer over the query, in the order of <see cref="ReportSlicesTests.Reports"/>.</summary>
