@@ -145,7 +145,7 @@ public sealed class ReportSliceScopesTests
             for (var n = 0; n < client; n++)
                 records.Add(AccessRecordBuilderExtensions.From($"10.9.0.{client}", KnownTraffic.Start.AddSeconds(client * 9 + n), line: client * 100 + n));
         await using var harness = await ReportsHarness.WithRecordsAsync(records);
-        (string, string)[] range = [.. Range("14:00", "14:35"), ("limit", "5")];
+        (string, string)[] range = [.. Range("14:00", "14:05"), ("limit", "5")];
         var raw = await AnswerAsync(harness, "clients", [.. range, ("vhost", KnownTraffic.Www)]);
 
         await new ReportSliceBuilder(harness.Database.Connections, Options.Create(new ReportSlicesOptions { ScopeTopValues = 10, MaxSlicesPerRun = 1000 }),
