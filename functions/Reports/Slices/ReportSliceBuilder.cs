@@ -173,8 +173,8 @@ public sealed class ReportSliceBuilder
     }
 
     /// <summary>
-    /// The scopes (scope, vhost, host) minute slices hold rows for: every scope with traffic has status rows (status codes
-    /// are never capped), and the primary key's prefix makes this a loose index scan, a seek per scope.
+    /// The scopes (scope, vhost, host) minute slices hold rows for, from their status rows: every scope with traffic has
+    /// some, and they are the fewest (a dozen codes per scope and minute: ~240 rows a minute at 4 vhosts on 3 hosts).
     /// </summary>
     private static async Task<List<(int Scope, string Vhost, string Host)>> MinuteScopesAsync(MySqlConnection connection, CancellationToken ct)
     {
