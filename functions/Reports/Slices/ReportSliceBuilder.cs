@@ -27,9 +27,10 @@ public sealed record SliceBuildOutcome(bool Ran, IReadOnlyList<SliceId> Built, l
 /// and it has no slice yet or one whose counted total differs (rows arrived after it was built). Every slice keeps every
 /// <see cref="SliceScope"/> (the whole site, each vhost, each host, each vhost on each host), all summed from the rows of
 /// one snapshot, so the one count recorded per slice governs all its scopes (5-minute and minute slices keep
-/// <see cref="ReportSlicesOptions.ScopeTopValues"/> values per vhost/host scope); 5-minute and minute slices are not built
-/// for hours MaintainStorage compacted (their minutes are gone, so they could never be checked). Minute slices answer for the minutes a range cuts out of a 5 minutes at either end (such as "the last 24
-/// hours"), which would otherwise be read from raw rows; they are built and kept for the last
+/// <see cref="ReportSlicesOptions.ScopeTopValues"/> values per vhost/host scope); 5-minute and minute slices are not
+/// built for hours MaintainStorage compacted (their minutes are gone, so they could never be checked). Minute slices
+/// answer for the minutes a range cuts out of a 5 minutes at either end (such as "the last 24 hours"), which would
+/// otherwise be read from raw rows; they are built and kept for the last
 /// <see cref="ReportSlicesOptions.MinuteSliceDays"/> only, after the hours and 5 minutes due, so a back-log (after an
 /// upgrade) builds the wide slices first. Each run then folds the complete hours' client sets (site and scopes) into day sets
 /// (<see cref="DayClientsFolder"/>).
