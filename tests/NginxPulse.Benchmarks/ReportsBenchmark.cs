@@ -163,9 +163,21 @@ internal sealed class ReportsBenchmark(string server, int rows, int runs, int cl
         foreach (var report in reports) yield return ($"{report} 00:31-23:34", report, [.. UnalignedMinutes]);
         foreach (var report in reports) yield return ($"{report} -24h (now 23:47:20)", report, [.. Relative]);
         foreach (var report in reports) yield return ($"{report} vhost=www", report, [("vhost", "www.example.com")]);
-        // A filter over a range cut inside hours: its partial hours are read from raw rows (no per-scope 5-minute or minute slices).
+        // A filter over a range cut inside hours: its partial hours are read from the scope's 5-minute and minute slices.
         foreach (var report in (string[])["paths", "clients", "errors"])
             yield return ($"{report} 00:31-23:34 vhost=www", report, [.. UnalignedMinutes, ("vhost", "www.example.com")]);
+        // Every report over both cut ranges with each filter the slices' scopes answer: the cut hours' 5 minutes and minutes.
+        (string Label, (string, string)[] Query)[] filters =
+        [
+            ("vhost=www", [("vhost", "www.example.com")]),
+            ("host=web-01", [("host", "web-01")]),
+            ("vhost=www host=web-01", [("vhost", "www.example.com"), ("host", "web-01")]),
+        ];
+        foreach (var (filter, filterQuery) in filters)
+            foreach (var (range, rangeQuery) in ((string, (string, string)[])[])[("00:31-23:34", UnalignedMinutes), ("-24h (now 23:47:20)", Relative)])
+                foreach (var report in reports)
+                    if (filter != "vhost=www" || range != "00:31-23:34" || report is not ("paths" or "clients" or "errors"))
+                        yield return ($"{report} {range} {filter}", report, [.. rangeQuery, .. filterQuery]);
         yield return ("paths path=/api", "paths", [("path", "/api")]);
         yield return ("errors status=5xx", "errors", [("status", "5xx")]);
         yield return ("clients limit=1000", "clients", [("limit", "1000")]);

@@ -24,11 +24,13 @@ public sealed record SliceBuildOutcome(bool Ran, IReadOnlyList<SliceId> Built, l
 /// <summary>
 /// Builds report slices from raw rows, oldest first and at most <see cref="ReportSlicesOptions.MaxSlicesPerRun"/> per
 /// run, under a MySQL named lock (a second builder skips). A slice is (re)built when its minute rollups count requests
-/// and it has no slice yet or one whose counted total differs (rows arrived after it was built). Hour slices keep every
-/// <see cref="SliceScope"/> (the whole site, each vhost, each host, each vhost on each host); 5-minute and minute slices
-/// the whole site only, and not for hours MaintainStorage compacted (their minutes are gone, so they could never be
-/// checked). Minute slices answer for the minutes a range cuts out of a 5 minutes at either end (such as "the last 24
-/// hours"), which would otherwise be read from raw rows; they are built and kept for the last
+/// and it has no slice yet or one whose counted total differs (rows arrived after it was built). Every slice keeps every
+/// <see cref="SliceScope"/> (the whole site, each vhost, each host, each vhost on each host), all summed from the rows of
+/// one snapshot, so the one count recorded per slice governs all its scopes (5-minute and minute slices keep
+/// <see cref="ReportSlicesOptions.ScopeTopValues"/> values per vhost/host scope); 5-minute and minute slices are not
+/// built for hours MaintainStorage compacted (their minutes are gone, so they could never be checked). Minute slices
+/// answer for the minutes a range cuts out of a 5 minutes at either end (such as "the last 24 hours"), which would
+/// otherwise be read from raw rows; they are built and kept for the last
 /// <see cref="ReportSlicesOptions.MinuteSliceDays"/> only, after the hours and 5 minutes due, so a back-log (after an
 /// upgrade) builds the wide slices first. Each run then folds the complete hours' client sets (site and scopes) into day sets
 /// (<see cref="DayClientsFolder"/>).
@@ -148,21 +150,42 @@ public sealed class ReportSliceBuilder
         await using var connection = await _connections.OpenAsync(ct);
         var minutesFrom = MinutesFrom(_clock.GetUtcNow().UtcDateTime);
         var before = await OldestRawAsync(connection, ct) is { } oldest && oldest.Date > minutesFrom ? oldest.Date : minutesFrom;
-        long deleted = 0;
-        foreach (var sql in (string[])[
-            $"DELETE FROM report_slice WHERE span_minutes = {SliceId.Minute} AND slice_utc < @before",
-            // The primary key's prefix (every dimension, the site scope): no scan of the hours' and 5 minutes' rows.
-            $"""
-            DELETE FROM report_slice_value WHERE dimension IN ({string.Join(", ", SliceDimension.All.Select(d => d.Id))}) AND span_minutes = {SliceId.Minute}
-              AND scope = {SliceScope.Site.Id} AND vhost = '' AND host = '' AND slice_utc < @before LIMIT {PurgeRowsPerRun}
-            """,
-            $"DELETE FROM minute_site_clients WHERE minute_utc < @before LIMIT {PurgeRowsPerRun}"])
+        async Task<long> DeleteAsync(string sql, params (string Name, object Value)[] values)
         {
             await using var cmd = new MySqlCommand(sql, connection);
             cmd.Parameters.AddWithValue("@before", before);
-            deleted += await cmd.RunAsync(ct);
+            foreach (var (name, value) in values) cmd.Parameters.AddWithValue(name, value);
+            return await cmd.RunAsync(ct);
         }
+        var deleted = await DeleteAsync($"DELETE FROM report_slice WHERE span_minutes = {SliceId.Minute} AND slice_utc < @before");
+        // One scope (scope, vhost, host) at a time, every dimension: a range of the primary key each, where a DELETE by
+        // time alone would scan every minute row (or, through the time index, every hour's and 5 minutes' row).
+        long sliceRows = 0;
+        foreach (var (scope, vhost, host) in await MinuteScopesAsync(connection, ct))
+        {
+            if (sliceRows >= PurgeRowsPerRun) break;
+            sliceRows += await DeleteAsync($"""
+                DELETE FROM report_slice_value WHERE dimension IN ({string.Join(", ", SliceDimension.All.Select(d => d.Id))}) AND span_minutes = {SliceId.Minute}
+                  AND scope = @scope AND vhost = @vhost AND host = @host AND slice_utc < @before LIMIT {(PurgeRowsPerRun - sliceRows).ToString(CultureInfo.InvariantCulture)}
+                """, ("@scope", scope), ("@vhost", vhost), ("@host", host));
+        }
+        deleted += sliceRows + await DeleteAsync($"DELETE FROM minute_site_clients WHERE minute_utc < @before LIMIT {PurgeRowsPerRun}");
         if (deleted > 0) _logger.LogInformation("Purged {Rows} minute slice and client set rows before {Before:o}", deleted, before);
+    }
+
+    /// <summary>
+    /// The scopes (scope, vhost, host) minute slices hold rows for, from their status rows: every scope with traffic has
+    /// some, and they are the fewest (a dozen codes per scope and minute: ~240 rows a minute at 4 vhosts on 3 hosts).
+    /// </summary>
+    private static async Task<List<(int Scope, string Vhost, string Host)>> MinuteScopesAsync(MySqlConnection connection, CancellationToken ct)
+    {
+        var scopes = new List<(int Scope, string Vhost, string Host)>();
+        await using var cmd = new MySqlCommand($"""
+            SELECT DISTINCT scope, vhost, host FROM report_slice_value
+            WHERE dimension = {SliceDimension.Statuses.Id} AND span_minutes = {SliceId.Minute}
+            """, connection);
+        await RowStream.ReadAsync(cmd, row => scopes.Add((Convert.ToInt32(row.GetValue(0)), row.GetString(1), row.GetString(2))), ct);
+        return scopes;
     }
 
     /// <summary>
@@ -198,9 +221,9 @@ public sealed class ReportSliceBuilder
             : [];
         var rows = new List<SliceRow>();
         foreach (var (dimension, values) in dimensions)
-            foreach (var scope in slice.SpanMinutes == SliceId.Hour ? SliceScope.All : [SliceScope.Site])
+            foreach (var scope in SliceScope.All)
                 foreach (var kept in Sum(values, scope).GroupBy(v => (v.Key.Vhost, v.Key.Host)))
-                    AddRows(rows, dimension, slice, scope, kept.ToList());
+                    AddRows(rows, dimension, slice, scope, kept.ToList(), slice.SpanMinutes == SliceId.Hour || scope == SliceScope.Site ? _options.TopValues : _options.ScopeTopValues);
         await WriteAsync(slice, total, rows, clients, ct);
         _logger.LogInformation("Built report slice {Span} min from {Start:o}: {Requests} requests, {Rows} rows, {Ms} ms",
             slice.SpanMinutes, slice.StartUtc, total, rows.Count, watch.ElapsedMilliseconds);
@@ -221,10 +244,10 @@ public sealed class ReportSliceBuilder
         return sums;
     }
 
-    private void AddRows(List<SliceRow> rows, SliceDimension dimension, SliceId slice, SliceScope scope, IReadOnlyCollection<KeyValuePair<SliceKey, SliceValue>> values)
+    private static void AddRows(List<SliceRow> rows, SliceDimension dimension, SliceId slice, SliceScope scope, IReadOnlyCollection<KeyValuePair<SliceKey, SliceValue>> values, int topValues)
     {
         // Status codes are few (three digits): never capped, so the statuses report is always exact.
-        var top = SliceTopValues.Of(values, dimension == SliceDimension.Statuses ? int.MaxValue : _options.TopValues, dimension.HasLatency);
+        var top = SliceTopValues.Of(values, dimension == SliceDimension.Statuses ? int.MaxValue : topValues, dimension.HasLatency);
         var rowNo = 0;
         foreach (var (key, value, ranks) in top.Kept)
             rows.Add(new SliceRow(dimension.Id, slice, scope, key, ++rowNo, ranks, value, 0, 0));

@@ -13,6 +13,15 @@ public sealed class ReportSlicesOptions
     /// </summary>
     public int TopValues { get; set; } = 1000;
 
+    /// <summary>
+    /// Values kept per 5-minute or minute slice, dimension and vhost/host scope (each vhost, each host, each vhost on
+    /// each host; the whole site keeps <see cref="TopValues"/>, hours keep <see cref="TopValues"/> in every scope). These
+    /// slices answer only for the edges of a filtered range, and each scope's values there are nearly all distinct:
+    /// keeping <see cref="TopValues"/> for every scope would multiply their rows about tenfold. What is left out is
+    /// bounded like any cap (the report's errorUpperBound).
+    /// </summary>
+    public int ScopeTopValues { get; set; } = 100;
+
     /// <summary>Slices (hours, 5 minutes and minutes) one run builds at most, oldest first; the next run goes on.</summary>
     public int MaxSlicesPerRun { get; set; } = 30;
 
@@ -32,6 +41,8 @@ public sealed class ReportSlicesOptionsValidator : IValidateOptions<ReportSlices
         var problems = new List<string>();
         if (options.TopValues is < 10 or > 1_000_000)
             problems.Add($"setting {ReportSlicesOptions.Section}:{nameof(options.TopValues)} must be within 10..1000000, not {options.TopValues}");
+        if (options.ScopeTopValues is < 10 or > 1_000_000)
+            problems.Add($"setting {ReportSlicesOptions.Section}:{nameof(options.ScopeTopValues)} must be within 10..1000000, not {options.ScopeTopValues}");
         if (options.MaxSlicesPerRun is < 1 or > 100_000)
             problems.Add($"setting {ReportSlicesOptions.Section}:{nameof(options.MaxSlicesPerRun)} must be within 1..100000, not {options.MaxSlicesPerRun}");
         if (options.MinuteSliceDays is < 1 or > 366)

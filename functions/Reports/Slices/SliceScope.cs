@@ -2,8 +2,8 @@ namespace NginxPulse.Functions.Reports.Slices;
 
 /// <summary>
 /// Which rows a slice keeps its values for (report_slice_value.scope): the whole site, each vhost, each host, each
-/// vhost on each host. Hour slices keep all four, so a report filtered by vhost, host or both reads one scope's rows;
-/// 5-minute slices keep the whole site.
+/// vhost on each host. Every slice (hour, 5 minutes, minute) keeps all four, so a report filtered by vhost, host or
+/// both reads one scope's rows.
 /// </summary>
 public sealed class SliceScope
 {

@@ -7,10 +7,11 @@ namespace NginxPulse.Functions.Reports.Slices;
 /// <summary>
 /// One report's reads over a range, in one consistent snapshot: which report slices answer for which parts of the
 /// range (valid whole hours, then valid 5 minutes of the rest, then valid minutes of the 5 minutes the range cuts at
-/// either end, the last two when no vhost/host filter narrows the read), and the raw-row intervals left. A slice is
-/// valid when the rows its builder counted equal the minute rollups' request total of its time (rollup_site_minute
-/// plus compacted rollup_hour rows) in this snapshot: rows that arrived after it was built make it invalid, and its
-/// time is read from raw rows instead, so answers are always exact.
+/// either end, each in the scope a vhost/host filter names), and the raw-row intervals left. A slice is valid when the
+/// rows its builder counted equal the minute rollups' request total of its time (rollup_site_minute plus compacted
+/// rollup_hour rows) in this snapshot: rows that arrived after it was built make it invalid, and its time is read from
+/// raw rows instead, so answers are always exact. The whole site's count governs every scope of a slice: the builder
+/// sums all of them from the rows of one snapshot, and a scope's rows are rows of the site.
 /// </summary>
 public sealed class SlicedRead : IAsyncDisposable
 {
@@ -189,37 +190,29 @@ public sealed class SlicedRead : IAsyncDisposable
     /// </summary>
     private static async Task<StoredSlices> ValidSlicesAsync(ConsistentSnapshot snapshot, ReportFilter filter, CancellationToken ct)
     {
-        // 5-minute and minute slices hold the whole site only. Minute slices are read only inside the 5 minutes the
-        // range cuts at either end: whole 5 minutes have their own slices, so the minutes of a day are never all read.
-        var siteScope = filter.ScopeCondition.Length == 0;
+        // Minute slices are read only inside the 5 minutes the range cuts at either end: whole 5 minutes have their own
+        // slices, so the minutes of a day are never all read.
         var (from, to) = (filter.Parameters.FromUtc, filter.Parameters.ToUtc);
         var headEnd = Min(FiveMinutesUp(from), to);
         var tailStart = Max(FiveMinutesDown(to), headEnd);
         const string edgeMinutes = "{0} >= @from AND {0} < @minutes_head_end OR {0} >= @minutes_tail_start AND {0} < @to";
-        var fiveMinutes = siteScope
-            ? $" OR (span_minutes = {SliceId.FiveMinutes} AND slice_utc >= @from AND slice_utc <= @to - INTERVAL {SliceId.FiveMinutes} MINUTE)" +
-              $" OR (span_minutes = {SliceId.Minute} AND ({string.Format(CultureInfo.InvariantCulture, edgeMinutes, "slice_utc")}))"
-            : "";
-        var minutes = siteScope
-            ? $"""
-
-              UNION ALL
-              SELECT 3, {SliceId.Minute}, minute_utc, requests FROM {SiteMinuteTable.Name}
-              WHERE {string.Format(CultureInfo.InvariantCulture, edgeMinutes, "minute_utc")}
-              """
-            : "";
         var slices = new List<(SliceId Slice, long Requests)>();
         var fives = new Dictionary<DateTime, long>();
         var compacted = new Dictionary<DateTime, long>();
         var siteMinutes = new Dictionary<DateTime, long>();
         await snapshot.ReadAsync($"""
             SELECT 0, span_minutes, slice_utc, requests FROM report_slice
-            WHERE (span_minutes = {SliceId.Hour} AND slice_utc >= @from AND slice_utc <= @to - INTERVAL {SliceId.Hour} MINUTE){fiveMinutes}
+            WHERE (span_minutes = {SliceId.Hour} AND slice_utc >= @from AND slice_utc <= @to - INTERVAL {SliceId.Hour} MINUTE)
+              OR (span_minutes = {SliceId.FiveMinutes} AND slice_utc >= @from AND slice_utc <= @to - INTERVAL {SliceId.FiveMinutes} MINUTE)
+              OR (span_minutes = {SliceId.Minute} AND ({string.Format(CultureInfo.InvariantCulture, edgeMinutes, "slice_utc")}))
             UNION ALL
             SELECT 1, {SliceId.FiveMinutes}, minute_utc - INTERVAL MINUTE(minute_utc) % 5 MINUTE AS five, SUM(requests) FROM {SiteMinuteTable.Name}
             WHERE minute_utc >= @from AND minute_utc < @to GROUP BY five
             UNION ALL
-            SELECT 2, {SliceId.Hour}, hour_utc, SUM(requests) FROM rollup_hour WHERE hour_utc > @from - INTERVAL 1 HOUR AND hour_utc < @to GROUP BY hour_utc{minutes}
+            SELECT 2, {SliceId.Hour}, hour_utc, SUM(requests) FROM rollup_hour WHERE hour_utc > @from - INTERVAL 1 HOUR AND hour_utc < @to GROUP BY hour_utc
+            UNION ALL
+            SELECT 3, {SliceId.Minute}, minute_utc, requests FROM {SiteMinuteTable.Name}
+            WHERE {string.Format(CultureInfo.InvariantCulture, edgeMinutes, "minute_utc")}
             """, [.. filter.Values.Where(v => v.Key is "@from" or "@to"), new("@minutes_head_end", headEnd), new("@minutes_tail_start", tailStart)], row =>
         {
             var time = DateTime.SpecifyKind(row.GetDateTime(2), DateTimeKind.Utc);
