@@ -94,12 +94,12 @@ public sealed class SlowestReport(ReportDatabase database) : IReport
     }
 
     /// <summary>
-    /// The slice rows of <paramref name="keys"/> only (none left out when <paramref name="every"/>), compared as signed numbers: a condition on an expression, so the
-    /// range of the slices is scanned with the list binary-searched. Hundreds of keys (799 for a day at 10M rows) through
-    /// the value-key index, as the top lists read their few (<see cref="ValueKeyList"/>), measured slower: 238–245 ms
-    /// against 164–196 for 00:31–23:34, 184–270 against 121–148 for -24h. Written unsigned, a key above 2^63 would be a
-    /// DECIMAL literal, and a list mixing DECIMAL and integer literals is compared item by item (250 ms instead of 20 ms
-    /// for 675 keys over a day's rows).
+    /// The slice rows of <paramref name="keys"/> only (no condition when <paramref name="every"/> key is one), compared
+    /// as signed numbers: a condition on an expression, so the range of the slices is scanned with the list
+    /// binary-searched. Hundreds of keys (799 for a day at 10M rows) through the value-key index, as the top lists read
+    /// their few (<see cref="ValueKeyList"/>), measured slower: 238–245 ms against 164–196 for 00:31–23:34, 184–270
+    /// against 121–148 for -24h. Written unsigned, a key above 2^63 would be a DECIMAL literal, and a list mixing DECIMAL
+    /// and integer literals is compared item by item (250 ms instead of 20 ms for 675 keys over a day's rows).
     /// </summary>
     private static string KeyCondition(HashSet<ulong> keys, bool every) => every ? "" :
         $" AND CAST(value_hash AS SIGNED) IN ({string.Join(", ", keys.Select(k => unchecked((long)k).ToString(CultureInfo.InvariantCulture)))})";
