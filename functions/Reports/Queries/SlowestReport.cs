@@ -11,11 +11,15 @@ namespace NginxPulse.Functions.Reports.Queries;
 /// the summary's. A status filter needs raw rows throughout. When slices are read, only the histograms of the paths
 /// that can still rank are: the raw parts are read first, then bounds of each path key's p95 over its slice rows from
 /// their stored p95 buckets and counts (<see cref="SlowestPathCandidates"/>), then the histograms of the keys that can
-/// still rank.
+/// still rank. Without raw paths (a range the slices cover, the usual case) the bounds, the threshold and the
+/// candidates' histograms are one statement; with raw paths their bounds join the slice rows' bounds in C# first.
 /// </summary>
 public sealed class SlowestReport(ReportDatabase database) : IReport
 {
     private static readonly string[] Columns = ["path", "requests", "avgMs", "p50Ms", "p95Ms", "p99Ms", "maxMs"];
+
+    /// <summary>A slice row in the raw parts' columns (see <see cref="Add"/>).</summary>
+    private const string SliceColumns = "value AS path, NULL AS bucket, latency_count AS count, histogram, latency_sum_ms AS sum_ms, latency_max_ms AS max_ms";
 
     public string Name => "slowest";
 
@@ -35,12 +39,10 @@ public sealed class SlowestReport(ReportDatabase database) : IReport
         if (raw is not null) await read.ReadAsync(raw, row => Add(paths, row), ct);
 
         var slicePaths = $"{SlicedPath.ValueCondition(parameters)} AND latency_count > 0 AND value IS NOT NULL";
-        var candidates = await CandidatesAsync(read, paths, slicePaths, limit, ct);
-        var slices = read.SliceRows(SliceDimension.Paths, SliceRanks.Latency, where => $"""
-            SELECT value AS path, NULL AS bucket, latency_count AS count, histogram, latency_sum_ms AS sum_ms, latency_max_ms AS max_ms
-            FROM report_slice_value WHERE {where}{slicePaths}{KeyCondition(candidates)}
-            """);
-        if (slices is not null && candidates is not { Keys.Count: 0 }) await read.ReadAsync(slices, row => Add(paths, row), ct);
+        var slices = paths.Count == 0
+            ? read.SliceRows(SliceDimension.Paths, SliceRanks.Latency, where => SlowestPathCandidates.CandidateRowsSql(SliceColumns, where + slicePaths, limit))
+            : await CandidateSliceRowsAsync(read, paths, slicePaths, limit, ct);
+        if (slices is not null) await read.ReadAsync(slices, row => Add(paths, row), ct);
 
         var rows = paths
             .Select(kv => (Path: kv.Key, Latency: kv.Value, P95: kv.Value.Histogram.P95 ?? 0))
@@ -67,12 +69,13 @@ public sealed class SlowestReport(ReportDatabase database) : IReport
     }
 
     /// <summary>
-    /// The path keys that can still rank (<see cref="SlowestPathCandidates"/>) from the raw paths read and the slice rows'
-    /// bounds per key; null when no slice is read. A raw path whose key cannot rank keeps only its raw part (its slice
-    /// rows are not read), and that part's p95 is at or below the key's upper bound: it still ranks below the keys at
-    /// the threshold, which are all read.
+    /// The statement reading the slice rows of the path keys that can still rank (<see cref="SlowestPathCandidates"/>)
+    /// when raw paths were read: their bounds join the slice rows' bounds per key, which are read first. Null when no
+    /// slice is read or no key can rank. A raw path whose key cannot rank keeps only its raw part (its slice rows are not
+    /// read), and that part's p95 is at or below the key's upper bound: it still ranks below the keys at the threshold,
+    /// which are all read.
     /// </summary>
-    private static async Task<PathKeys?> CandidatesAsync(
+    private static async Task<string?> CandidateSliceRowsAsync(
         SlicedRead read, Dictionary<string, PathLatency> paths, string slicePaths, int limit, CancellationToken ct)
     {
         var sql = read.SliceRows(SliceDimension.Paths, SliceRanks.Latency, where => SlowestPathCandidates.SliceBoundsSql(where + slicePaths));
@@ -85,22 +88,21 @@ public sealed class SlowestReport(ReportDatabase database) : IReport
         }
         await read.ReadAsync(sql, row => candidates.Add(Convert.ToUInt64(row.GetValue(0)), Convert.ToInt32(row.GetValue(1)), Convert.ToInt32(row.GetValue(2))), ct);
         var selected = candidates.Select(limit);
-        return new PathKeys(selected, Every: selected.Count == candidates.Count);
+        if (selected.Count == 0) return null;
+        return read.SliceRows(SliceDimension.Paths, SliceRanks.Latency,
+            where => $"SELECT {SliceColumns} FROM report_slice_value WHERE {where}{slicePaths}{KeyCondition(selected, every: selected.Count == candidates.Count)}");
     }
 
     /// <summary>
-    /// The slice rows of <paramref name="keys"/> only, compared as signed numbers: a condition on an expression, so the
-    /// range of the slices is scanned with the list binary-searched. Hundreds of keys (799 for a day at 10M rows) through
-    /// the value-key index, as the top lists read their few (<see cref="ValueKeyList"/>), measured slower: 238–245 ms
-    /// against 164–196 for 00:31–23:34, 184–270 against 121–148 for -24h. Written unsigned, a key above 2^63 would be a
-    /// DECIMAL literal, and a list mixing DECIMAL and integer literals is compared item by item (250 ms instead of 20 ms
-    /// for 675 keys over a day's rows).
+    /// The slice rows of <paramref name="keys"/> only (no condition when <paramref name="every"/> key is one), compared
+    /// as signed numbers: a condition on an expression, so the range of the slices is scanned with the list
+    /// binary-searched. Hundreds of keys (799 for a day at 10M rows) through the value-key index, as the top lists read
+    /// their few (<see cref="ValueKeyList"/>), measured slower: 238–245 ms against 164–196 for 00:31–23:34, 184–270
+    /// against 121–148 for -24h. Written unsigned, a key above 2^63 would be a DECIMAL literal, and a list mixing DECIMAL
+    /// and integer literals is compared item by item (250 ms instead of 20 ms for 675 keys over a day's rows).
     /// </summary>
-    private static string KeyCondition(PathKeys? keys) => keys is null or { Every: true } ? "" :
-        $" AND CAST(value_hash AS SIGNED) IN ({string.Join(", ", keys.Keys.Select(k => unchecked((long)k).ToString(CultureInfo.InvariantCulture)))})";
-
-    /// <summary>The keys whose slice rows are read; <paramref name="Every"/> when no key could be left out.</summary>
-    private sealed record PathKeys(HashSet<ulong> Keys, bool Every);
+    private static string KeyCondition(HashSet<ulong> keys, bool every) => every ? "" :
+        $" AND CAST(value_hash AS SIGNED) IN ({string.Join(", ", keys.Select(k => unchecked((long)k).ToString(CultureInfo.InvariantCulture)))})";
 
     private sealed class PathLatency
     {

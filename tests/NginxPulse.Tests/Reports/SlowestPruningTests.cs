@@ -19,6 +19,7 @@ public sealed class SlowestPruningTests
     // The hours 14:00 and 15:00 from their slices, 13:57-14:00 and 16:00-16:03 from minute slices or raw rows.
     private static readonly (string, string)[] Unaligned = [("from", "2026-11-21T13:57:00Z"), ("to", "2026-11-21T16:03:00Z")];
     private static readonly (string, string)[] UnalignedWww = [.. Unaligned, ("vhost", KnownTraffic.Www)];
+    private static readonly (string, string)[] WholeHoursWww = [.. WholeHours, ("vhost", KnownTraffic.Www)];
     private static readonly int[] Limits = [1, 2, 3, 4, 5, 6, 7, 50];
 
     /// <summary>
@@ -76,7 +77,7 @@ public sealed class SlowestPruningTests
     private static async Task<Dictionary<string, (string Json, string Csv, string Source)>> AnswersAsync(ReportsHarness harness)
     {
         var answers = new Dictionary<string, (string, string, string)>();
-        foreach (var range in new[] { WholeHours, Unaligned, UnalignedWww })
+        foreach (var range in new[] { WholeHours, Unaligned, WholeHoursWww, UnalignedWww })
         foreach (var limit in Limits)
         {
             (string, string)[] query = [.. range, ("limit", limit.ToString(CultureInfo.InvariantCulture))];
@@ -109,12 +110,14 @@ public sealed class SlowestPruningTests
         Assert.Equal(("/c-tied", seven[5].P95), seven[6]);   // the cut of limit 6 falls inside a tie
         Assert.Equal(["/a-slow-once", "/g-edges-only", "/e-just-slow"], Ranked(raw[Key(Unaligned, 3)].Json).Select(r => r.Path));
 
+        // Slices only (the whole hours, the unaligned range's minute slices, a vhost's whole hours and its 5-minute and
+        // minute edges): bounds, threshold and histograms in one statement.
         await ReportSlicesKeyedTests.Builder(harness).RunAsync(CancellationToken.None);
         var sliced = await AnswersAsync(harness);
         ReportSlicesKeyedTests.AssertSameRows(raw, sliced);
-        // With a vhost filter too: the edges come from the vhost's 5-minute and minute slices.
         Assert.All(sliced.Values, a => Assert.Equal("rollup", a.Source));
 
+        // Raw edges (no minute slices): bounds joined in C#.
         await harness.Database.ExecuteAsync("DELETE FROM report_slice WHERE span_minutes = 1");
         var rawEdges = await AnswersAsync(harness);
         ReportSlicesKeyedTests.AssertSameRows(raw, rawEdges);

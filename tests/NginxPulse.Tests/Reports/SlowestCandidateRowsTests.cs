@@ -1,0 +1,72 @@
+using System.Globalization;
+using System.Text;
+using MySql.Data.MySqlClient;
+using NginxPulse.Functions.Reports.Slices;
+using NginxPulse.Functions.Storage;
+using NginxPulse.Tests.Storage;
+using Xunit;
+
+namespace NginxPulse.Tests.Reports;
+
+/// <summary>
+/// <see cref="SlowestPathCandidates.CandidateRowsSql"/> (bounds, threshold and candidates' rows in one statement) keeps
+/// exactly the keys <see cref="SlowestPathCandidates.Select"/> keeps from the same bounds, on real MariaDB.
+/// </summary>
+public sealed class SlowestCandidateRowsTests
+{
+    private const string Where = "dimension = 1 AND span_minutes = 60 AND scope = 1 AND vhost = '' AND host = ''";
+    private static readonly DateTime Day = new(2026, 11, 21, 0, 0, 0, DateTimeKind.Utc);
+
+    [Fact]
+    public async Task The_statement_keeps_the_keys_the_bounds_rule_keeps_for_every_limit_ties_and_fewer_keys_than_the_limit_included()
+    {
+        await using var db = await TestDatabase.CreateAsync();
+        // 40 keys over 1-4 hours each, p95 buckets from a narrow range and small counts: many bounds tie the threshold.
+        var random = new Random(5);
+        var rows = new List<(int Key, int Hour, int Bucket, int Count)>();
+        for (var key = 0; key < 40; key++)
+            for (var hour = 0; hour <= key % 4; hour++)
+                rows.Add((key, hour, random.Next(5, 13), random.Next(1, 31)));
+        await InsertAsync(db, rows);
+
+        var bounds = new SlowestPathCandidates();
+        foreach (var (key, low, high) in await ReadAsync(db, SlowestPathCandidates.SliceBoundsSql(Where), r => (Convert.ToUInt64(r.GetValue(0)), Convert.ToInt32(r.GetValue(1)), Convert.ToInt32(r.GetValue(2)))))
+            bounds.Add(key, low, high);
+        Assert.Equal(40, bounds.Count);
+        foreach (var limit in new[] { 1, 2, 3, 4, 5, 6, 7, 39, 40, 50 })
+        {
+            var kept = await ReadAsync(db, SlowestPathCandidates.CandidateRowsSql("value_hash", Where, limit), r => Convert.ToUInt64(r.GetValue(0)));
+            Assert.Equal(bounds.Select(limit).Order(), kept.Distinct().Order());
+            // Every slice row of a kept key, none of another.
+            Assert.Equal(rows.Count(r => kept.Contains(ClientHash.Of(PathOf(r.Key)))), kept.Count);
+        }
+        Assert.True(bounds.Select(3).Count > 3, "the data holds keys whose upper bound ties or passes the threshold");
+    }
+
+    [Fact]
+    public void A_limit_below_one_is_refused() =>
+        Assert.Throws<ArgumentOutOfRangeException>(() => SlowestPathCandidates.CandidateRowsSql("value_hash", Where, 0));
+
+    private static string PathOf(int key) => $"/p{key}";
+
+    private static async Task InsertAsync(TestDatabase db, List<(int Key, int Hour, int Bucket, int Count)> rows)
+    {
+        var sql = new StringBuilder("""
+            INSERT INTO report_slice_value (dimension, span_minutes, scope, vhost, host, slice_utc, row_no, ranks, value, value_hash,
+              requests, bytes, status_4xx, status_5xx, latency_count, latency_sum_ms, latency_max_ms, histogram, p95_bucket) VALUES
+            """);
+        sql.AppendJoin(",\n", rows.Select(r => string.Create(CultureInfo.InvariantCulture,
+            $"(1, 60, 1, '', '', '{Day.AddHours(r.Hour):yyyy-MM-dd HH:mm:ss}', {r.Key + 1}, 4, '{PathOf(r.Key)}', {ClientHash.Of(PathOf(r.Key))}, {r.Count}, 0, 0, 0, {r.Count}, {r.Count}, 1, NULL, {r.Bucket})")));
+        await db.ExecuteAsync(sql.ToString());
+    }
+
+    private static async Task<List<T>> ReadAsync<T>(TestDatabase db, string sql, Func<MySqlDataReader, T> read)
+    {
+        await using var connection = await db.Connections.OpenAsync(CancellationToken.None);
+        await using var cmd = new MySqlCommand(sql, connection);
+        await using var reader = (MySqlDataReader)await cmd.ExecuteReaderAsync();
+        var rows = new List<T>();
+        while (await reader.ReadAsync()) rows.Add(read(reader));
+        return rows;
+    }
+}
