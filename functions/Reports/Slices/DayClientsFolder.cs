@@ -22,29 +22,71 @@ namespace NginxPulse.Functions.Reports.Slices;
 /// site requests are unchanged has unchanged sets in every scope. Sets only grow (raw rows are only inserted), so
 /// folding is an OR.
 /// </summary>
+/// <remarks>
+/// The current hour, not yet complete, is folded 5 minutes at a time into the site's 5-minute bits: each complete 5
+/// minutes of it whose rollup requests differ from those recorded with its last fold (day_site_clients_five) or has none,
+/// by the same rule (requests read first, used only while equal), so "the last 24 hours" ending now reads its last hour's
+/// whole 5 minutes from the day rows. When the hour completes, its hour fold covers them.
+/// </remarks>
 public sealed class DayClientsFolder(MySqlConnectionFactory connections, ReportSlicesOptions options, ILogger logger)
 {
     private const string Fold = "ON DUPLICATE KEY UPDATE hours = hours | VALUES(hours)";
 
-    public async Task<IReadOnlyList<DateTime>> FoldAsync(DateTime now, CancellationToken ct)
+    public async Task<DayFolds> FoldAsync(DateTime now, CancellationToken ct)
     {
-        var due = new List<(DateTime Hour, long Requests)>();
-        await using (var connection = await connections.OpenAsync(ct))
-        {
-            if (await ReportSliceBuilder.OldestRawAsync(connection, ct) is not { } oldest) return [];
-            await using var cmd = new MySqlCommand($"""
-                SELECT h.hour_utc, h.requests FROM ({SiteHourRequests.Select("@oldest", "@hour_cutoff")}) h
-                LEFT JOIN day_site_clients_hour f ON f.hour_utc = h.hour_utc
-                WHERE h.requests > 0 AND (f.requests IS NULL OR f.requests <> h.requests)
-                ORDER BY h.hour_utc
-                LIMIT {options.MaxSlicesPerRun.ToString(CultureInfo.InvariantCulture)}
-                """, connection);
-            cmd.Parameters.AddWithValue("@oldest", oldest.Date);
-            cmd.Parameters.AddWithValue("@hour_cutoff", RollupDelta.HourOf(now));
-            await RowStream.ReadAsync(cmd, row => due.Add((DateTime.SpecifyKind(row.GetDateTime(0), DateTimeKind.Utc), Convert.ToInt64(row.GetValue(1)))), ct);
-        }
-        foreach (var (hour, requests) in due) await FoldHourAsync(hour, requests, ct);
-        return due.Select(d => d.Hour).ToList();
+        var hour = RollupDelta.HourOf(now);
+        var dueHours = await DueAsync($"""
+            SELECT h.hour_utc, h.requests FROM ({SiteHourRequests.Select("@oldest", "@hour_cutoff")}) h
+            LEFT JOIN day_site_clients_hour f ON f.hour_utc = h.hour_utc
+            WHERE h.requests > 0 AND (f.requests IS NULL OR f.requests <> h.requests)
+            ORDER BY h.hour_utc
+            LIMIT {options.MaxSlicesPerRun.ToString(CultureInfo.InvariantCulture)}
+            """, hour, ct);
+        foreach (var (start, requests) in dueHours) await FoldHourAsync(start, requests, ct);
+        var dueFives = await DueAsync($"""
+            SELECT v.five_utc, v.requests FROM (
+              SELECT minute_utc - INTERVAL MINUTE(minute_utc) % 5 MINUTE AS five_utc, SUM(requests) AS requests FROM {SiteMinuteTable.Name}
+              WHERE minute_utc >= GREATEST(@oldest, @hour_cutoff) AND minute_utc < @five_cutoff GROUP BY five_utc
+            ) v LEFT JOIN day_site_clients_five f ON f.five_utc = v.five_utc
+            WHERE v.requests > 0 AND (f.requests IS NULL OR f.requests <> v.requests)
+            ORDER BY v.five_utc
+            """, hour, ct, ("@five_cutoff", VisitorWriter.FiveMinutesOf(now)));
+        foreach (var (start, requests) in dueFives) await FoldFiveMinutesAsync(start, requests, ct);
+        return new DayFolds([.. dueHours.Select(d => d.Start)], [.. dueFives.Select(d => d.Start)]);
+    }
+
+    /// <summary>(start, rollup requests) of what <paramref name="sql"/> finds due, from the oldest stored raw row's day on.</summary>
+    private async Task<List<(DateTime Start, long Requests)>> DueAsync(string sql, DateTime hourCutoff, CancellationToken ct, params (string Name, DateTime Value)[] values)
+    {
+        var due = new List<(DateTime Start, long Requests)>();
+        await using var connection = await connections.OpenAsync(ct);
+        if (await ReportSliceBuilder.OldestRawAsync(connection, ct) is not { } oldest) return due;
+        await using var cmd = new MySqlCommand(sql, connection);
+        cmd.Parameters.AddWithValue("@oldest", oldest.Date);
+        cmd.Parameters.AddWithValue("@hour_cutoff", hourCutoff);
+        foreach (var (name, value) in values) cmd.Parameters.AddWithValue(name, value);
+        await RowStream.ReadAsync(cmd, row => due.Add((DateTime.SpecifyKind(row.GetDateTime(0), DateTimeKind.Utc), Convert.ToInt64(row.GetValue(1)))), ct);
+        return due;
+    }
+
+    /// <summary>ORs the 5 minutes' site set into its day's 5-minute bits and records <paramref name="requests"/> (read before), in one transaction.</summary>
+    private async Task FoldFiveMinutesAsync(DateTime five, long requests, CancellationToken ct)
+    {
+        await using var connection = await connections.OpenAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, ct);
+        var column = DayFiveMinutes.Column(five);
+        await using var cmd = new MySqlCommand($"""
+            INSERT INTO day_site_clients (day_utc, client_hash, hours, {column})
+            SELECT DATE(@five), client_hash, 0, @bit FROM five_minute_site_clients WHERE minute_utc = @five
+            ON DUPLICATE KEY UPDATE {column} = {column} | VALUES({column});
+            INSERT INTO day_site_clients_five (five_utc, requests) VALUES (@five, @requests) ON DUPLICATE KEY UPDATE requests = VALUES(requests);
+            """, connection, transaction);
+        cmd.Parameters.AddWithValue("@five", five);
+        cmd.Parameters.AddWithValue("@bit", DayFiveMinutes.Bit(five));
+        cmd.Parameters.AddWithValue("@requests", requests);
+        await cmd.RunAsync(ct);
+        await transaction.CommitAsync(ct);
+        logger.LogInformation("Folded the site's client set of the 5 minutes {FiveMinutes:o} ({Requests} requests) into its day set", five, requests);
     }
 
     /// <summary>ORs the hour's sets into their days' and records <paramref name="requests"/> (read before) with them, in one transaction.</summary>
@@ -107,3 +149,6 @@ public sealed class DayClientsFolder(MySqlConnectionFactory connections, ReportS
         return (sql.ToString(), values);
     }
 }
+
+/// <summary>What one fold did: the hours folded, and the 5 minutes of the current hour folded.</summary>
+public sealed record DayFolds(IReadOnlyList<DateTime> Hours, IReadOnlyList<DateTime> FiveMinutes);
