@@ -81,7 +81,7 @@ public sealed class ReportFilter
                 // minutes the site's day sets also answer (the mask of those 5 minutes in each).
                 var firstEdge = RollupDelta.HourOf(fromFive);
                 var (firstFives, lastFives) = (DayFiveMinutes.Mask(fromFive, fromHour), DayFiveMinutes.Mask(toHour, toFive));
-                if ((firstFives | lastFives) != 0 && scope.Length == 0)
+                if ((firstFives | lastFives) != 0)
                     _edgeFives = [.. Every("@edge_five", fromFive, fromHour, VisitorWriter.FiveMinutes), .. Every("@edge_five", toHour, toFive, VisitorWriter.FiveMinutes)];
                 Add("@first_edge_hour", firstEdge);
                 Add("@first_edge_fives", firstFives);
@@ -192,7 +192,8 @@ public sealed class ReportFilter
     /// One value: the distinct clients of the range, all keyed by <see cref="ClientHash"/>. From raw rows when a filter
     /// needs them. Otherwise from the client sets — the site's without a vhost/host filter, the scopes' with one: the
     /// whole hours per day from the day set for the hours folded into it while still valid, else from the hourly sets
-    /// (<see cref="WholeHours"/>), the 5-minute sets of the whole 5 minutes around them, and at either end the
+    /// and the whole 5 minutes around them from the day set's 5-minute bits while valid, else from the 5-minute sets
+    /// (<see cref="WholeHours"/>; without whole hours all from the 5-minute sets), and at either end the
     /// partial 5 minutes: read whole from its set when no row of any scope is stored in the part of it outside the
     /// range (one index seek: e.g. a range ending after the newest row), else the part inside: for the whole site minute
     /// by minute from minute_site_clients while the minute's report slice is valid, else (and for a scope) from raw rows.
@@ -207,7 +208,7 @@ public sealed class ReportFilter
             var fives = _scope.Length == 0 ? "five_minute_site_clients" : "five_minute_clients";
             var parts = new List<string>();
             if (_hasWholeHours) parts.AddRange(WholeHours);
-            if (!_hasWholeHours || _scope.Length > 0)
+            if (!_hasWholeHours)
                 parts.Add($"""
                     SELECT client_hash AS c FROM {fives}
                     WHERE ((minute_utc >= @from_five AND minute_utc < @from_set_hour) OR (minute_utc >= @to_set_hour AND minute_utc < @to_five)){_scope}
@@ -237,11 +238,11 @@ public sealed class ReportFilter
     /// The clients of the whole hours (CTE <c>w</c>: the rollup requests of the hours folded for the range, <c>valid</c>:
     /// those whose fold is valid, i.e. recorded with the requests the hour has now) in the filter's scope: per day, from
     /// the day set (day_site_clients for the whole site, else the scope's rows of day_clients) for the valid hours (the
-    /// mask of their bits), and from the hourly sets for the others. For the whole site also the whole 5 minutes of the
-    /// partial hours at either end: from the day set's 5-minute bits when their hour is valid or (the current hour,
-    /// folded 5 minutes at a time) their own 5-minute fold is (CTE <c>fv</c>), else from the 5-minute sets. One record per
-    /// hour governs every scope (all are folded together, and a scope's rows are rows of the site). The validity is read
-    /// in the statement's snapshot, so it stays exact.
+    /// mask of their bits), and from the hourly sets for the others; the whole 5 minutes of the partial hours at either
+    /// end from the same day rows' 5-minute bits when their hour is valid or (the current hour, folded 5 minutes at a
+    /// time) their own 5-minute fold is (CTE <c>fv</c>), else from the 5-minute sets. One record per hour (per 5 minutes)
+    /// governs every scope (all are folded together, and a scope's rows are rows of the site). The validity is read in
+    /// the statement's snapshot, so it stays exact.
     /// </summary>
     private IEnumerable<string> WholeHours
     {
@@ -288,7 +289,7 @@ public sealed class ReportFilter
                 SELECT s.client_hash FROM (
                   SELECT x.five_utc FROM ({string.Join(" UNION ALL ", _edgeFives.Select(five => $"SELECT CAST({five} AS DATETIME) AS five_utc"))}) x
                   WHERE x.five_utc - INTERVAL MINUTE(x.five_utc) MINUTE NOT IN (SELECT hour_utc FROM valid) AND x.five_utc NOT IN (SELECT five_utc FROM fv)
-                ) y STRAIGHT_JOIN five_minute_site_clients s ON s.minute_utc = y.five_utc
+                ) y STRAIGHT_JOIN {(site ? "five_minute_site_clients" : "five_minute_clients")} s ON s.minute_utc = y.five_utc{_scope}
                 """;
         }
     }

@@ -69,84 +69,127 @@ public sealed class DayClientsFolder(MySqlConnectionFactory connections, ReportS
         return due;
     }
 
-    /// <summary>ORs the 5 minutes' site set into its day's 5-minute bits and records <paramref name="requests"/> (read before), in one transaction.</summary>
-    private async Task FoldFiveMinutesAsync(DateTime five, long requests, CancellationToken ct)
-    {
-        await using var connection = await connections.OpenAsync(ct);
-        await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, ct);
-        var column = DayFiveMinutes.Column(five);
-        await using var cmd = new MySqlCommand($"""
-            INSERT INTO day_site_clients (day_utc, client_hash, hours, {column})
-            SELECT DATE(@five), client_hash, 0, @bit FROM five_minute_site_clients WHERE minute_utc = @five
-            ON DUPLICATE KEY UPDATE {column} = {column} | VALUES({column});
-            INSERT INTO day_site_clients_five (five_utc, requests) VALUES (@five, @requests) ON DUPLICATE KEY UPDATE requests = VALUES(requests);
-            """, connection, transaction);
-        cmd.Parameters.AddWithValue("@five", five);
-        cmd.Parameters.AddWithValue("@bit", DayFiveMinutes.Bit(five));
-        cmd.Parameters.AddWithValue("@requests", requests);
-        await cmd.RunAsync(ct);
-        await transaction.CommitAsync(ct);
-        logger.LogInformation("Folded the site's client set of the 5 minutes {FiveMinutes:o} ({Requests} requests) into its day set", five, requests);
-    }
-
     /// <summary>ORs the hour's sets into their days' and records <paramref name="requests"/> (read before) with them, in one transaction.</summary>
-    private async Task FoldHourAsync(DateTime hour, long requests, CancellationToken ct)
+    private Task FoldHourAsync(DateTime hour, long requests, CancellationToken ct) =>
+        FoldAndRecordAsync(new SliceId(SliceId.Hour, hour), requests,
+            (pairs, values) => HourFolds(values) + FiveMinuteFolds(hour, [.. Enumerable.Range(0, 12).Select(i => hour.AddMinutes(5 * i))], pairs, values), ct);
+
+    /// <summary>ORs the 5 minutes' sets into their day's 5-minute bits and records <paramref name="requests"/> (read before), in one transaction.</summary>
+    private Task FoldFiveMinutesAsync(DateTime five, long requests, CancellationToken ct) =>
+        FoldAndRecordAsync(new SliceId(SliceId.FiveMinutes, five), requests, (pairs, values) => FiveMinuteFolds(five, [five], pairs, values), ct);
+
+    /// <summary>
+    /// Runs the statements <paramref name="folds"/> writes for the vhost/host pairs of <paramref name="span"/>'s sets and
+    /// records <paramref name="requests"/> for it (day_site_clients_hour, day_site_clients_five), in one transaction:
+    /// the day sets and their record commit together.
+    /// </summary>
+    private async Task FoldAndRecordAsync(SliceId span, long requests, Func<IReadOnlyList<(string Vhost, string Host)>, ScopeValues, string> folds, CancellationToken ct)
     {
+        var (pairsSql, record) = span.SpanMinutes == SliceId.Hour
+            ? ("SELECT DISTINCT vhost, host FROM hourly_clients WHERE hour_utc = @start", "day_site_clients_hour")
+            : ("SELECT DISTINCT vhost, host FROM five_minute_clients WHERE minute_utc = @start", "day_site_clients_five");
         await using var connection = await connections.OpenAsync(ct);
-        // Read committed: the hour's sets are read without locking them against a late batch's upsert.
+        // Read committed: the sets are read without locking them against a late batch's upsert.
         await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, ct);
         var pairs = new List<(string Vhost, string Host)>();
-        await using (var read = new MySqlCommand("SELECT DISTINCT vhost, host FROM hourly_clients WHERE hour_utc = @hour", connection, transaction))
+        await using (var read = new MySqlCommand(pairsSql, connection, transaction))
         {
-            read.Parameters.AddWithValue("@hour", hour);
+            read.Parameters.AddWithValue("@start", span.StartUtc);
             await RowStream.ReadAsync(read, row => pairs.Add((row.GetString(0), row.GetString(1))), ct);
         }
-        var (sql, values) = FoldStatements(pairs);
-        await using var cmd = new MySqlCommand(sql, connection, transaction);
-        cmd.Parameters.AddWithValue("@hour", hour);
+        var values = new ScopeValues(pairs);
+        await using var cmd = new MySqlCommand(folds(pairs, values) + $"INSERT INTO {record} VALUES (@start, @requests) ON DUPLICATE KEY UPDATE requests = VALUES(requests);",
+            connection, transaction);
+        cmd.Parameters.AddWithValue("@start", span.StartUtc);
+        cmd.Parameters.AddWithValue("@day", span.StartUtc.Date);
         cmd.Parameters.AddWithValue("@requests", requests);
-        foreach (var (name, value) in values) cmd.Parameters.AddWithValue(name, value);
+        foreach (var (name, value) in values.All) cmd.Parameters.AddWithValue(name, value);
         await cmd.RunAsync(ct);
         await transaction.CommitAsync(ct);
-        logger.LogInformation("Folded the client sets of hour {Hour:o} ({Requests} requests, {Pairs} vhost/host pairs) into their day sets",
-            hour, requests, pairs.Count);
+        logger.LogInformation("Folded the client sets of {Start:o} ({Minutes} minutes, {Requests} requests, {Pairs} vhost/host pairs) into their day sets",
+            span.StartUtc, span.SpanMinutes, requests, pairs.Count);
     }
 
     /// <summary>
-    /// The hour's folds and its record. A vhost's (a host's) clients are gathered one vhost (host) at a time: the
-    /// DISTINCT of one BIGINT stays in memory, where one over (vhost, client) spills its wide rows to disk (seconds).
+    /// The hour's (@start) hour bits: the site's and every scope's. A vhost's (a host's) clients are gathered one vhost
+    /// (host) at a time: the DISTINCT of one BIGINT stays in memory, where one over (vhost, client) spills its wide rows
+    /// to disk (seconds).
     /// </summary>
-    private static (string Sql, List<(string Name, string Value)> Values) FoldStatements(IReadOnlyList<(string Vhost, string Host)> pairs)
+    private static string HourFolds(ScopeValues values)
     {
-        var values = new List<(string Name, string Value)>();
         var sql = new StringBuilder($"""
             INSERT INTO day_site_clients (day_utc, client_hash, hours)
-            SELECT DATE(hour_utc), client_hash, 1 << HOUR(hour_utc) FROM hourly_site_clients WHERE hour_utc = @hour
+            SELECT @day, client_hash, 1 << HOUR(@start) FROM hourly_site_clients WHERE hour_utc = @start
             {Fold};
-            INSERT INTO day_site_clients (day_utc, client_hash, hours, {string.Join(", ", DayFiveMinutes.Names)})
-            SELECT DATE(@hour), client_hash, 0, {string.Join(", ", DayFiveMinutes.Place("@hour", "BIT_OR(1 << (MINUTE(minute_utc) DIV 5))"))}
-            FROM five_minute_site_clients WHERE minute_utc >= @hour AND minute_utc < @hour + INTERVAL 1 HOUR GROUP BY client_hash
-            ON DUPLICATE KEY UPDATE {string.Join(", ", DayFiveMinutes.Names.Select(f => $"{f} = {f} | VALUES({f})"))};
             INSERT INTO day_clients (scope, vhost, host, day_utc, client_hash, hours)
-            SELECT {SliceScope.VhostAndHost.Id}, vhost, host, DATE(hour_utc), client_hash, 1 << HOUR(hour_utc) FROM hourly_clients WHERE hour_utc = @hour
+            SELECT {SliceScope.VhostAndHost.Id}, vhost, host, @day, client_hash, 1 << HOUR(@start) FROM hourly_clients WHERE hour_utc = @start
             {Fold};
 
             """);
-        foreach (var (scope, column, ofScope) in new[] { (SliceScope.Vhost, "vhost", pairs.Select(p => p.Vhost)), (SliceScope.Host, "host", pairs.Select(p => p.Host)) })
-            foreach (var value in ofScope.Distinct(StringComparer.Ordinal))
-            {
-                var name = $"@{column}_{values.Count.ToString(CultureInfo.InvariantCulture)}";
-                values.Add((name, value));
-                sql.Append($"""
-                    INSERT INTO day_clients (scope, vhost, host, day_utc, client_hash, hours)
-                    SELECT DISTINCT {scope.Id}, {(scope.ByVhost ? name : "''")}, {(scope.ByHost ? name : "''")}, DATE(@hour), client_hash, 1 << HOUR(@hour)
-                    FROM hourly_clients WHERE hour_utc = @hour AND {column} = {name}
-                    {Fold};
+        foreach (var (scope, column, name) in values.Singles)
+            sql.Append($"""
+                INSERT INTO day_clients (scope, vhost, host, day_utc, client_hash, hours)
+                SELECT DISTINCT {scope.Id}, {(scope.ByVhost ? name : "''")}, {(scope.ByHost ? name : "''")}, @day, client_hash, 1 << HOUR(@start)
+                FROM hourly_clients WHERE hour_utc = @start AND {column} = {name}
+                {Fold};
 
-                    """);
-            }
-        sql.Append("INSERT INTO day_site_clients_hour (hour_utc, requests) VALUES (@hour, @requests) ON DUPLICATE KEY UPDATE requests = VALUES(requests);");
-        return (sql.ToString(), values);
+                """);
+        return sql.ToString();
+    }
+
+    /// <summary>
+    /// The 5-minute bits of <paramref name="fives"/> (all in the hour of <paramref name="hour"/>): the site's and every
+    /// scope's, from the 5-minute sets. Every statement reads its scope's rows through the sets' primary key
+    /// (minute, vhost, host, client): the 5 minutes listed, and for a host every vhost of the pairs.
+    /// </summary>
+    private static string FiveMinuteFolds(DateTime hour, IReadOnlyList<DateTime> fives, IReadOnlyList<(string Vhost, string Host)> pairs, ScopeValues values)
+    {
+        var column = DayFiveMinutes.Column(hour);
+        var bits = $"BIT_OR(1 << (MINUTE(minute_utc) DIV 5)) << {(hour.Hour % 5 * 12).ToString(CultureInfo.InvariantCulture)}";
+        var update = $"ON DUPLICATE KEY UPDATE {column} = {column} | VALUES({column})";
+        var list = string.Join(", ", fives.Select(five => $"'{five:yyyy-MM-dd HH:mm:ss}'"));
+        var sql = new StringBuilder($"""
+            INSERT INTO day_site_clients (day_utc, client_hash, hours, {column})
+            SELECT @day, client_hash, 0, {bits} FROM five_minute_site_clients WHERE minute_utc IN ({list}) GROUP BY client_hash
+            {update};
+
+            """);
+        var vhosts = string.Join(", ", values.Singles.Where(s => s.Scope.ByVhost).Select(s => s.Name));
+        IEnumerable<(SliceScope Scope, string Vhost, string Host)> scopes =
+        [
+            .. pairs.Select(p => (SliceScope.VhostAndHost, values.NameOf(SliceScope.Vhost, p.Vhost), values.NameOf(SliceScope.Host, p.Host))),
+            .. values.Singles.Select(s => (s.Scope, s.Scope.ByVhost ? s.Name : "''", s.Scope.ByHost ? s.Name : "''")),
+        ];
+        foreach (var (scope, vhost, host) in scopes)
+            sql.Append($"""
+                INSERT INTO day_clients (scope, vhost, host, day_utc, client_hash, hours, {column})
+                SELECT {scope.Id}, {vhost}, {host}, @day, client_hash, 0, {bits} FROM five_minute_clients
+                WHERE minute_utc IN ({list}) AND vhost {(scope.ByVhost ? $"= {vhost}" : $"IN ({vhosts})")}{(scope.ByHost ? $" AND host = {host}" : "")}
+                GROUP BY client_hash
+                {update};
+
+                """);
+        return sql.ToString();
+    }
+
+    /// <summary>The parameters naming each vhost and each host of the pairs folded (user text only travels as values).</summary>
+    private sealed class ScopeValues
+    {
+        private readonly List<(SliceScope Scope, string Column, string Name, string Value)> _singles = [];
+
+        public ScopeValues(IReadOnlyList<(string Vhost, string Host)> pairs)
+        {
+            foreach (var (scope, column, ofScope) in new[] { (SliceScope.Vhost, "vhost", pairs.Select(p => p.Vhost)), (SliceScope.Host, "host", pairs.Select(p => p.Host)) })
+                foreach (var value in ofScope.Distinct(StringComparer.Ordinal))
+                    _singles.Add((scope, column, $"@{column}_{_singles.Count.ToString(CultureInfo.InvariantCulture)}", value));
+        }
+
+        /// <summary>Each vhost (scope <see cref="SliceScope.Vhost"/>) and each host (<see cref="SliceScope.Host"/>): the column it filters and its parameter.</summary>
+        public IEnumerable<(SliceScope Scope, string Column, string Name)> Singles => _singles.Select(s => (s.Scope, s.Column, s.Name));
+
+        public IEnumerable<(string Name, string Value)> All => _singles.Select(s => (s.Name, s.Value));
+
+        public string NameOf(SliceScope scope, string value) => _singles.First(s => s.Scope == scope && s.Value == value).Name;
     }
 }
 

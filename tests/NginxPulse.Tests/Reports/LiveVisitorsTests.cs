@@ -17,12 +17,18 @@ public sealed class LiveVisitorsTests
     private static readonly DateTime LiveNow = new(2026, 11, 21, 2, 47, 20, DateTimeKind.Utc);
     private static readonly DateTime CurrentHour = new(2026, 11, 21, 2, 0, 0, DateTimeKind.Utc);
 
-    private static readonly DayVisitorsScenario Site = new([(null, null)], busy: 1,
+    private static readonly (string From, string To)[] Ranges =
     [
         ("2026-11-20T02:47:20Z", "2026-11-21T02:47:20Z"),   // "the last 24 hours", now
         ("2026-11-20T05:13:00Z", "2026-11-21T02:31:00Z"),   // ending inside a folded 5 minutes of the current hour
         ("2026-11-20T10:00:00Z", "2026-11-21T02:45:00Z"),   // ending with the last complete 5 minutes
-    ]);
+    ];
+
+    private static readonly DayVisitorsScenario Site = new([(null, null)], busy: 1, Ranges);
+
+    // web-09 has only the rows of the clients below, all on www.example.com.
+    private static readonly DayVisitorsScenario Scopes = new(
+        [("www.example.com", null), (null, "web-02"), ("api.example.com", "web-03"), ("www.example.com", "web-09"), (null, "web-09")], busy: 3, Ranges);
 
     // Clients seen only inside the current hour's complete 5 minutes, and one inside the incomplete one.
     private static readonly List<AccessRecord> Traffic =
@@ -32,18 +38,23 @@ public sealed class LiveVisitorsTests
         DayVisitorsScenario.Late("2026-11-21T02:44:59Z", "192.0.2.92", 2), DayVisitorsScenario.Late("2026-11-21T02:46:00Z", "192.0.2.93", 3),
     ];
 
-    // The sets the day sets answer for once folded: the folded hours' hourly and 5-minute sets, the folded 5 minutes'.
+    // The sets the day sets answer for once folded, the site's and the scopes': the folded hours' hourly and 5-minute
+    // sets, the folded 5 minutes'.
     private const string FoldedHours = """
         DELETE FROM hourly_site_clients WHERE hour_utc IN (SELECT hour_utc FROM day_site_clients_hour);
-        DELETE FROM five_minute_site_clients WHERE minute_utc - INTERVAL MINUTE(minute_utc) MINUTE IN (SELECT hour_utc FROM day_site_clients_hour)
+        DELETE FROM hourly_clients WHERE hour_utc IN (SELECT hour_utc FROM day_site_clients_hour);
+        DELETE FROM five_minute_site_clients WHERE minute_utc - INTERVAL MINUTE(minute_utc) MINUTE IN (SELECT hour_utc FROM day_site_clients_hour);
+        DELETE FROM five_minute_clients WHERE minute_utc - INTERVAL MINUTE(minute_utc) MINUTE IN (SELECT hour_utc FROM day_site_clients_hour)
         """;
-    private const string FoldedFives = "DELETE FROM five_minute_site_clients WHERE minute_utc IN (SELECT five_utc FROM day_site_clients_five)";
+    private const string FoldedSiteFives = "DELETE FROM five_minute_site_clients WHERE minute_utc IN (SELECT five_utc FROM day_site_clients_five)";
+    private const string FoldedFives = $"{FoldedSiteFives}; DELETE FROM five_minute_clients WHERE minute_utc IN (SELECT five_utc FROM day_site_clients_five)";
 
     [Fact]
     public async Task The_whole_5_minutes_of_the_unfolded_current_hour_are_counted_from_their_5_minute_folds_and_equal_the_raw_distinct_clients()
     {
         await using var harness = await ReportsHarness.WithRecordsAsync(Traffic);
         var expected = await Site.RawVisitorsAsync(harness);
+        var expectedScopes = await Scopes.RawVisitorsAsync(harness);
 
         var folded = await DayVisitorsScenario.Folder(harness).FoldAsync(LiveNow, CancellationToken.None);
         await harness.Database.ExecuteAsync(FoldedHours + ";" + FoldedFives);
@@ -51,6 +62,7 @@ public sealed class LiveVisitorsTests
         Assert.DoesNotContain(CurrentHour, folded.Hours);
         Assert.Equal(Enumerable.Range(0, 9).Select(i => CurrentHour.AddMinutes(5 * i)), folded.FiveMinutes);
         Assert.Equal(expected, await Site.VisitorsAsync(harness));
+        Assert.Equal(expectedScopes, await Scopes.VisitorsAsync(harness));
     }
 
     [Fact]
@@ -59,7 +71,7 @@ public sealed class LiveVisitorsTests
         await using var harness = await ReportsHarness.WithRecordsAsync(Traffic);
 
         // The other folded 5 minutes' sets gone: still read from the day sets, the late row's 5 minutes from its own set.
-        await Site.AssertLateRowAsync(harness, FoldedHours + ";" + FoldedFives + " AND minute_utc <> '2026-11-21 02:10:00'",
+        await Site.AssertLateRowAsync(harness, FoldedHours + ";" + FoldedSiteFives + " AND minute_utc <> '2026-11-21 02:10:00'",
             DayVisitorsScenario.Late("2026-11-21T02:12:00Z", "192.0.2.79", 0), CurrentHour.AddMinutes(10), FoldedFives, LiveNow);
     }
 
@@ -73,7 +85,7 @@ public sealed class LiveVisitorsTests
         var (expected, actual) = await Site.StaleFoldAsync(harness, $"""
             INSERT INTO day_site_clients (day_utc, client_hash, hours, fives_0) VALUES ('2026-11-21', 42, 0, {1L << 26});
             UPDATE day_site_clients_five SET requests = requests - 1 WHERE five_utc = '2026-11-21 02:10:00'
-            """, FoldedHours + ";" + FoldedFives + " AND minute_utc <> '2026-11-21 02:10:00'", LiveNow);
+            """, FoldedHours + ";" + FoldedSiteFives + " AND minute_utc <> '2026-11-21 02:10:00'", LiveNow);
 
         Assert.Equal(expected, actual);
     }
