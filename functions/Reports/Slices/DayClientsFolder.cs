@@ -8,30 +8,28 @@ using NginxPulse.Functions.Storage;
 namespace NginxPulse.Functions.Reports.Slices;
 
 /// <summary>
-/// Folds the hourly client sets into day sets — a client per day with a bit per hour it was seen in — so a summary
-/// reads a day's whole hours from one row per client instead of one per client and hour: the whole site's
-/// (hourly_site_clients into day_site_clients, with its 5-minute sets as <see cref="DayFiveMinutes"/>) and each of the
-/// report slices' scopes' (hourly_clients into day_clients: each vhost on each host, each vhost over its hosts, each
-/// host over its vhosts). Each complete hour from the oldest
-/// stored raw row's day on is folded when its rollup requests differ from those recorded with its last fold
+/// Folds the client sets into day sets — a client per day with a bit per hour and a bit per 5 minutes it was seen in
+/// (<see cref="DayFiveMinutes"/>) — so a summary reads a day's whole hours, and the whole 5 minutes of the hours a range
+/// cuts, from one row per client instead of one per client and hour or 5 minutes: the whole site's
+/// (five_minute_site_clients into day_site_clients) and each of the report slices' scopes' (five_minute_clients into
+/// day_clients: each vhost on each host, each vhost over its hosts, each host over its vhosts). Each complete hour from
+/// the oldest stored raw row's day on is folded when its rollup requests differ from those recorded with its last fold
 /// (day_site_clients_hour) or it has none, at most <see cref="ReportSlicesOptions.MaxSlicesPerRun"/> hours per run,
 /// oldest first. The requests are read before the hour's sets: rows stored in between make the fold a superset of what
 /// the record says, so a reader (which uses a folded hour only while the record equals the hour's rollup requests in
-/// its snapshot) reads that hour from its hourly sets until the next run refolds it. One record governs every scope:
-/// all scopes of an hour are folded in one transaction, and a row of any scope is a row of the site, so an hour whose
-/// site requests are unchanged has unchanged sets in every scope. Sets only grow (raw rows are only inserted), so
-/// folding is an OR.
+/// its snapshot) reads that hour from its hourly and 5-minute sets until the next run refolds it. One record governs
+/// every scope: all scopes of an hour are folded in one transaction, and a row of any scope is a row of the site, so an
+/// hour whose site requests are unchanged has unchanged sets in every scope. Sets only grow (raw rows are only
+/// inserted), so folding is an OR.
 /// </summary>
 /// <remarks>
-/// The current hour, not yet complete, is folded 5 minutes at a time into the site's 5-minute bits: each complete 5
-/// minutes of it whose rollup requests differ from those recorded with its last fold (day_site_clients_five) or has none,
-/// by the same rule (requests read first, used only while equal), so "the last 24 hours" ending now reads its last hour's
-/// whole 5 minutes from the day rows. When the hour completes, its hour fold covers them.
+/// The current hour, not yet complete, is folded 5 minutes at a time into the 5-minute bits (site and scopes): each
+/// complete 5 minutes of it whose rollup requests differ from those recorded with its last fold (day_site_clients_five)
+/// or has none, by the same rule (requests read first, used only while equal), so "the last 24 hours" ending now reads
+/// its last hour's whole 5 minutes from the day rows. When the hour completes, its hour fold covers them.
 /// </remarks>
 public sealed class DayClientsFolder(MySqlConnectionFactory connections, ReportSlicesOptions options, ILogger logger)
 {
-    private const string Fold = "ON DUPLICATE KEY UPDATE hours = hours | VALUES(hours)";
-
     public async Task<DayFolds> FoldAsync(DateTime now, CancellationToken ct)
     {
         var hour = RollupDelta.HourOf(now);
@@ -72,11 +70,11 @@ public sealed class DayClientsFolder(MySqlConnectionFactory connections, ReportS
     /// <summary>ORs the hour's sets into their days' and records <paramref name="requests"/> (read before) with them, in one transaction.</summary>
     private Task FoldHourAsync(DateTime hour, long requests, CancellationToken ct) =>
         FoldAndRecordAsync(new SliceId(SliceId.Hour, hour), requests,
-            (pairs, values) => HourFolds(values) + FiveMinuteFolds(hour, [.. Enumerable.Range(0, 12).Select(i => hour.AddMinutes(5 * i))], pairs, values), ct);
+            (pairs, values) => Folds(hour, [.. Enumerable.Range(0, 12).Select(i => hour.AddMinutes(5 * i))], "1 << HOUR(@start)", pairs, values), ct);
 
     /// <summary>ORs the 5 minutes' sets into their day's 5-minute bits and records <paramref name="requests"/> (read before), in one transaction.</summary>
     private Task FoldFiveMinutesAsync(DateTime five, long requests, CancellationToken ct) =>
-        FoldAndRecordAsync(new SliceId(SliceId.FiveMinutes, five), requests, (pairs, values) => FiveMinuteFolds(five, [five], pairs, values), ct);
+        FoldAndRecordAsync(new SliceId(SliceId.FiveMinutes, five), requests, (pairs, values) => Folds(five, [five], "0", pairs, values), ct);
 
     /// <summary>
     /// Runs the statements <paramref name="folds"/> writes for the vhost/host pairs of <paramref name="span"/>'s sets and
@@ -111,46 +109,23 @@ public sealed class DayClientsFolder(MySqlConnectionFactory connections, ReportS
     }
 
     /// <summary>
-    /// The hour's (@start) hour bits: the site's and every scope's. A vhost's (a host's) clients are gathered one vhost
-    /// (host) at a time: the DISTINCT of one BIGINT stays in memory, where one over (vhost, client) spills its wide rows
-    /// to disk (seconds).
+    /// The 5-minute bits of <paramref name="fives"/> (all in the hour of <paramref name="hour"/>) and <paramref name="hourBit"/>
+    /// (the hour's bit when the whole hour is folded), the site's and every scope's, from the 5-minute sets (an hour's set
+    /// is the union of its 5 minutes': the store writes both from the same rows, in the same transaction), one upsert per
+    /// client and scope. Every statement reads its scope's rows through the sets' primary key (minute, vhost, host,
+    /// client): the 5 minutes listed, and for a host every vhost of the pairs. A vhost's (a host's, a pair's) clients are
+    /// grouped one vhost (host, pair) at a time: a GROUP BY of one BIGINT stays in memory, where one over (vhost, client)
+    /// spills its wide rows to disk (seconds).
     /// </summary>
-    private static string HourFolds(ScopeValues values)
-    {
-        var sql = new StringBuilder($"""
-            INSERT INTO day_site_clients (day_utc, client_hash, hours)
-            SELECT @day, client_hash, 1 << HOUR(@start) FROM hourly_site_clients WHERE hour_utc = @start
-            {Fold};
-            INSERT INTO day_clients (scope, vhost, host, day_utc, client_hash, hours)
-            SELECT {SliceScope.VhostAndHost.Id}, vhost, host, @day, client_hash, 1 << HOUR(@start) FROM hourly_clients WHERE hour_utc = @start
-            {Fold};
-
-            """);
-        foreach (var (scope, column, name) in values.Singles)
-            sql.Append($"""
-                INSERT INTO day_clients (scope, vhost, host, day_utc, client_hash, hours)
-                SELECT DISTINCT {scope.Id}, {(scope.ByVhost ? name : "''")}, {(scope.ByHost ? name : "''")}, @day, client_hash, 1 << HOUR(@start)
-                FROM hourly_clients WHERE hour_utc = @start AND {column} = {name}
-                {Fold};
-
-                """);
-        return sql.ToString();
-    }
-
-    /// <summary>
-    /// The 5-minute bits of <paramref name="fives"/> (all in the hour of <paramref name="hour"/>): the site's and every
-    /// scope's, from the 5-minute sets. Every statement reads its scope's rows through the sets' primary key
-    /// (minute, vhost, host, client): the 5 minutes listed, and for a host every vhost of the pairs.
-    /// </summary>
-    private static string FiveMinuteFolds(DateTime hour, IReadOnlyList<DateTime> fives, IReadOnlyList<(string Vhost, string Host)> pairs, ScopeValues values)
+    private static string Folds(DateTime hour, IReadOnlyList<DateTime> fives, string hourBit, IReadOnlyList<(string Vhost, string Host)> pairs, ScopeValues values)
     {
         var column = DayFiveMinutes.Column(hour);
         var bits = $"BIT_OR(1 << (MINUTE(minute_utc) DIV 5)) << {(hour.Hour % 5 * 12).ToString(CultureInfo.InvariantCulture)}";
-        var update = $"ON DUPLICATE KEY UPDATE {column} = {column} | VALUES({column})";
+        var update = $"ON DUPLICATE KEY UPDATE hours = hours | VALUES(hours), {column} = {column} | VALUES({column})";
         var list = string.Join(", ", fives.Select(five => $"'{five:yyyy-MM-dd HH:mm:ss}'"));
         var sql = new StringBuilder($"""
             INSERT INTO day_site_clients (day_utc, client_hash, hours, {column})
-            SELECT @day, client_hash, 0, {bits} FROM five_minute_site_clients WHERE minute_utc IN ({list}) GROUP BY client_hash
+            SELECT @day, client_hash, {hourBit}, {bits} FROM five_minute_site_clients WHERE minute_utc IN ({list}) GROUP BY client_hash
             {update};
 
             """);
@@ -163,7 +138,7 @@ public sealed class DayClientsFolder(MySqlConnectionFactory connections, ReportS
         foreach (var (scope, vhost, host) in scopes)
             sql.Append($"""
                 INSERT INTO day_clients (scope, vhost, host, day_utc, client_hash, hours, {column})
-                SELECT {scope.Id}, {vhost}, {host}, @day, client_hash, 0, {bits} FROM five_minute_clients
+                SELECT {scope.Id}, {vhost}, {host}, @day, client_hash, {hourBit}, {bits} FROM five_minute_clients
                 WHERE minute_utc IN ({list}) AND vhost {(scope.ByVhost ? $"= {vhost}" : $"IN ({vhosts})")}{(scope.ByHost ? $" AND host = {host}" : "")}
                 GROUP BY client_hash
                 {update};
