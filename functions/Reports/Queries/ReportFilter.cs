@@ -82,7 +82,7 @@ public sealed class ReportFilter
                 var firstEdge = RollupDelta.HourOf(fromFive);
                 var (firstFives, lastFives) = (DayFiveMinutes.Mask(fromFive, fromHour), DayFiveMinutes.Mask(toHour, toFive));
                 if ((firstFives | lastFives) != 0)
-                    _edgeFives = [.. Every("@edge_five", fromFive, fromHour, VisitorWriter.FiveMinutes), .. Every("@edge_five", toHour, toFive, VisitorWriter.FiveMinutes)];
+                    _edgeFives = AddEach("@edge_five", [.. Times(fromFive, fromHour, VisitorWriter.FiveMinutes), .. Times(toHour, toFive, VisitorWriter.FiveMinutes)]);
                 Add("@first_edge_hour", firstEdge);
                 Add("@first_edge_fives", firstFives);
                 Add("@last_edge_hour", toHour);
@@ -97,8 +97,8 @@ public sealed class ReportFilter
             // The whole site's minutes inside the partial 5 minutes have sets of their own (minute_site_clients).
             if (scope.Length == 0)
             {
-                if (_partialFirstFive) _firstEdgeMinutes = Every("@from_edge_minute", parameters.FromUtc, fromFive, TimeSpan.FromMinutes(1));
-                if (_partialLastFive) _lastEdgeMinutes = Every("@to_edge_minute", toFive, parameters.ToUtc, TimeSpan.FromMinutes(1));
+                if (_partialFirstFive) _firstEdgeMinutes = AddEach("@from_edge_minute", Times(parameters.FromUtc, fromFive, OneMinute));
+                if (_partialLastFive) _lastEdgeMinutes = AddEach("@to_edge_minute", Times(toFive, parameters.ToUtc, OneMinute));
             }
         }
         var raw = "time_utc >= @from AND time_utc < @to" + scope;
@@ -327,14 +327,21 @@ public sealed class ReportFilter
         ) p
         """;
 
-    /// <summary>A parameter per <paramref name="step"/> of [<paramref name="from"/>, <paramref name="to"/>), numbered on from the parameters of <paramref name="prefix"/> already added; their names.</summary>
-    private List<string> Every(string prefix, DateTime from, DateTime to, TimeSpan step)
+    private static readonly TimeSpan OneMinute = TimeSpan.FromMinutes(1);
+
+    /// <summary>Every <paramref name="step"/> of [<paramref name="from"/>, <paramref name="to"/>).</summary>
+    private static IEnumerable<DateTime> Times(DateTime from, DateTime to, TimeSpan step)
+    {
+        for (var time = from; time < to; time += step) yield return time;
+    }
+
+    /// <summary>A parameter per time, named <paramref name="prefix"/>_0, _1, …; their names.</summary>
+    private List<string> AddEach(string prefix, IEnumerable<DateTime> times)
     {
         var names = new List<string>();
-        var first = _values.Count(v => v.Key.StartsWith(prefix + "_", StringComparison.Ordinal));
-        for (var time = from; time < to; time += step)
+        foreach (var time in times)
         {
-            names.Add($"{prefix}_{(first + names.Count).ToString(CultureInfo.InvariantCulture)}");
+            names.Add($"{prefix}_{names.Count.ToString(CultureInfo.InvariantCulture)}");
             Add(names[^1], time);
         }
         return names;
