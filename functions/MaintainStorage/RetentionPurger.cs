@@ -30,11 +30,12 @@ public sealed class RetentionPurger
 
     /// <summary>
     /// The client sets (visitors) of times before <paramref name="before"/>: hourly and 5-minute ones, per scope and per
-    /// site, and the site's and the scopes' day sets of the days before its day. A folded hour's record goes with its
-    /// hour: the part of a day kept then reads its hours from the hourly sets.
+    /// site, and the site's and the scopes' day sets of the days before its day. A folded hour's (5 minutes') record goes
+    /// with its time: the part of a day kept then reads its hours from the hourly sets.
     /// </summary>
     public async Task<long> PurgeClientSetsAsync(DateTime before, CancellationToken ct) =>
         await PurgeAsync("day_site_clients_hour", "hour_utc < @before", before, ct) +
+        await PurgeAsync("day_site_clients_five", "five_utc < @before", before, ct) +
         await PurgeAsync("day_site_clients", "day_utc < DATE(@before)", before, ct) +
         await PurgeScopeDaysAsync(before, ct) +
         await PurgeAsync("hourly_clients", "hour_utc < @before", before, ct) +

@@ -22,8 +22,9 @@ public sealed class SchemaMigrator
         new Dictionary<int, Func<MySqlConnection, CancellationToken, Task>>
     {
         [SiteMinuteBackfill.MigrationVersion] = SiteMinuteBackfill.RunAsync,
-        [DaySiteClientsFiveMinuteColumns.MigrationVersion] = DaySiteClientsFiveMinuteColumns.RunAsync,
+        [DayFiveMinuteColumns.SiteMigrationVersion] = DayFiveMinuteColumns.AddToSiteAsync,
         [SliceValueKeyIndex.MigrationVersion] = SliceValueKeyIndex.RunAsync,
+        [DayFiveMinuteColumns.ScopesMigrationVersion] = DayFiveMinuteColumns.AddToScopesAsync,
     };
 
     // Scripts rewritten after they shipped without changing the schema they make, with the checksums of their first
@@ -31,7 +32,7 @@ public sealed class SchemaMigrator
     // EXISTS, which MySQL 8 rejects; its code step adds them now.
     private static readonly IReadOnlyDictionary<int, string> FirstChecksums = new Dictionary<int, string>
     {
-        [DaySiteClientsFiveMinuteColumns.MigrationVersion] = "fea47c40b52b733d15a83512d0dab21b60a4253ebffca950d61f428281b45ba0",
+        [DayFiveMinuteColumns.SiteMigrationVersion] = "fea47c40b52b733d15a83512d0dab21b60a4253ebffca950d61f428281b45ba0",
     };
 
     private readonly MySqlConnectionFactory _connections;

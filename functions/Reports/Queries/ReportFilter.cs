@@ -1,3 +1,4 @@
+using System.Globalization;
 using NginxPulse.Functions.Reports.Parameters;
 using NginxPulse.Functions.Reports.Slices;
 using NginxPulse.Functions.Storage;
@@ -18,9 +19,9 @@ public sealed class ReportFilter
     private readonly bool _visitorsFromSets;
     private readonly bool _partialFirstFive;
     private readonly bool _partialLastFive;
-    private readonly bool _hasEdgeFives;
     private readonly IReadOnlyList<string> _firstEdgeMinutes = [];
     private readonly IReadOnlyList<string> _lastEdgeMinutes = [];
+    private readonly IReadOnlyList<string> _edgeFives = [];
 
     public ReportFilter(ReportParameters parameters)
     {
@@ -80,7 +81,8 @@ public sealed class ReportFilter
                 // minutes the site's day sets also answer (the mask of those 5 minutes in each).
                 var firstEdge = RollupDelta.HourOf(fromFive);
                 var (firstFives, lastFives) = (DayFiveMinutes.Mask(fromFive, fromHour), DayFiveMinutes.Mask(toHour, toFive));
-                _hasEdgeFives = (firstFives | lastFives) != 0;
+                if ((firstFives | lastFives) != 0)
+                    _edgeFives = AddEach("@edge_five", [.. Times(fromFive, fromHour, VisitorWriter.FiveMinutes), .. Times(toHour, toFive, VisitorWriter.FiveMinutes)]);
                 Add("@first_edge_hour", firstEdge);
                 Add("@first_edge_fives", firstFives);
                 Add("@last_edge_hour", toHour);
@@ -95,8 +97,8 @@ public sealed class ReportFilter
             // The whole site's minutes inside the partial 5 minutes have sets of their own (minute_site_clients).
             if (scope.Length == 0)
             {
-                if (_partialFirstFive) _firstEdgeMinutes = EdgeMinutes("@from_edge_minute", parameters.FromUtc, fromFive);
-                if (_partialLastFive) _lastEdgeMinutes = EdgeMinutes("@to_edge_minute", toFive, parameters.ToUtc);
+                if (_partialFirstFive) _firstEdgeMinutes = AddEach("@from_edge_minute", Times(parameters.FromUtc, fromFive, OneMinute));
+                if (_partialLastFive) _lastEdgeMinutes = AddEach("@to_edge_minute", Times(toFive, parameters.ToUtc, OneMinute));
             }
         }
         var raw = "time_utc >= @from AND time_utc < @to" + scope;
@@ -190,7 +192,8 @@ public sealed class ReportFilter
     /// One value: the distinct clients of the range, all keyed by <see cref="ClientHash"/>. From raw rows when a filter
     /// needs them. Otherwise from the client sets — the site's without a vhost/host filter, the scopes' with one: the
     /// whole hours per day from the day set for the hours folded into it while still valid, else from the hourly sets
-    /// (<see cref="WholeHours"/>), the 5-minute sets of the whole 5 minutes around them, and at either end the
+    /// and the whole 5 minutes around them from the day set's 5-minute bits while valid, else from the 5-minute sets
+    /// (<see cref="WholeHours"/>; without whole hours all from the 5-minute sets), and at either end the
     /// partial 5 minutes: read whole from its set when no row of any scope is stored in the part of it outside the
     /// range (one index seek: e.g. a range ending after the newest row), else the part inside: for the whole site minute
     /// by minute from minute_site_clients while the minute's report slice is valid, else (and for a scope) from raw rows.
@@ -205,16 +208,24 @@ public sealed class ReportFilter
             var fives = _scope.Length == 0 ? "five_minute_site_clients" : "five_minute_clients";
             var parts = new List<string>();
             if (_hasWholeHours) parts.AddRange(WholeHours);
-            if (!_hasWholeHours || _scope.Length > 0)
+            if (!_hasWholeHours)
                 parts.Add($"""
                     SELECT client_hash AS c FROM {fives}
                     WHERE ((minute_utc >= @from_five AND minute_utc < @from_set_hour) OR (minute_utc >= @to_set_hour AND minute_utc < @to_five)){_scope}
                     """);
             if (_partialFirstFive) parts.AddRange(PartialFiveMinutes(fives, "@from_edge", ("@from_edge", "@from"), ("@from", "@from_five"), _firstEdgeMinutes));
             if (_partialLastFive) parts.AddRange(PartialFiveMinutes(fives, "@to_five", ("@to", "@to_edge"), ("@to_five", "@to"), _lastEdgeMinutes));
+            // The partial hours' whole 5 minutes folded one by one (the current hour's), valid while their record equals
+            // their site minutes' requests.
+            var fiveRequests = _edgeFives.Count == 0 ? "" : $"""
+                ,
+                fr AS (SELECT minute_utc - INTERVAL MINUTE(minute_utc) % 5 MINUTE AS five_utc, SUM(requests) AS requests FROM {SiteMinuteTable.Name}
+                       WHERE (minute_utc >= @from_five AND minute_utc < @from_set_hour) OR (minute_utc >= @to_set_hour AND minute_utc < @to_five) GROUP BY five_utc),
+                fv AS (SELECT fr.five_utc FROM fr JOIN day_site_clients_five f ON f.five_utc = fr.five_utc AND f.requests = fr.requests)
+                """;
             var hourRequests = _hasWholeHours ? $"""
                 WITH w AS ({SiteHourRequests.Select("@from_fold_hour", "@to_fold_hour")}),
-                valid AS (SELECT w.hour_utc FROM w JOIN day_site_clients_hour f ON f.hour_utc = w.hour_utc AND f.requests = w.requests)
+                valid AS (SELECT w.hour_utc FROM w JOIN day_site_clients_hour f ON f.hour_utc = w.hour_utc AND f.requests = w.requests){fiveRequests}
 
                 """ : "";
             return $"{hourRequests}SELECT COUNT(DISTINCT c) FROM (\n{string.Join("\nUNION ALL\n", parts)}\n) v";
@@ -227,10 +238,11 @@ public sealed class ReportFilter
     /// The clients of the whole hours (CTE <c>w</c>: the rollup requests of the hours folded for the range, <c>valid</c>:
     /// those whose fold is valid, i.e. recorded with the requests the hour has now) in the filter's scope: per day, from
     /// the day set (day_site_clients for the whole site, else the scope's rows of day_clients) for the valid hours (the
-    /// mask of their bits), and from the hourly sets for the others. For the whole site also the whole 5 minutes of the
-    /// partial hours at either end: from the day set's 5-minute bits when their hour is valid, else from the 5-minute
-    /// sets. One record per hour governs every scope (all are folded together, and a scope's rows are rows of the site).
-    /// The validity is read in the statement's snapshot, so it stays exact.
+    /// mask of their bits), and from the hourly sets for the others; the whole 5 minutes of the partial hours at either
+    /// end from the same day rows' 5-minute bits when their hour is valid or (the current hour, folded 5 minutes at a
+    /// time) their own 5-minute fold is (CTE <c>fv</c>), else from the 5-minute sets. One record per hour (per 5 minutes)
+    /// governs every scope (all are folded together, and a scope's rows are rows of the site). The validity is read in
+    /// the statement's snapshot, so it stays exact.
     /// </summary>
     private IEnumerable<string> WholeHours
     {
@@ -240,17 +252,28 @@ public sealed class ReportFilter
             const string EdgeFives = "CASE valid.hour_utc WHEN @first_edge_hour THEN @first_edge_fives WHEN @last_edge_hour THEN @last_edge_fives ELSE 0 END";
             var site = _scope.Length == 0;
             // Without whole 5 minutes in the partial hours (e.g. an aligned range) the day rows' hour bits say it all.
-            var fives = site && _hasEdgeFives;
+            var fives = _edgeFives.Count > 0;
             var masks = fives
-                ? string.Concat(DayFiveMinutes.Place("valid.hour_utc", EdgeFives).Zip(DayFiveMinutes.Names, (bits, name) => $", BIT_OR({bits}) AS {name}"))
+                ? string.Concat(DayFiveMinutes.Place("u.hour_utc", "u.fives").Zip(DayFiveMinutes.Names, (bits, name) => $", BIT_OR({bits}) AS {name}"))
                 : "";
+            // The bits read: each valid hour's (its hour bit, or its whole 5 minutes in the range for a partial one), and
+            // each valid 5-minute fold's of a partial hour.
+            var units = fives
+                ? $"""
+                    SELECT valid.hour_utc, {HourBit} AS hours, {EdgeFives} AS fives FROM valid
+                    UNION ALL
+                    SELECT fv.five_utc - INTERVAL MINUTE(fv.five_utc) MINUTE, 0, 1 << (MINUTE(fv.five_utc) DIV 5) FROM fv
+                    """
+                : $"SELECT valid.hour_utc, {HourBit} AS hours FROM valid";
             var days = site
                 ? "day_site_clients d ON d.day_utc = m.day_utc"
                 : "day_clients d ON d.scope = @day_scope AND d.vhost = @day_vhost AND d.host = @day_host AND d.day_utc = m.day_utc";
             var any = string.Concat(fives ? DayFiveMinutes.Names.Select(name => $" OR d.{name} & m.{name} <> 0") : []);
             yield return $"""
                 SELECT d.client_hash AS c FROM (
-                  SELECT DATE(valid.hour_utc) AS day_utc, BIT_OR({HourBit}) AS hours{masks} FROM valid GROUP BY DATE(valid.hour_utc)
+                  SELECT DATE(u.hour_utc) AS day_utc, BIT_OR(u.hours) AS hours{masks} FROM (
+                    {units}
+                  ) u GROUP BY DATE(u.hour_utc)
                 ) m STRAIGHT_JOIN {days}
                 WHERE d.hours & m.hours <> 0{any}
                 """;
@@ -261,12 +284,13 @@ public sealed class ReportFilter
                 ) x STRAIGHT_JOIN {(site ? "hourly_site_clients h ON h.hour_utc = x.hour_utc" : $"hourly_clients h ON h.hour_utc = x.hour_utc{_scope}")}
                 """;
             if (!fives) yield break;
-            // A partial hour's whole 5 minutes from the 5-minute sets unless its fold is valid: a condition on no column.
-            foreach (var (from, to, edge) in new[] { ("@from_five", "@from_set_hour", "@first_edge_hour"), ("@to_set_hour", "@to_five", "@last_edge_hour") })
-                yield return $"""
-                    SELECT client_hash FROM five_minute_site_clients WHERE minute_utc >= {from} AND minute_utc < {to}
-                    AND NOT EXISTS (SELECT 1 FROM valid WHERE valid.hour_utc = {edge})
-                    """;
+            // A partial hour's whole 5 minutes from their 5-minute sets unless their hour's fold or their own is valid.
+            yield return $"""
+                SELECT s.client_hash FROM (
+                  SELECT x.five_utc FROM ({string.Join(" UNION ALL ", _edgeFives.Select(five => $"SELECT CAST({five} AS DATETIME) AS five_utc"))}) x
+                  WHERE x.five_utc - INTERVAL MINUTE(x.five_utc) MINUTE NOT IN (SELECT hour_utc FROM valid) AND x.five_utc NOT IN (SELECT five_utc FROM fv)
+                ) y STRAIGHT_JOIN {(site ? "five_minute_site_clients" : "five_minute_clients")} s ON s.minute_utc = y.five_utc{_scope}
+                """;
         }
     }
 
@@ -303,14 +327,22 @@ public sealed class ReportFilter
         ) p
         """;
 
-    /// <summary>A parameter per minute of [<paramref name="from"/>, <paramref name="to"/>); their names.</summary>
-    private List<string> EdgeMinutes(string prefix, DateTime from, DateTime to)
+    private static readonly TimeSpan OneMinute = TimeSpan.FromMinutes(1);
+
+    /// <summary>Every <paramref name="step"/> of [<paramref name="from"/>, <paramref name="to"/>).</summary>
+    private static IEnumerable<DateTime> Times(DateTime from, DateTime to, TimeSpan step)
+    {
+        for (var time = from; time < to; time += step) yield return time;
+    }
+
+    /// <summary>A parameter per time, named <paramref name="prefix"/>_0, _1, …; their names.</summary>
+    private List<string> AddEach(string prefix, IEnumerable<DateTime> times)
     {
         var names = new List<string>();
-        for (var minute = from; minute < to; minute = minute.AddMinutes(1))
+        foreach (var time in times)
         {
-            names.Add($"{prefix}_{names.Count}");
-            Add(names[^1], minute);
+            names.Add($"{prefix}_{names.Count.ToString(CultureInfo.InvariantCulture)}");
+            Add(names[^1], time);
         }
         return names;
     }

@@ -16,6 +16,12 @@ public static class DayFiveMinutes
     public static IEnumerable<string> Place(string hour, string fives) =>
         Enumerable.Range(0, Columns).Select(k => $"IF(HOUR({hour}) DIV 5 = {k}, ({fives}) << (HOUR({hour}) MOD 5 * 12), 0)");
 
+    /// <summary>The column holding the bit of the 5 minutes starting at <paramref name="five"/>.</summary>
+    public static string Column(DateTime five) => Names[five.Hour / 5];
+
+    /// <summary>The bit of the 5 minutes starting at <paramref name="five"/> in its <see cref="Column"/>.</summary>
+    public static ulong Bit(DateTime five) => 1UL << (five.Hour % 5 * 12 + five.Minute / 5);
+
     /// <summary>The 12-bit mask of the whole 5 minutes in [<paramref name="from"/>, <paramref name="to"/>), both in one hour (to may be its end) and on 5 minutes.</summary>
     public static ulong Mask(DateTime from, DateTime to)
     {

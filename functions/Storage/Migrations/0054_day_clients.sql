@@ -23,4 +23,4 @@ DELETE FROM day_site_clients_hour;
 -- with the hour bit from the hour's 5-minute sets: the whole 5 minutes of a folded hour cut by a range's end come from
 -- the same rows as the whole hours. Rows folded before this have none; their hours fold again (the record is cleared).
 -- The columns (fives_0 to fives_4, BIGINT UNSIGNED NOT NULL DEFAULT 0) are added by the migration's code step
--- (DaySiteClientsFiveMinuteColumns) when missing: MySQL 8 has no ADD COLUMN IF NOT EXISTS.
+-- (DayFiveMinuteColumns) when missing: MySQL 8 has no ADD COLUMN IF NOT EXISTS.

@@ -40,6 +40,25 @@ public sealed class DayVisitorsScopesTests
     }
 
     [Fact]
+    public async Task The_whole_5_minutes_of_folded_hours_a_filtered_range_cuts_are_counted_from_the_scopes_day_sets()
+    {
+        // Clients of web-09 on www seen only inside the whole 5 minutes of the cut hours of 02:17-21:43 and of the last 24 hours.
+        List<AccessRecord> edges = [DayVisitorsScenario.Late("2026-11-20T02:30:00Z", "192.0.2.90", 0), DayVisitorsScenario.Late("2026-11-20T02:52:00Z", "192.0.2.91", 1),
+            DayVisitorsScenario.Late("2026-11-20T21:20:00Z", "192.0.2.92", 2), DayVisitorsScenario.Late("2026-11-21T02:10:00Z", "192.0.2.93", 3)];
+        await using var harness = await ReportsHarness.WithRecordsAsync([.. Traffic, .. edges]);
+        var expected = await RawVisitorsAsync(harness);
+
+        await Folder(harness).FoldAsync(Now, CancellationToken.None);
+        // The scopes' hourly and 5-minute sets of the folded hours gone: only the day sets can still count them.
+        await harness.Database.ExecuteAsync("""
+            DELETE FROM hourly_clients WHERE hour_utc IN (SELECT hour_utc FROM day_site_clients_hour);
+            DELETE FROM five_minute_clients WHERE minute_utc - INTERVAL MINUTE(minute_utc) MINUTE IN (SELECT hour_utc FROM day_site_clients_hour)
+            """);
+
+        Assert.Equal(expected, await VisitorsAsync(harness));
+    }
+
+    [Fact]
     public async Task A_row_stored_after_its_hour_was_folded_reads_that_hour_of_every_scope_from_its_hourly_sets_until_the_next_run_refolds_it()
     {
         await using var harness = await ReportsHarness.WithRecordsAsync(Traffic);
@@ -58,7 +77,7 @@ public sealed class DayVisitorsScopesTests
         await using var harness = await ReportsHarness.WithRecordsAsync(Traffic);
 
         var (expected, actual) = await Scopes.StaleFoldAsync(harness, $"""
-            INSERT INTO day_clients VALUES (0, '{LateVhost}', '{LateHost}', '2026-11-20', 42, {1 << 10}), (2, 'www.example.com', '', '2026-11-20', 42, {1 << 10}),
+            INSERT INTO day_clients (scope, vhost, host, day_utc, client_hash, hours) VALUES (0, '{LateVhost}', '{LateHost}', '2026-11-20', 42, {1 << 10}), (2, 'www.example.com', '', '2026-11-20', 42, {1 << 10}),
               (3, '', 'web-02', '2026-11-20', 42, {1 << 10}), (0, 'api.example.com', 'web-03', '2026-11-20', 42, {1 << 10});
             UPDATE day_site_clients_hour SET requests = requests - 1 WHERE hour_utc = '2026-11-20 10:00:00'
             """, "DELETE FROM hourly_clients WHERE hour_utc <> '2026-11-20 10:00:00'");

@@ -33,7 +33,7 @@ public sealed class DayVisitorsTests
         // The hourly sets of the folded hours gone: only the day sets can still count those hours' clients.
         await harness.Database.ExecuteAsync("DELETE FROM hourly_site_clients WHERE hour_utc IN (SELECT hour_utc FROM day_site_clients_hour)");
 
-        Assert.Equal(27, folded.Count);
+        Assert.Equal(27, folded.Hours.Count);
         Assert.Equal(expected, await VisitorsAsync(harness));
     }
 

@@ -83,17 +83,19 @@ public sealed class SchemaMigratorTests : IAsyncLifetime
     {
         await _db.Migrator.MigrateAsync(CancellationToken.None);
         await _db.ExecuteAsync("ALTER TABLE day_site_clients DROP COLUMN fives_3, DROP COLUMN fives_4");
+        await _db.ExecuteAsync("ALTER TABLE day_clients DROP COLUMN fives_0");
         await _db.ExecuteAsync($"ALTER TABLE report_slice_value DROP INDEX {SliceValueKeyIndex.Name}");
         await using var connection = await TestDatabase.Factory(_db.ConnectionString).OpenAsync(CancellationToken.None);
 
         for (var run = 0; run < 2; run++)
         {
-            await DaySiteClientsFiveMinuteColumns.RunAsync(connection, CancellationToken.None);
+            await DayFiveMinuteColumns.AddToSiteAsync(connection, CancellationToken.None);
+            await DayFiveMinuteColumns.AddToScopesAsync(connection, CancellationToken.None);
             await SliceValueKeyIndex.RunAsync(connection, CancellationToken.None);
         }
 
-        Assert.Equal(5, await _db.ScalarAsync(
-            $"SELECT COUNT(*) FROM information_schema.columns WHERE table_schema = '{_db.Name}' AND table_name = 'day_site_clients' AND column_name LIKE 'fives\\_%'"));
+        Assert.Equal(10, await _db.ScalarAsync(
+            $"SELECT COUNT(*) FROM information_schema.columns WHERE table_schema = '{_db.Name}' AND table_name IN ('day_site_clients', 'day_clients') AND column_name LIKE 'fives\\_%'"));
         Assert.Equal(7, await _db.ScalarAsync(
             $"SELECT COUNT(*) FROM information_schema.statistics WHERE table_schema = '{_db.Name}' AND table_name = 'report_slice_value' AND index_name = '{SliceValueKeyIndex.Name}'"));
     }
