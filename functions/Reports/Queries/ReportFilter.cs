@@ -94,12 +94,9 @@ public sealed class ReportFilter
             if (_partialFirstFive) Add("@from_edge", fromFive - VisitorWriter.FiveMinutes);
             _partialLastFive = toFive < parameters.ToUtc;
             if (_partialLastFive) Add("@to_edge", toFive + VisitorWriter.FiveMinutes);
-            // The whole site's minutes inside the partial 5 minutes have sets of their own (minute_site_clients).
-            if (scope.Length == 0)
-            {
-                if (_partialFirstFive) _firstEdgeMinutes = AddEach("@from_edge_minute", Times(parameters.FromUtc, fromFive, OneMinute));
-                if (_partialLastFive) _lastEdgeMinutes = AddEach("@to_edge_minute", Times(toFive, parameters.ToUtc, OneMinute));
-            }
+            // The minutes inside the partial 5 minutes have sets of their own (minute_site_clients, minute_clients).
+            if (_partialFirstFive) _firstEdgeMinutes = AddEach("@from_edge_minute", Times(parameters.FromUtc, fromFive, OneMinute));
+            if (_partialLastFive) _lastEdgeMinutes = AddEach("@to_edge_minute", Times(toFive, parameters.ToUtc, OneMinute));
         }
         var raw = "time_utc >= @from AND time_utc < @to" + scope;
         if (parameters.PathPrefix is { } prefix)
@@ -195,8 +192,9 @@ public sealed class ReportFilter
     /// and the whole 5 minutes around them from the day set's 5-minute bits while valid, else from the 5-minute sets
     /// (<see cref="WholeHours"/>; without whole hours all from the 5-minute sets), and at either end the
     /// partial 5 minutes: read whole from its set when no row of any scope is stored in the part of it outside the
-    /// range (one index seek: e.g. a range ending after the newest row), else the part inside: for the whole site minute
-    /// by minute from minute_site_clients while the minute's report slice is valid, else (and for a scope) from raw rows.
+    /// range (one index seek: e.g. a range ending after the newest row), else the part inside: minute by minute from the
+    /// minute's set (minute_site_clients, or the scope's rows of minute_clients) while the minute's report slice is valid,
+    /// else from raw rows.
     /// One statement, so the seeks and the reads see one snapshot: exact while batches are being stored. Raw rows'
     /// clients are hashed once per distinct client, not once per row (MD5 per row doubled the time of an unaligned day).
     /// </summary>
@@ -297,8 +295,9 @@ public sealed class ReportFilter
     /// <summary>
     /// The clients of a partial 5 minutes starting at <paramref name="window"/>: its whole set when no row lies in the
     /// part <paramref name="outside"/> the range, else those of the part <paramref name="inside"/> it: from the raw
-    /// rows, or per minute (<paramref name="minutes"/>, the whole site only) from the minute's set while its minute
-    /// slice is valid (counted rows = the site minute's requests) and from the minute's raw rows otherwise. Each SELECT
+    /// rows, or per minute (<paramref name="minutes"/>) from the minute's set (the site's, or the scope's rows of the sets
+    /// per vhost and host) while its minute slice is valid (counted rows = the site minute's requests; the builder writes
+    /// every set of a minute with its slice) and from the minute's raw rows otherwise. Each SELECT
     /// carries its checks as conditions on no column, which the server evaluates once before reading any row.
     /// </summary>
     private IEnumerable<string> PartialFiveMinutes(string fives, string window, (string From, string To) outside, (string From, string To) inside, IReadOnlyList<string> minutes)
@@ -316,7 +315,8 @@ public sealed class ReportFilter
                 EXISTS (SELECT 1 FROM report_slice s JOIN {SiteMinuteTable.Name} m ON m.minute_utc = s.slice_utc AND m.requests = s.requests
                         WHERE s.span_minutes = {SliceId.Minute} AND s.slice_utc = {minute})
                 """;
-            yield return $"SELECT client_hash FROM minute_site_clients WHERE minute_utc = {minute} AND {rowsOutside} AND {setValid}";
+            var sets = _scope.Length == 0 ? "minute_site_clients" : "minute_clients";
+            yield return $"SELECT client_hash FROM {sets} WHERE minute_utc = {minute}{_scope} AND {rowsOutside} AND {setValid}";
             yield return RawClients(minute, $"{minute} + INTERVAL 1 MINUTE", $"{rowsOutside} AND NOT {setValid}");
         }
     }

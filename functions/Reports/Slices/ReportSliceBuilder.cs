@@ -53,8 +53,11 @@ public sealed class ReportSliceBuilder
         ("dropped_max_requests", r => r.DroppedMaxRequests), ("dropped_max_errors", r => r.DroppedMaxErrors),
     ], "");
 
-    private static readonly MultiRowInsert<(DateTime Minute, ulong Client)> MinuteClientsInsert = new("minute_site_clients",
+    private static readonly MultiRowInsert<(DateTime Minute, ulong Client)> MinuteSiteClientsInsert = new("minute_site_clients",
         [("minute_utc", r => r.Minute), ("client_hash", r => r.Client)], "");
+
+    private static readonly MultiRowInsert<(DateTime Minute, string Vhost, string Host, ulong Client)> MinuteClientsInsert = new("minute_clients",
+        [("minute_utc", r => r.Minute), ("vhost", r => r.Vhost), ("host", r => r.Host), ("client_hash", r => r.Client)], "");
 
     private readonly MySqlConnectionFactory _connections;
     private readonly ReportSlicesOptions _options;
@@ -169,7 +172,8 @@ public sealed class ReportSliceBuilder
                   AND scope = @scope AND vhost = @vhost AND host = @host AND slice_utc < @before LIMIT {(PurgeRowsPerRun - sliceRows).ToString(CultureInfo.InvariantCulture)}
                 """, ("@scope", scope), ("@vhost", vhost), ("@host", host));
         }
-        deleted += sliceRows + await DeleteAsync($"DELETE FROM minute_site_clients WHERE minute_utc < @before LIMIT {PurgeRowsPerRun}");
+        deleted += sliceRows + await DeleteAsync($"DELETE FROM minute_site_clients WHERE minute_utc < @before LIMIT {PurgeRowsPerRun}")
+            + await DeleteAsync($"DELETE FROM minute_clients WHERE minute_utc < @before LIMIT {PurgeRowsPerRun}");
         if (deleted > 0) _logger.LogInformation("Purged {Rows} minute slice and client set rows before {Before:o}", deleted, before);
     }
 
@@ -215,10 +219,9 @@ public sealed class ReportSliceBuilder
         }
         // Every row has a status: the statuses dimension counts every row of the slice once.
         var total = dimensions[SliceDimension.Statuses].Values.Sum(v => v.Requests);
-        // A minute also keeps its whole set of clients (uncapped): the visitors of the minutes at a range's edges.
-        var clients = slice.SpanMinutes == SliceId.Minute
-            ? dimensions[SliceDimension.Clients].Keys.Where(k => k.Value is not null).Select(k => ClientHash.Of(k.Value!)).Distinct().Select(c => (slice.StartUtc, c)).ToList()
-            : [];
+        // A minute also keeps its whole sets of clients (uncapped), the site's and per vhost and host: the visitors of
+        // the minutes at a range's edges, filtered or not.
+        var clients = slice.SpanMinutes == SliceId.Minute ? MinuteClientSets.Of(slice.StartUtc, dimensions[SliceDimension.Clients].Keys) : MinuteClientSets.None;
         var rows = new List<SliceRow>();
         foreach (var (dimension, values) in dimensions)
             foreach (var scope in SliceScope.All)
@@ -257,13 +260,13 @@ public sealed class ReportSliceBuilder
         }
     }
 
-    private async Task WriteAsync(SliceId slice, long total, List<SliceRow> rows, List<(DateTime Minute, ulong Client)> clients, CancellationToken ct)
+    private async Task WriteAsync(SliceId slice, long total, List<SliceRow> rows, MinuteClientSets clients, CancellationToken ct)
     {
         await using var connection = await _connections.OpenAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, ct);
         await using (var delete = new MySqlCommand($"""
             DELETE FROM report_slice_value WHERE slice_utc = @slice AND span_minutes = @span;
-            {(slice.SpanMinutes == SliceId.Minute ? "DELETE FROM minute_site_clients WHERE minute_utc = @slice;" : "")}
+            {(slice.SpanMinutes == SliceId.Minute ? "DELETE FROM minute_site_clients WHERE minute_utc = @slice; DELETE FROM minute_clients WHERE minute_utc = @slice;" : "")}
             INSERT INTO report_slice (span_minutes, slice_utc, requests, built_utc) VALUES (@span, @slice, @requests, @built)
             ON DUPLICATE KEY UPDATE requests = VALUES(requests), built_utc = VALUES(built_utc)
             """, connection, transaction))
@@ -281,13 +284,32 @@ public sealed class ReportSliceBuilder
             Insert.AppendTo(batch, rows, start, Math.Min(RowsPerStatement, rows.Count - start));
             await batch.ExecuteAsync(ct);
         }
-        for (var start = 0; start < clients.Count; start += ClientsPerStatement)
+        for (var start = 0; start < clients.Site.Count; start += ClientsPerStatement)
         {
             var batch = new StatementBatch(connection, transaction);
-            MinuteClientsInsert.AppendTo(batch, clients, start, Math.Min(ClientsPerStatement, clients.Count - start));
+            MinuteSiteClientsInsert.AppendTo(batch, clients.Site, start, Math.Min(ClientsPerStatement, clients.Site.Count - start));
+            await batch.ExecuteAsync(ct);
+        }
+        for (var start = 0; start < clients.PerVhostAndHost.Count; start += ClientsPerStatement)
+        {
+            var batch = new StatementBatch(connection, transaction);
+            MinuteClientsInsert.AppendTo(batch, clients.PerVhostAndHost, start, Math.Min(ClientsPerStatement, clients.PerVhostAndHost.Count - start));
             await batch.ExecuteAsync(ct);
         }
         await transaction.CommitAsync(ct);
+    }
+
+    /// <summary>A minute's distinct clients as <see cref="ClientHash"/> keys: the whole site's, and per vhost and host.</summary>
+    private sealed record MinuteClientSets(List<(DateTime Minute, ulong Client)> Site, List<(DateTime Minute, string Vhost, string Host, ulong Client)> PerVhostAndHost)
+    {
+        public static MinuteClientSets None { get; } = new([], []);
+
+        public static MinuteClientSets Of(DateTime minute, IEnumerable<SliceKey> clients)
+        {
+            var keyed = clients.Where(k => k.Value is not null).Select(k => (k.Vhost, k.Host, Client: ClientHash.Of(k.Value!))).ToList();
+            return new([.. keyed.Select(k => k.Client).Distinct().Select(c => (minute, c))],
+                [.. keyed.Distinct().Select(k => (minute, k.Vhost, k.Host, k.Client))]);
+        }
     }
 
     private sealed record SliceRow(int Dimension, SliceId Slice, SliceScope Scope, SliceKey Key, int RowNo, SliceRanks Ranks, SliceValue Value, long DroppedMaxRequests, long DroppedMaxErrors);

@@ -25,6 +25,8 @@ internal sealed class DayVisitorsScenario((string? Vhost, string? Host)[] filter
 
     private readonly (string From, string To)[] _ranges = ranges ?? DayRanges;
 
+    public (string? Vhost, string? Host)[] Filters => filters;
+
     private static readonly (string From, string To)[] DayRanges =
     [
         ("2026-11-20T00:00:00Z", "2026-11-21T00:00:00Z"),   // a day

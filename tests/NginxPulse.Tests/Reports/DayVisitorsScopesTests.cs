@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using MySql.Data.MySqlClient;
@@ -120,6 +121,36 @@ public sealed class DayVisitorsScopesTests
         Assert.Equal(0, await harness.Database.ScalarAsync("SELECT COUNT(*) FROM day_clients WHERE day_utc < '2026-11-21'"));
         Assert.Equal(4 * 3 + 4 + 3, scopesNextDay);
         Assert.Equal(scopesNextDay, await harness.Database.ScalarAsync("SELECT COUNT(DISTINCT scope, vhost, host) FROM day_clients"));
+    }
+
+    [Fact]
+    public async Task The_minutes_a_filtered_range_cuts_out_of_5_minutes_are_counted_from_the_scopes_minute_sets_while_their_slice_is_valid()
+    {
+        // 02:17-21:43 cuts 02:15-02:20 and 21:40-21:45; a row in each cut-off part makes the minutes inside count, and
+        // 02:18 has a row of www on web-09 (a minute without rows has no rollup to match its slice: it is read raw).
+        var edges = new DayVisitorsScenario(Scopes.Filters, busy: 3, [("2026-11-20T02:17:00Z", "2026-11-20T21:43:00Z")]);
+        List<AccessRecord> outside = [DayVisitorsScenario.Late("2026-11-20T02:15:30Z", "192.0.2.80", 0), DayVisitorsScenario.Late("2026-11-20T21:44:00Z", "192.0.2.81", 1),
+            DayVisitorsScenario.Late("2026-11-20T02:18:10Z", "192.0.2.83", 3)];
+        await using var harness = await ReportsHarness.WithRecordsAsync([.. Traffic, .. outside]);
+        var expected = await edges.RawVisitorsAsync(harness);
+        var builder = ReportSlicesKeyedTests.Builder(harness);
+        DateTime[] minutes = [.. new[] { "02:17", "02:18", "02:19", "21:40", "21:41", "21:42" }.Select(m => DayVisitorsScenario.Day.Add(TimeSpan.Parse(m, CultureInfo.InvariantCulture)))];
+        foreach (var minute in minutes) await builder.BuildAsync(new SliceId(SliceId.Minute, minute), CancellationToken.None);
+        Assert.Equal(await harness.Database.ScalarAsync($"""
+            SELECT COUNT(*) FROM (SELECT DISTINCT DATE_FORMAT(time_utc, '%H:%i'), vhost, host, COALESCE(client_ip, remote_addr) FROM access_log
+            WHERE {string.Join(" OR ", minutes.Select(m => $"(time_utc >= '{m:yyyy-MM-dd HH:mm:ss}' AND time_utc < '{m.AddMinutes(1):yyyy-MM-dd HH:mm:ss}')"))}) c
+            """), await harness.Database.ScalarAsync("SELECT COUNT(*) FROM minute_clients"));
+
+        // A client only the set of 02:18 holds (www on web-09): every filter it falls in counts it, so the sets are read.
+        await harness.Database.ExecuteAsync("INSERT INTO minute_clients (minute_utc, vhost, host, client_hash) VALUES ('2026-11-20 02:18:00', 'www.example.com', 'web-09', 42)");
+        long[] inWww09 = [1, 0, 0, 1, 1];
+        var withTheSetsClient = expected.Zip(inWww09, (count, extra) => count + extra).ToArray();
+        Assert.Equal(withTheSetsClient, await edges.VisitorsAsync(harness));
+
+        // A row stored after 02:18 was built makes its slice stale: that minute is read from raw rows again.
+        await harness.Database.NewStore().StoreAsync("reports-tests",
+            AccessRecordBuilder.Items([DayVisitorsScenario.Late("2026-11-20T02:18:40Z", "192.0.2.82", 2)], firstOffset: 10_000), CancellationToken.None);
+        Assert.Equal(await edges.RawVisitorsAsync(harness), await edges.VisitorsAsync(harness));
     }
 
     private static DayClientsFolder Folder(ReportsHarness harness) => DayVisitorsScenario.Folder(harness);

@@ -161,7 +161,7 @@ public sealed class VisitorsAcrossHoursTests
     }
 
     [Fact]
-    public async Task The_site_minutes_of_partial_5_minutes_are_counted_from_their_minute_sets_while_their_minute_slices_are_valid()
+    public async Task The_minutes_of_partial_5_minutes_are_counted_from_their_minute_sets_while_their_minute_slices_are_valid()
     {
         // Rows before and after the range in its 5 minutes: without minute sets its minutes are read from raw rows.
         AccessRecord[] records =
@@ -183,7 +183,7 @@ public sealed class VisitorsAcrossHoursTests
             AccessRecordBuilder.Items([Request(7, -9, "www.example.com", "10.0.0.10")], firstOffset: 100), CancellationToken.None);
         var afterLate = await SummariesAsync(harness, [range]);
 
-        Assert.Equal(["requests=4 visitors=4", "requests=3 visitors=0"], fromSets);   // a vhost has no minute sets: its raw rows are gone
+        Assert.Equal(["requests=4 visitors=4", "requests=3 visitors=3"], fromSets);   // the vhost's from its minute sets too
         Assert.Equal(["requests=5 visitors=5"], afterLate);
     }
 
