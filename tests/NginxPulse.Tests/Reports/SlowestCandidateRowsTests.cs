@@ -44,29 +44,6 @@ public sealed class SlowestCandidateRowsTests
     }
 
     [Fact]
-    public async Task A_few_slow_requests_among_many_ordinary_rows_lift_the_upper_bound_only_when_the_rows_cannot_outweigh_them()
-    {
-        await using var db = await TestDatabase.CreateAsync();
-        // Key 0: 24 hours of 30 requests with the p95 in bucket 5 (each holds rank(30) = 29 values up to bucket 5: 696
-        // of the 721 values' rank(721) = 685) and, the next hour, one request in bucket 20: its p95 is surely bucket 5.
-        // Key 1: 10 such hours (290 values up to bucket 5) and an hour of 20 requests in bucket 20: rank(320) = 304 is
-        // not surely reached before bucket 20. Key 2: one row, both bounds its bucket.
-        var rows = new List<(int Key, int Hour, int Bucket, int Count)>();
-        for (var hour = 0; hour < 24; hour++) rows.Add((0, hour, 5, 30));
-        rows.Add((0, 24, 20, 1));
-        for (var hour = 0; hour < 10; hour++) rows.Add((1, hour, 5, 30));
-        rows.Add((1, 10, 20, 20));
-        rows.Add((2, 3, 9, 7));
-        await InsertAsync(db, rows);
-
-        var bounds = await ReadAsync(db, SlowestPathCandidates.SliceBoundsSql(Where),
-            r => (Key: Convert.ToUInt64(r.GetValue(0)), Low: Convert.ToInt32(r.GetValue(1)), High: Convert.ToInt32(r.GetValue(2))));
-
-        Assert.Equal([(ClientHash.Of(PathOf(0)), 5, 5), (ClientHash.Of(PathOf(1)), 5, 20), (ClientHash.Of(PathOf(2)), 9, 9)],
-            bounds.OrderBy(b => b.Key == ClientHash.Of(PathOf(0)) ? 0 : b.Key == ClientHash.Of(PathOf(1)) ? 1 : 2).Select(b => (b.Key, b.Low, b.High)));
-    }
-
-    [Fact]
     public void A_limit_below_one_is_refused() =>
         Assert.Throws<ArgumentOutOfRangeException>(() => SlowestPathCandidates.CandidateRowsSql("value_hash", Where, 0));
 
