@@ -34,7 +34,9 @@ public sealed record TopValuesQuery(
 /// rows are read (one grouping pass over them, no second read for the values).
 /// Before ranking every slice row, the first rows of each slice (and the largest raw sums) bound which keys can rank
 /// (<see cref="TopKeyBounds"/>); when they tell, only those keys are summed, through the value-key index
-/// (report_slice_value_key), so a day's ranking reads a few hundred rows instead of tens of thousands.
+/// (report_slice_value_key), so a day's ranking reads a few hundred rows instead of tens of thousands. A limit over 64
+/// cannot be bounded that way and its winners hold most of the rows ranked: the ranking statement then also returns each
+/// winner's value, read from one of its slice rows, and whether all its slice rows hold that value.
 /// </remarks>
 public static class SlicedTopValues
 {
