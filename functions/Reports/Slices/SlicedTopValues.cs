@@ -128,13 +128,13 @@ public static class SlicedTopValues
 
     /// <summary>
     /// Where a slice row is, as one integer (minutes since 1970 of its slice, its span, its row number): the smallest per
-    /// key is the row its value is read from. Spans are under 64 minutes and row numbers under 2^22 (a slice keeps at
-    /// most 1,000,000 values per ranking, paths three rankings).
+    /// key is the row its value is read from. Row numbers are under 2^22 (a slice keeps at most 1,000,000 values per
+    /// ranking, paths three rankings), spans under 2^11 minutes (a day is 1,440), the minutes under 2^30 (until 4011).
     /// </summary>
-    private const string RowOf = "(TIMESTAMPDIFF(MINUTE, '1970-01-01', slice_utc) << 28 | span_minutes << 22 | row_no)";
+    private const string RowOf = "(TIMESTAMPDIFF(MINUTE, '1970-01-01', slice_utc) << 33 | span_minutes << 22 | row_no)";
 
     /// <summary>The slice row that <see cref="RowOf"/> named as <c>w.row_of</c>: its primary key's span, start and number.</summary>
-    private const string ValueOfRow = "span_minutes = (w.row_of >> 22 & 63) AND slice_utc = CAST('1970-01-01' AS DATETIME) + INTERVAL (w.row_of >> 28) MINUTE AND row_no = (w.row_of & 4194303)";
+    private const string ValueOfRow = "span_minutes = (w.row_of >> 22 & 2047) AND slice_utc = CAST('1970-01-01' AS DATETIME) + INTERVAL (w.row_of >> 33) MINUTE AND row_no = (w.row_of & 4194303)";
 
     /// <summary>
     /// What tells a key's values apart without grouping them (a value up to 2,048 characters makes MariaDB group on disk):
