@@ -7,7 +7,7 @@ using NginxPulse.Functions.Storage;
 namespace NginxPulse.Functions.Reports.Slices;
 
 /// <summary>
-/// Latency blocks: slowest's rows of aligned runs of whole hours — 2, 4 and 8 hours and the UTC day — stored as
+/// Latency blocks: slowest's rows of aligned runs of whole hours — 4 and 8 hours and the UTC day — stored as
 /// slices of those spans, so slowest over a day reads one row per path instead of one per path and hour, and the p95
 /// bounds of a row that covers most of a path's range are tight (<see cref="SlowestPathCandidates"/>): at 10M rows a
 /// day, 801 path keys have some hour whose p95 reaches the 10th slowest's bucket, a few dozen over the whole day.
@@ -19,7 +19,7 @@ namespace NginxPulse.Functions.Reports.Slices;
 public sealed class LatencyBlockBuilder(MySqlConnectionFactory connections, ReportSlicesOptions options, TimeProvider clock, ILogger logger)
 {
     /// <summary>The blocks' spans in minutes, narrowest first; each divides the next and the day.</summary>
-    public static IReadOnlyList<int> Spans { get; } = [120, 240, 480, 1440];
+    public static IReadOnlyList<int> Spans { get; } = [240, 480, 1440];
 
     /// <summary>Builds the blocks due now (<see cref="DueAsync"/>); returns those built and the rows written.</summary>
     public async Task<(IReadOnlyList<SliceId> Built, long Rows)> BuildDueAsync(CancellationToken ct)

@@ -6,8 +6,9 @@ namespace NginxPulse.Functions.Reports.Slices;
 
 /// <summary>
 /// One report's reads over a range, in one consistent snapshot: which report slices answer for which parts of the
-/// range (valid whole hours, then valid 5 minutes of the rest, then valid minutes of the 5 minutes the range cuts at
-/// either end, each in the scope a vhost/host filter names), and the raw-row intervals left. A slice is valid when the
+/// range (for slowest valid latency blocks first, then valid whole hours, then valid 5 minutes of the rest, then valid
+/// minutes of the 5 minutes the range cuts at either end, each in the scope a vhost/host filter names), and the raw-row
+/// intervals left. A slice is valid when the
 /// rows its builder counted equal the minute rollups' request total of its time (rollup_site_minute plus compacted
 /// rollup_hour rows) in this snapshot: rows that arrived after it was built make it invalid, and its time is read from
 /// raw rows instead, so answers are always exact. The whole site's count governs every scope of a slice: the builder

@@ -12,7 +12,7 @@ using Xunit;
 namespace NginxPulse.Tests.Reports;
 
 /// <summary>
-/// Latency blocks (<see cref="LatencyBlockBuilder"/>): slowest's rows of 2, 4 and 8 aligned hours and the day, merged
+/// Latency blocks (<see cref="LatencyBlockBuilder"/>): slowest's rows of 4 and 8 aligned hours and the day, merged
 /// from the hour slices. These prove a block holds exactly its hours' merged rows, that slowest reads the widest valid
 /// blocks and answers exactly what the raw rows answer over whole days, aligned and unaligned hours and every filter,
 /// and that a block whose hours changed is neither used nor rebuilt until its hour slices are.
@@ -50,16 +50,16 @@ public sealed class LatencyBlocksTests
     private static (string, string)[] Range(string from, string to) => [("from", from), ("to", to)];
 
     /// <summary>
-    /// The whole day (its block), 8 aligned hours (one block), 10:00-14:00 (two 2-hour blocks), 09:00-17:00 (an hour,
-    /// blocks of 2 and 4 hours, an hour) and a range cut inside hours (blocks, hours and edges), each unfiltered, by
-    /// vhost, by host and by both.
+    /// The whole day (its block), 8 aligned hours (one block), 12:00-16:00 (one 4-hour block), 09:00-17:00 (hours, a
+    /// 4-hour block, an hour) and a range cut inside hours (a block, hours and edges), each unfiltered, by vhost, by host
+    /// and by both.
     /// </summary>
     private static IEnumerable<(string, string)[]> Queries()
     {
         (string, string)[][] ranges =
         [
             Range("2026-11-21T00:00:00Z", "2026-11-22T00:00:00Z"), Range("2026-11-21T08:00:00Z", "2026-11-21T16:00:00Z"),
-            Range("2026-11-21T10:00:00Z", "2026-11-21T14:00:00Z"), Range("2026-11-21T09:00:00Z", "2026-11-21T17:00:00Z"),
+            Range("2026-11-21T12:00:00Z", "2026-11-21T16:00:00Z"), Range("2026-11-21T09:00:00Z", "2026-11-21T17:00:00Z"),
             Range("2026-11-21T09:17:00Z", "2026-11-21T16:43:00Z"),
         ];
         (string, string)[][] filters = [[], [("vhost", KnownTraffic.Www)], [("host", "web-02")], [("vhost", KnownTraffic.Www), ("host", "web-02")]];
@@ -105,9 +105,9 @@ public sealed class LatencyBlocksTests
         var raw = await AnswersAsync(harness);
         var outcome = await Builder(harness).RunAsync(CancellationToken.None);
 
-        // 09:00-17:00: 2-hour blocks from 08:00 to 18:00 (5), 4-hour from 08:00 to 20:00 (3), 8-hour from 08:00 to 24:00 (2), the day.
-        Assert.Equal(5 + 3 + 2 + 1, outcome.Blocks.Count);
-        Assert.Equal(5 + 3 + 2 + 1, await BlocksAsync(harness));
+        // 09:00-17:00: 4-hour blocks from 08:00 to 20:00 (3), 8-hour from 08:00 to 24:00 (2), the day.
+        Assert.Equal(3 + 2 + 1, outcome.Blocks.Count);
+        Assert.Equal(3 + 2 + 1, await BlocksAsync(harness));
         var sliced = await AnswersAsync(harness);
         ReportSlicesKeyedTests.AssertSameRows(raw, sliced);
         Assert.All(sliced.Where(a => !a.Key.Contains("09:17", StringComparison.Ordinal)), a => Assert.Equal("rollup", a.Value.Source));
@@ -119,7 +119,7 @@ public sealed class LatencyBlocksTests
             .Select(r => r.GetProperty("maxMs").GetInt64() / 1_000_000).Distinct().Order().ToArray();
         Assert.Equal([1440], Spans("from=2026-11-21T00:00:00Z&to=2026-11-22T00:00:00Z&limit=50"));
         Assert.Equal([480], Spans("from=2026-11-21T08:00:00Z&to=2026-11-21T16:00:00Z&host=web-02&limit=50"));
-        Assert.Equal([120], Spans("from=2026-11-21T10:00:00Z&to=2026-11-21T14:00:00Z&vhost=www.example.com&limit=50"));
+        Assert.Equal([240], Spans("from=2026-11-21T12:00:00Z&to=2026-11-21T16:00:00Z&vhost=www.example.com&limit=50"));
         Assert.Equal(240, Spans("from=2026-11-21T09:00:00Z&to=2026-11-21T17:00:00Z&limit=50").Max());   // not 08:00's 8 hours
     }
 
@@ -171,13 +171,13 @@ public sealed class LatencyBlocksTests
         var builder = Builder(harness);
         await builder.RunAsync(CancellationToken.None);
 
-        // A slow late row at 13:20: its hour and the blocks holding it (12:00 2 and 4 hours, 08:00 8 hours, the day) are
+        // A slow late row at 13:20: its hour and the blocks holding it (12:00 4 hours, 08:00 8 hours, the day) are
         // stale; marked, they show if read. Slowest reads the other blocks and 12:00-14:00's raw rows, exact.
         await harness.Database.NewStore().StoreAsync("late", [new IngestItem(new KafkaPosition("nginx-access", 1, 0),
             Record("/late-and-slow", Day.AddHours(13).AddMinutes(20), 7000, line: 1, file: "inode:late"), null)], CancellationToken.None);
         await harness.Database.ExecuteAsync($"""
             UPDATE report_slice_value SET latency_max_ms = latency_max_ms + 1000000000
-            WHERE (span_minutes, slice_utc) IN ((120, '2026-11-21 12:00'), (240, '2026-11-21 12:00'), (480, '2026-11-21 08:00'), (1440, '2026-11-21'))
+            WHERE (span_minutes, slice_utc) IN ((240, '2026-11-21 12:00'), (480, '2026-11-21 08:00'), (1440, '2026-11-21'))
             """);
         var raw = await RawAnswersAsync(harness);
         Assert.Equal("/late-and-slow", JsonDocument.Parse(raw["from=2026-11-21T00:00:00Z&to=2026-11-22T00:00:00Z&limit=1"].Json).RootElement[0].GetProperty("path").GetString());
@@ -186,9 +186,9 @@ public sealed class LatencyBlocksTests
         // Until its hour slice is rebuilt, no block of that hour is due, and building one writes nothing.
         var blocks = Blocks(harness);
         Assert.Empty(await blocks.DueAsync(CancellationToken.None));
-        Assert.Null(await blocks.BuildAsync(new SliceId(120, Day.AddHours(12)), CancellationToken.None));
+        Assert.Null(await blocks.BuildAsync(new SliceId(240, Day.AddHours(12)), CancellationToken.None));
         var rerun = await builder.RunAsync(CancellationToken.None);
-        Assert.Equal([new SliceId(120, Day.AddHours(12)), new SliceId(240, Day.AddHours(12)), new SliceId(480, Day.AddHours(8)), new SliceId(1440, Day)],
+        Assert.Equal([new SliceId(240, Day.AddHours(12)), new SliceId(480, Day.AddHours(8)), new SliceId(1440, Day)],
             rerun.Blocks.OrderBy(b => b.SpanMinutes));
         ReportSlicesKeyedTests.AssertSameRows(raw, await AnswersAsync(harness));
 
