@@ -103,12 +103,7 @@ public sealed class LatencyBlockBuilder(MySqlConnectionFactory connections, Repo
                 return null;
             }
             requests = hours.Values.Sum();
-            var scopes = new List<(int Scope, string Vhost, string Host)>();
-            // A loose scan of the primary key's prefix: a few rows per scope, whatever the days stored.
-            await snapshot.ReadAsync($"""
-                SELECT DISTINCT scope, vhost, host FROM report_slice_value
-                WHERE dimension = {SliceDimension.Paths.Id} AND span_minutes = {SliceId.Hour}
-                """, [], row => scopes.Add((Convert.ToInt32(row.GetValue(0)), row.GetString(1), row.GetString(2))), ct);
+            var scopes = await SliceScopeList.ReadAsync((sql, values, onRow) => snapshot.ReadAsync(sql, values, onRow, ct), SliceDimension.Paths, SliceId.Hour);
             if (scopes.Count > 0)
             {
                 var parameters = new List<KeyValuePair<string, object>>(range);

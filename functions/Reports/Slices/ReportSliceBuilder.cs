@@ -177,19 +177,15 @@ public sealed class ReportSliceBuilder
     }
 
     /// <summary>
-    /// The scopes (scope, vhost, host) minute slices hold rows for, from their status rows: every scope with traffic has
-    /// some, and they are the fewest (a dozen codes per scope and minute: ~240 rows a minute at 4 vhosts on 3 hosts).
+    /// The scopes minute slices hold rows for, from their status rows: every scope with traffic has some.
     /// </summary>
-    private static async Task<List<(int Scope, string Vhost, string Host)>> MinuteScopesAsync(MySqlConnection connection, CancellationToken ct)
-    {
-        var scopes = new List<(int Scope, string Vhost, string Host)>();
-        await using var cmd = new MySqlCommand($"""
-            SELECT DISTINCT scope, vhost, host FROM report_slice_value
-            WHERE dimension = {SliceDimension.Statuses.Id} AND span_minutes = {SliceId.Minute}
-            """, connection);
-        await RowStream.ReadAsync(cmd, row => scopes.Add((Convert.ToInt32(row.GetValue(0)), row.GetString(1), row.GetString(2))), ct);
-        return scopes;
-    }
+    private static Task<List<StoredScope>> MinuteScopesAsync(MySqlConnection connection, CancellationToken ct) =>
+        SliceScopeList.ReadAsync(async (sql, values, onRow) =>
+        {
+            await using var cmd = new MySqlCommand(sql, connection);
+            foreach (var (name, value) in values) cmd.Parameters.AddWithValue(name, value);
+            await RowStream.ReadAsync(cmd, onRow, ct);
+        }, SliceDimension.Statuses, SliceId.Minute);
 
     /// <summary>
     /// Aggregates the slice's raw rows in one consistent snapshot and replaces its stored rows with the result and the
