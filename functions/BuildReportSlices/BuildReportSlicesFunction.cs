@@ -26,7 +26,7 @@ public sealed class BuildReportSlicesFunction : ITimerFunction
     {
         var outcome = await _builder.RunAsync(ct);
         if (!outcome.Ran) return;
-        _logger.LogInformation("BuildReportSlices built {Slices} slices ({Rows} rows){PastDue}",
-            outcome.Built.Count, outcome.Rows, tick.IsPastDue ? " (past due)" : "");
+        _logger.LogInformation("BuildReportSlices built {Slices} slices and {Blocks} latency blocks ({Rows} rows){PastDue}",
+            outcome.Built.Count, outcome.Blocks.Count, outcome.Rows, tick.IsPastDue ? " (past due)" : "");
     }
 }

@@ -132,15 +132,22 @@ internal sealed class ReportsBenchmark(string server, int rows, int runs, int cl
     private static async Task BuildSlicesAsync(string db, CancellationToken ct)
     {
         var options = new ReportSlicesOptions { MaxSlicesPerRun = 100_000 };
-        var builder = new ReportSliceBuilder(BenchmarkDatabase.Factory(db), Options.Create(options), new FixedClock(Start.AddDays(2)), NullLogger<ReportSliceBuilder>.Instance);
-        var slices = await builder.DueSlicesAsync(ct);
+        var clock = new FixedClock(Start.AddDays(2));
+        var builder = new ReportSliceBuilder(BenchmarkDatabase.Factory(db), Options.Create(options), clock, NullLogger<ReportSliceBuilder>.Instance);
         var times = new Dictionary<int, List<(double Ms, long Rows)>>();
-        foreach (var slice in slices)
+        async Task TimeAsync(IEnumerable<SliceId> slices, Func<SliceId, Task<long?>> build)
         {
-            var sw = Stopwatch.StartNew();
-            var written = await builder.BuildAsync(slice, ct);
-            (times.TryGetValue(slice.SpanMinutes, out var list) ? list : times[slice.SpanMinutes] = []).Add((sw.Elapsed.TotalMilliseconds, written));
+            foreach (var slice in slices)
+            {
+                var sw = Stopwatch.StartNew();
+                if (await build(slice) is not { } written) continue;
+                (times.TryGetValue(slice.SpanMinutes, out var list) ? list : times[slice.SpanMinutes] = []).Add((sw.Elapsed.TotalMilliseconds, written));
+            }
         }
+        await TimeAsync(await builder.DueSlicesAsync(ct), async slice => await builder.BuildAsync(slice, ct));
+        // The latency blocks (slowest's merged hours), built from the hour slices after them.
+        var blocks = new LatencyBlockBuilder(BenchmarkDatabase.Factory(db), options, clock, NullLogger.Instance);
+        await TimeAsync(await blocks.DueAsync(ct), slice => blocks.BuildAsync(slice, ct));
         // The timer also folds the hourly client sets, the site's and the scopes', into day sets (the summary's visitors read them).
         var folding = Stopwatch.StartNew();
         var folded = await new DayClientsFolder(BenchmarkDatabase.Factory(db), options, NullLogger.Instance).FoldAsync(Start.AddDays(2), ct);

@@ -28,7 +28,7 @@ public sealed class SlowestReport(ReportDatabase database) : IReport
         var filter = new ReportFilter(parameters);
         var limit = parameters.Limit ?? TopListReport.DefaultLimit;
         var paths = new Dictionary<string, PathLatency>(StringComparer.Ordinal);
-        await using var read = await SlicedRead.BeginAsync(database, filter, slicesAnswer: parameters.Statuses.Count == 0, ct);
+        await using var read = await SlicedRead.BeginAsync(database, filter, slicesAnswer: parameters.Statuses.Count == 0, latencyBlocks: true, ct);
         // Columns of both parts: path, bucket, count, histogram (LatencyPercentiles reads either shape), sum, max.
         var raw = read.RawRows(where => $"""
             SELECT path, {LatencyHistogram.SqlBucketExpression("request_time_ms")} AS bucket, COUNT(*) AS count, NULL AS histogram,

@@ -8,7 +8,10 @@ using NginxPulse.Functions.Storage;
 
 namespace NginxPulse.Functions.Reports.Slices;
 
-/// <summary>A report slice: hours (60), 5 minutes (5) or one minute (1) from <see cref="StartUtc"/>.</summary>
+/// <summary>
+/// A report slice: hours (60), 5 minutes (5) or one minute (1) from <see cref="StartUtc"/>, or a latency block of
+/// whole hours (<see cref="LatencyBlockBuilder.Spans"/>).
+/// </summary>
 public readonly record struct SliceId(int SpanMinutes, DateTime StartUtc)
 {
     public const int Hour = 60;
@@ -16,10 +19,14 @@ public readonly record struct SliceId(int SpanMinutes, DateTime StartUtc)
     public const int Minute = 1;
 
     public DateTime EndUtc => StartUtc.AddMinutes(SpanMinutes);
+
+    /// <summary>The start of the <paramref name="spanMinutes"/> slice holding <paramref name="time"/> (spans divide the day).</summary>
+    public static DateTime Floor(DateTime time, int spanMinutes) =>
+        new(time.Ticks - time.Ticks % (spanMinutes * TimeSpan.TicksPerMinute), DateTimeKind.Utc);
 }
 
-/// <summary>What one builder run did.</summary>
-public sealed record SliceBuildOutcome(bool Ran, IReadOnlyList<SliceId> Built, long Rows);
+/// <summary>What one builder run did: the slices built and their rows, and the latency blocks built.</summary>
+public sealed record SliceBuildOutcome(bool Ran, IReadOnlyList<SliceId> Built, long Rows, IReadOnlyList<SliceId> Blocks);
 
 /// <summary>
 /// Builds report slices from raw rows, oldest first and at most <see cref="ReportSlicesOptions.MaxSlicesPerRun"/> per
@@ -32,26 +39,15 @@ public sealed record SliceBuildOutcome(bool Ran, IReadOnlyList<SliceId> Built, l
 /// answer for the minutes a range cuts out of a 5 minutes at either end (such as "the last 24 hours"), which would
 /// otherwise be read from raw rows; they are built and kept for the last
 /// <see cref="ReportSlicesOptions.MinuteSliceDays"/> only, after the hours and 5 minutes due, so a back-log (after an
-/// upgrade) builds the wide slices first. Each run then folds the complete hours' client sets (site and scopes) into day sets
+/// upgrade) builds the wide slices first. Each run then builds the latency blocks due from the hour slices
+/// (<see cref="LatencyBlockBuilder"/>) and folds the complete hours' client sets (site and scopes) into day sets
 /// (<see cref="DayClientsFolder"/>).
 /// </summary>
 public sealed class ReportSliceBuilder
 {
     private const string LockPurpose = "report-slices";
-    private const int RowsPerStatement = 500;
     private const int PurgeRowsPerRun = 100_000;
     private const int ClientsPerStatement = 5000;
-
-    private static readonly MultiRowInsert<SliceRow> Insert = new("report_slice_value",
-    [
-        ("dimension", r => r.Dimension), ("span_minutes", r => r.Slice.SpanMinutes), ("scope", r => r.Scope.Id),
-        ("slice_utc", r => r.Slice.StartUtc), ("vhost", r => r.Key.Vhost), ("host", r => r.Key.Host), ("row_no", r => r.RowNo), ("ranks", r => (int)r.Ranks),
-        ("value", r => r.Key.Value), ("value_hash", r => r.Key.Value is null ? null : ClientHash.Of(r.Key.Value)), ("requests", r => r.Value.Requests), ("bytes", r => r.Value.Bytes),
-        ("status_4xx", r => r.Value.Status4xx), ("status_5xx", r => r.Value.Status5xx), ("latency_count", r => r.Value.LatencyCount),
-        ("latency_sum_ms", r => r.Value.LatencySumMs), ("latency_max_ms", r => r.Value.LatencyMaxMs), ("histogram", r => r.Value.PackHistogram()),
-        ("p95_bucket", r => r.Value.P95Bucket),
-        ("dropped_max_requests", r => r.DroppedMaxRequests), ("dropped_max_errors", r => r.DroppedMaxErrors),
-    ], "");
 
     private static readonly MultiRowInsert<(DateTime Minute, ulong Client)> MinuteSiteClientsInsert = new("minute_site_clients",
         [("minute_utc", r => r.Minute), ("client_hash", r => r.Client)], "");
@@ -64,6 +60,7 @@ public sealed class ReportSliceBuilder
     private readonly TimeProvider _clock;
     private readonly ILogger<ReportSliceBuilder> _logger;
     private readonly DayClientsFolder _daySets;
+    private readonly LatencyBlockBuilder _blocks;
 
     public ReportSliceBuilder(MySqlConnectionFactory connections, IOptions<ReportSlicesOptions> options, TimeProvider clock, ILogger<ReportSliceBuilder> logger)
     {
@@ -72,6 +69,7 @@ public sealed class ReportSliceBuilder
         _clock = clock;
         _logger = logger;
         _daySets = new DayClientsFolder(connections, _options, logger);
+        _blocks = new LatencyBlockBuilder(connections, _options, clock, logger);
     }
 
     public async Task<SliceBuildOutcome> RunAsync(CancellationToken ct)
@@ -81,16 +79,17 @@ public sealed class ReportSliceBuilder
         if (builderLock is null)
         {
             _logger.LogInformation("Another replica is building report slices; skipping this run");
-            return new SliceBuildOutcome(false, [], 0);
+            return new SliceBuildOutcome(false, [], 0, []);
         }
         await using (builderLock)
         {
             var due = await DueSlicesAsync(ct);
             long rows = 0;
             foreach (var slice in due) rows += await BuildAsync(slice, ct);
+            var blocks = await _blocks.BuildDueAsync(ct);
             await PurgeMinutesAsync(ct);
             await _daySets.FoldAsync(_clock.GetUtcNow().UtcDateTime, ct);
-            return new SliceBuildOutcome(true, due, rows);
+            return new SliceBuildOutcome(true, due, rows + blocks.Rows, blocks.Built);
         }
     }
 
@@ -178,19 +177,15 @@ public sealed class ReportSliceBuilder
     }
 
     /// <summary>
-    /// The scopes (scope, vhost, host) minute slices hold rows for, from their status rows: every scope with traffic has
-    /// some, and they are the fewest (a dozen codes per scope and minute: ~240 rows a minute at 4 vhosts on 3 hosts).
+    /// The scopes minute slices hold rows for, from their status rows: every scope with traffic has some.
     /// </summary>
-    private static async Task<List<(int Scope, string Vhost, string Host)>> MinuteScopesAsync(MySqlConnection connection, CancellationToken ct)
-    {
-        var scopes = new List<(int Scope, string Vhost, string Host)>();
-        await using var cmd = new MySqlCommand($"""
-            SELECT DISTINCT scope, vhost, host FROM report_slice_value
-            WHERE dimension = {SliceDimension.Statuses.Id} AND span_minutes = {SliceId.Minute}
-            """, connection);
-        await RowStream.ReadAsync(cmd, row => scopes.Add((Convert.ToInt32(row.GetValue(0)), row.GetString(1), row.GetString(2))), ct);
-        return scopes;
-    }
+    private static Task<List<StoredScope>> MinuteScopesAsync(MySqlConnection connection, CancellationToken ct) =>
+        SliceScopeList.ReadAsync(async (sql, values, onRow) =>
+        {
+            await using var cmd = new MySqlCommand(sql, connection);
+            foreach (var (name, value) in values) cmd.Parameters.AddWithValue(name, value);
+            await RowStream.ReadAsync(cmd, onRow, ct);
+        }, SliceDimension.Statuses, SliceId.Minute);
 
     /// <summary>
     /// Aggregates the slice's raw rows in one consistent snapshot and replaces its stored rows with the result and the
@@ -264,25 +259,13 @@ public sealed class ReportSliceBuilder
     {
         await using var connection = await _connections.OpenAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, ct);
-        await using (var delete = new MySqlCommand($"""
-            DELETE FROM report_slice_value WHERE slice_utc = @slice AND span_minutes = @span;
-            {(slice.SpanMinutes == SliceId.Minute ? "DELETE FROM minute_site_clients WHERE minute_utc = @slice; DELETE FROM minute_clients WHERE minute_utc = @slice;" : "")}
-            INSERT INTO report_slice (span_minutes, slice_utc, requests, built_utc) VALUES (@span, @slice, @requests, @built)
-            ON DUPLICATE KEY UPDATE requests = VALUES(requests), built_utc = VALUES(built_utc)
-            """, connection, transaction))
+        await SliceRowWriter.ReplaceAsync(connection, transaction, slice, total, _clock.GetUtcNow().UtcDateTime, rows, ct);
+        if (slice.SpanMinutes == SliceId.Minute)
         {
-            delete.Parameters.AddWithValue("@span", slice.SpanMinutes);
+            await using var delete = new MySqlCommand(
+                "DELETE FROM minute_site_clients WHERE minute_utc = @slice; DELETE FROM minute_clients WHERE minute_utc = @slice", connection, transaction);
             delete.Parameters.AddWithValue("@slice", slice.StartUtc);
-            delete.Parameters.AddWithValue("@requests", total);
-            delete.Parameters.AddWithValue("@built", _clock.GetUtcNow().UtcDateTime);
             await delete.RunAsync(ct);
-        }
-        // A batch per statement: a batch sends all its string parameters with every command it runs.
-        for (var start = 0; start < rows.Count; start += RowsPerStatement)
-        {
-            var batch = new StatementBatch(connection, transaction);
-            Insert.AppendTo(batch, rows, start, Math.Min(RowsPerStatement, rows.Count - start));
-            await batch.ExecuteAsync(ct);
         }
         for (var start = 0; start < clients.Site.Count; start += ClientsPerStatement)
         {
@@ -311,6 +294,4 @@ public sealed class ReportSliceBuilder
                 [.. keyed.Distinct().Select(k => (minute, k.Vhost, k.Host, k.Client))]);
         }
     }
-
-    private sealed record SliceRow(int Dimension, SliceId Slice, SliceScope Scope, SliceKey Key, int RowNo, SliceRanks Ranks, SliceValue Value, long DroppedMaxRequests, long DroppedMaxErrors);
 }

@@ -49,6 +49,24 @@ public sealed class SliceValue
         foreach (var (bucket, count) in other._buckets) _buckets[bucket] = _buckets.GetValueOrDefault(bucket) + count;
     }
 
+    /// <summary>Adds a stored slice row: its sums and its packed histogram (<see cref="PackedHistogram"/>, null without request times).</summary>
+    public void AddStored(long requests, long bytes, long status4xx, long status5xx, long latencyCount, long latencySumMs, long? latencyMaxMs, byte[]? histogram)
+    {
+        Requests += requests;
+        Bytes += bytes;
+        Status4xx += status4xx;
+        Status5xx += status5xx;
+        LatencySumMs += latencySumMs;
+        LatencyCount += latencyCount;
+        if (latencyMaxMs is { } max) LatencyMaxMs = Math.Max(LatencyMaxMs ?? 0, max);
+        if (histogram is null) return;
+        var dense = new long[LatencyHistogram.BucketCount];
+        PackedHistogram.AddTo(histogram, dense);
+        _buckets ??= [];
+        for (var bucket = 0; bucket < dense.Length; bucket++)
+            if (dense[bucket] != 0) _buckets[bucket] = _buckets.GetValueOrDefault(bucket) + dense[bucket];
+    }
+
     /// <summary>The histogram in the stored format (<see cref="PackedHistogram"/>); null when no request had a request time.</summary>
     public byte[]? PackHistogram() => _buckets is null ? null : Dense().Pack();
 

@@ -6,8 +6,9 @@ namespace NginxPulse.Functions.Reports.Slices;
 
 /// <summary>
 /// One report's reads over a range, in one consistent snapshot: which report slices answer for which parts of the
-/// range (valid whole hours, then valid 5 minutes of the rest, then valid minutes of the 5 minutes the range cuts at
-/// either end, each in the scope a vhost/host filter names), and the raw-row intervals left. A slice is valid when the
+/// range (for slowest valid latency blocks first, then valid whole hours, then valid 5 minutes of the rest, then valid
+/// minutes of the 5 minutes the range cuts at either end, each in the scope a vhost/host filter names), and the raw-row
+/// intervals left. A slice is valid when the
 /// rows its builder counted equal the minute rollups' request total of its time (rollup_site_minute plus compacted
 /// rollup_hour rows) in this snapshot: rows that arrived after it was built make it invalid, and its time is read from
 /// raw rows instead, so answers are always exact. The whole site's count governs every scope of a slice: the builder
@@ -84,13 +85,21 @@ public sealed class SlicedRead : IAsyncDisposable
     /// Starts the snapshot and finds the valid slices of the range. With <paramref name="slicesAnswer"/> false (a
     /// filter the slices cannot honour) every part is read from raw rows.
     /// </summary>
-    public static async Task<SlicedRead> BeginAsync(ReportDatabase database, ReportFilter filter, bool slicesAnswer, CancellationToken ct)
+    public static Task<SlicedRead> BeginAsync(ReportDatabase database, ReportFilter filter, bool slicesAnswer, CancellationToken ct) =>
+        BeginAsync(database, filter, slicesAnswer, latencyBlocks: false, ct);
+
+    /// <summary>
+    /// As <see cref="BeginAsync(ReportDatabase, ReportFilter, bool, CancellationToken)"/>; with
+    /// <paramref name="latencyBlocks"/> valid latency blocks (<see cref="LatencyBlockBuilder"/>) answer before hours. They
+    /// hold only the paths' latency ranking (and rest rows): for slowest alone.
+    /// </summary>
+    public static async Task<SlicedRead> BeginAsync(ReportDatabase database, ReportFilter filter, bool slicesAnswer, bool latencyBlocks, CancellationToken ct)
     {
         var snapshot = await database.SnapshotAsync(ct);
         try
         {
             var parameters = filter.Parameters;
-            var stored = slicesAnswer ? await ValidSlicesAsync(snapshot, filter, ct) : null;
+            var stored = slicesAnswer ? await ValidSlicesAsync(snapshot, filter, latencyBlocks, ct) : null;
             var used = Widest(stored?.Valid ?? []);
             var raw = new List<(DateTime From, DateTime To)>();
             var at = parameters.FromUtc;
@@ -185,10 +194,10 @@ public sealed class SlicedRead : IAsyncDisposable
 
     /// <summary>
     /// The stored slices of the range whose counted rows equal the rollups' requests of their time: one statement reads
-    /// the slices, the site minutes' requests per 5 minutes and the compacted hours' requests (range scans of a few
-    /// hundred rows), compared here.
+    /// the slices (and the latency blocks inside the range with <paramref name="latencyBlocks"/>), the site minutes'
+    /// requests per 5 minutes and the compacted hours' requests (range scans of a few hundred rows), compared here.
     /// </summary>
-    private static async Task<StoredSlices> ValidSlicesAsync(ConsistentSnapshot snapshot, ReportFilter filter, CancellationToken ct)
+    private static async Task<StoredSlices> ValidSlicesAsync(ConsistentSnapshot snapshot, ReportFilter filter, bool latencyBlocks, CancellationToken ct)
     {
         // Minute slices are read only inside the 5 minutes the range cuts at either end: whole 5 minutes have their own
         // slices, so the minutes of a day are never all read.
@@ -202,8 +211,7 @@ public sealed class SlicedRead : IAsyncDisposable
         var siteMinutes = new Dictionary<DateTime, long>();
         await snapshot.ReadAsync($"""
             SELECT 0, span_minutes, slice_utc, requests FROM report_slice
-            WHERE (span_minutes = {SliceId.Hour} AND slice_utc >= @from AND slice_utc <= @to - INTERVAL {SliceId.Hour} MINUTE)
-              OR (span_minutes = {SliceId.FiveMinutes} AND slice_utc >= @from AND slice_utc <= @to - INTERVAL {SliceId.FiveMinutes} MINUTE)
+            WHERE {string.Join(" OR ", WholeSpans(latencyBlocks).Select(span => $"(span_minutes = {span} AND slice_utc >= @from AND slice_utc <= @to - INTERVAL {span} MINUTE)"))}
               OR (span_minutes = {SliceId.Minute} AND ({string.Format(CultureInfo.InvariantCulture, edgeMinutes, "slice_utc")}))
             UNION ALL
             SELECT 1, {SliceId.FiveMinutes}, minute_utc - INTERVAL MINUTE(minute_utc) % 5 MINUTE AS five, SUM(requests) FROM {SiteMinuteTable.Name}
@@ -225,9 +233,10 @@ public sealed class SlicedRead : IAsyncDisposable
                 default: siteMinutes[time] = requests; break;
             }
         }, ct);
+        long HourRequests(DateTime hour) => compacted.GetValueOrDefault(hour) + Enumerable.Range(0, 12).Sum(i => fives.GetValueOrDefault(hour.AddMinutes(5 * i)));
         var valid = slices.Where(s => s.Slice.SpanMinutes switch
             {
-                SliceId.Hour => s.Requests == compacted.GetValueOrDefault(s.Slice.StartUtc) + Enumerable.Range(0, 12).Sum(i => fives.GetValueOrDefault(s.Slice.StartUtc.AddMinutes(5 * i))),
+                >= SliceId.Hour => s.Requests == Enumerable.Range(0, s.Slice.SpanMinutes / SliceId.Hour).Sum(i => HourRequests(s.Slice.StartUtc.AddHours(i))),
                 // A compacted hour's minutes are gone: its 5 minutes and minutes can no longer be checked.
                 SliceId.FiveMinutes => s.Requests == fives.GetValueOrDefault(s.Slice.StartUtc) && !compacted.ContainsKey(HourOf(s.Slice.StartUtc)),
                 _ => s.Requests == siteMinutes.GetValueOrDefault(s.Slice.StartUtc) && !compacted.ContainsKey(HourOf(s.Slice.StartUtc)),
@@ -244,24 +253,28 @@ public sealed class SlicedRead : IAsyncDisposable
             Compacted.Where(h => h.Key < to && h.Key.AddHours(1) > from).Sum(h => h.Value);
     }
 
+    /// <summary>The spans read whole inside the range: hours and 5 minutes, and the latency blocks with <paramref name="latencyBlocks"/>.</summary>
+    private static IEnumerable<int> WholeSpans(bool latencyBlocks) =>
+        (latencyBlocks ? LatencyBlockBuilder.Spans : []).Append(SliceId.Hour).Append(SliceId.FiveMinutes);
+
     /// <summary>
-    /// The widest valid slices covering the range: every valid hour, then each valid 5 minutes outside them, then each
-    /// valid minute outside both (slices of each span are aligned to it, so a narrower one lies wholly inside a wider one
-    /// or outside it); in time order.
+    /// The widest valid slices covering the range: every valid block, then each valid hour outside them, then each valid
+    /// 5 minutes outside those, then each valid minute outside all (slices of each span are aligned to it and each span
+    /// divides the wider ones, so a narrower slice lies wholly inside a wider one or outside it); in time order.
     /// </summary>
     private static List<SliceId> Widest(IReadOnlyList<SliceId> valid)
     {
         var used = new HashSet<SliceId>();
+        var spans = valid.Select(s => s.SpanMinutes).Distinct().OrderDescending().ToList();
         foreach (var slice in valid.OrderByDescending(s => s.SpanMinutes))
         {
-            if (slice.SpanMinutes < SliceId.Hour && used.Contains(new SliceId(SliceId.Hour, HourOf(slice.StartUtc)))) continue;
-            if (slice.SpanMinutes < SliceId.FiveMinutes && used.Contains(new SliceId(SliceId.FiveMinutes, FiveMinutesDown(slice.StartUtc)))) continue;
+            if (spans.Any(wider => wider > slice.SpanMinutes && used.Contains(new SliceId(wider, SliceId.Floor(slice.StartUtc, wider))))) continue;
             used.Add(slice);
         }
         return used.OrderBy(s => s.StartUtc).ToList();
     }
 
-    private static DateTime FiveMinutesDown(DateTime time) => new(time.Ticks - time.Ticks % (SliceId.FiveMinutes * TimeSpan.TicksPerMinute), DateTimeKind.Utc);
+    private static DateTime FiveMinutesDown(DateTime time) => SliceId.Floor(time, SliceId.FiveMinutes);
 
     private static DateTime FiveMinutesUp(DateTime time) => FiveMinutesDown(time.AddTicks(SliceId.FiveMinutes * TimeSpan.TicksPerMinute - 1));
 
@@ -269,7 +282,7 @@ public sealed class SlicedRead : IAsyncDisposable
 
     private static DateTime Max(DateTime a, DateTime b) => a > b ? a : b;
 
-    private static DateTime HourOf(DateTime time) => new(time.Ticks - time.Ticks % TimeSpan.TicksPerHour, DateTimeKind.Utc);
+    private static DateTime HourOf(DateTime time) => SliceId.Floor(time, SliceId.Hour);
 
     /// <summary>Adjacent slices of the same span as one range each (fewer, wider conditions).</summary>
     private static List<(int Span, DateTime From, DateTime To)> Merge(IReadOnlyList<SliceId> slices)

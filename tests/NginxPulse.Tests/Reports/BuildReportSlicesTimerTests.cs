@@ -56,8 +56,10 @@ public sealed class BuildReportSlicesTimerTests : IAsyncLifetime
         var minutes = await MinutesWithTrafficAsync();
         await using var app = await StartAsync(customHandler: false, ("BuildReportSlicesSchedule", "*/1 * * * * *"), ("ReportSlices:MaxSlicesPerRun", "50"));
 
-        // 2 hours, 24 5-minute slices and a slice per minute with traffic, 50 per run: three runs at least.
-        await Eventually.TrueAsync(async () => await _db.ScalarAsync("SELECT COUNT(*) FROM report_slice") == 26 + minutes, TimeSpan.FromSeconds(60), $"{26 + minutes} slices built");
+        // 2 hours, 24 5-minute slices and a slice per minute with traffic, 50 per run: three runs at least; and the 3
+        // latency blocks holding 10:00-12:00 (4 and 8 hours and the day).
+        await Eventually.TrueAsync(async () => await _db.ScalarAsync("SELECT COUNT(*) FROM report_slice") == 26 + 3 + minutes, TimeSpan.FromSeconds(60), $"{26 + 3 + minutes} slices built");
+        Assert.Equal(300, await _db.ScalarAsync("SELECT SUM(requests) FROM report_slice WHERE span_minutes = 1440"));
         Assert.Equal(300, await _db.ScalarAsync("SELECT SUM(requests) FROM report_slice WHERE span_minutes = 60"));
         Assert.Equal(300, await _db.ScalarAsync("SELECT SUM(requests) FROM report_slice WHERE span_minutes = 5"));
         Assert.Equal(300, await _db.ScalarAsync("SELECT SUM(requests) FROM report_slice WHERE span_minutes = 1"));
@@ -75,8 +77,10 @@ public sealed class BuildReportSlicesTimerTests : IAsyncLifetime
             """{ "Data": { "timer": { "IsPastDue": false } }, "Metadata": { "sys": { "MethodName": "BuildReportSlices" } } }""", Encoding.UTF8, "application/json"));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal(30, await _db.ScalarAsync("SELECT COUNT(*) FROM report_slice"));   // MaxSlicesPerRun's default: the 2 hours and 24 5-minutes first
-        Assert.Equal(26, await _db.ScalarAsync("SELECT COUNT(*) FROM report_slice WHERE span_minutes > 1"));
+        // MaxSlicesPerRun's default: the 2 hours and 24 5-minutes first; then the 3 latency blocks, which need only the hours.
+        Assert.Equal(30, await _db.ScalarAsync("SELECT COUNT(*) FROM report_slice WHERE span_minutes <= 60"));
+        Assert.Equal(26, await _db.ScalarAsync("SELECT COUNT(*) FROM report_slice WHERE span_minutes BETWEEN 5 AND 60"));
+        Assert.Equal(3, await _db.ScalarAsync("SELECT COUNT(*) FROM report_slice WHERE span_minutes > 60"));
     }
 
     [Fact]
@@ -109,8 +113,9 @@ public sealed class BuildReportSlicesTimerTests : IAsyncLifetime
 
         var purged = await purger.PurgeReportSlicesAsync(start.AddHours(1), CancellationToken.None);
 
-        // The first hour's slice, its 12 5-minute slices and its minute slices, with their values.
-        Assert.Equal(1 + 12 + firstHourMinutes + firstHourValues, purged);
+        // The first hour's slice, its 12 5-minute slices and its minute slices, and the 3 latency blocks that start
+        // before its end (08:00 twice, the day), with their values.
+        Assert.Equal(1 + 12 + 3 + firstHourMinutes + firstHourValues, purged);
         Assert.Equal((13L + secondHourMinutes, secondHourValues), (await _db.ScalarAsync("SELECT COUNT(*) FROM report_slice"), await _db.ScalarAsync("SELECT COUNT(*) FROM report_slice_value")));
         Assert.Equal(0, await purger.PurgeReportSlicesAsync(start.AddHours(1), CancellationToken.None));
     }

@@ -60,6 +60,15 @@ public sealed class TestDatabase : IAsyncDisposable
         await cmd.ExecuteNonQueryAsync();
     }
 
+    /// <summary>Runs a query and hands every row to <paramref name="onRow"/>.</summary>
+    public async Task ReadAsync(string sql, Action<System.Data.Common.DbDataReader> onRow)
+    {
+        await using var connection = await Connections.OpenAsync(CancellationToken.None);
+        await using var cmd = new MySqlCommand(sql, connection);
+        await using var reader = await cmd.ExecuteReaderAsync();
+        while (await reader.ReadAsync()) onRow(reader);
+    }
+
     /// <summary>A fingerprint of every stored table's content, to prove that a repeat changed nothing.</summary>
     public async Task<string> SnapshotAsync()
     {
