@@ -23,12 +23,7 @@ public sealed class SliceValue
     /// <summary>Adds one grouped raw row (<see cref="SliceDimension.SelectRaw"/>): a null bucket holds the requests without a request time.</summary>
     public void Add(int? bucket, long requests, long bytes, long status4xx, long status5xx, long latencySumMs, long? latencyMaxMs)
     {
-        Requests += requests;
-        Bytes += bytes;
-        Status4xx += status4xx;
-        Status5xx += status5xx;
-        LatencySumMs += latencySumMs;
-        if (latencyMaxMs is { } max) LatencyMaxMs = Math.Max(LatencyMaxMs ?? 0, max);
+        AddSums(requests, bytes, status4xx, status5xx, latencySumMs, latencyMaxMs);
         if (bucket is not { } b) return;
         LatencyCount += requests;
         _buckets ??= [];
@@ -37,13 +32,8 @@ public sealed class SliceValue
 
     public void Add(SliceValue other)
     {
-        Requests += other.Requests;
-        Bytes += other.Bytes;
-        Status4xx += other.Status4xx;
-        Status5xx += other.Status5xx;
-        LatencySumMs += other.LatencySumMs;
+        AddSums(other.Requests, other.Bytes, other.Status4xx, other.Status5xx, other.LatencySumMs, other.LatencyMaxMs);
         LatencyCount += other.LatencyCount;
-        if (other.LatencyMaxMs is { } max) LatencyMaxMs = Math.Max(LatencyMaxMs ?? 0, max);
         if (other._buckets is null) return;
         _buckets ??= [];
         foreach (var (bucket, count) in other._buckets) _buckets[bucket] = _buckets.GetValueOrDefault(bucket) + count;
@@ -52,19 +42,24 @@ public sealed class SliceValue
     /// <summary>Adds a stored slice row: its sums and its packed histogram (<see cref="PackedHistogram"/>, null without request times).</summary>
     public void AddStored(long requests, long bytes, long status4xx, long status5xx, long latencyCount, long latencySumMs, long? latencyMaxMs, byte[]? histogram)
     {
-        Requests += requests;
-        Bytes += bytes;
-        Status4xx += status4xx;
-        Status5xx += status5xx;
-        LatencySumMs += latencySumMs;
+        AddSums(requests, bytes, status4xx, status5xx, latencySumMs, latencyMaxMs);
         LatencyCount += latencyCount;
-        if (latencyMaxMs is { } max) LatencyMaxMs = Math.Max(LatencyMaxMs ?? 0, max);
         if (histogram is null) return;
         var dense = new long[LatencyHistogram.BucketCount];
         PackedHistogram.AddTo(histogram, dense);
         _buckets ??= [];
         for (var bucket = 0; bucket < dense.Length; bucket++)
             if (dense[bucket] != 0) _buckets[bucket] = _buckets.GetValueOrDefault(bucket) + dense[bucket];
+    }
+
+    private void AddSums(long requests, long bytes, long status4xx, long status5xx, long latencySumMs, long? latencyMaxMs)
+    {
+        Requests += requests;
+        Bytes += bytes;
+        Status4xx += status4xx;
+        Status5xx += status5xx;
+        LatencySumMs += latencySumMs;
+        if (latencyMaxMs is { } max) LatencyMaxMs = Math.Max(LatencyMaxMs ?? 0, max);
     }
 
     /// <summary>The histogram in the stored format (<see cref="PackedHistogram"/>); null when no request had a request time.</summary>
