@@ -210,6 +210,13 @@ internal sealed class ReportsBenchmark(string server, int rows, int runs, int cl
         yield return ("paths path=/api", "paths", [("path", "/api")]);
         yield return ("errors status=5xx", "errors", [("status", "5xx")]);
         yield return ("clients limit=1000", "clients", [("limit", "1000")]);
+        // "Export the top 1000": every top list at the largest default limit over the three 24-hour ranges.
+        foreach (var report in new[] { "paths", "referrers", "useragents" }) yield return ($"{report} limit=1000", report, [("limit", "1000")]);
+        foreach (var report in new[] { "paths", "clients", "referrers", "useragents" })
+        {
+            yield return ($"{report} 00:31-23:34 limit=1000", report, [.. UnalignedMinutes, ("limit", "1000")]);
+            yield return ($"{report} -24h (now 23:47:20) limit=1000", report, [.. Relative, ("limit", "1000")]);
+        }
     }
 
     /// <summary>"The last 24 hours" at 23:47:20 with the current hour not yet folded (<see cref="UnfoldLastHourAsync"/>).</summary>

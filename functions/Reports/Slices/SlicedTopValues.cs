@@ -34,7 +34,9 @@ public sealed record TopValuesQuery(
 /// rows are read (one grouping pass over them, no second read for the values).
 /// Before ranking every slice row, the first rows of each slice (and the largest raw sums) bound which keys can rank
 /// (<see cref="TopKeyBounds"/>); when they tell, only those keys are summed, through the value-key index
-/// (report_slice_value_key), so a day's ranking reads a few hundred rows instead of tens of thousands.
+/// (report_slice_value_key), so a day's ranking reads a few hundred rows instead of tens of thousands. A limit over 64
+/// cannot be bounded that way and its winners hold most of the rows ranked: the ranking statement then also returns each
+/// winner's value, read from one of its slice rows, and whether all its slice rows hold that value.
 /// </remarks>
 public static class SlicedTopValues
 {
@@ -57,14 +59,21 @@ public static class SlicedTopValues
     /// </summary>
     private const long MaxRawRowsToBound = 20_000;
 
+    /// <summary>
+    /// Over this limit the first rows never bound the keys (<see cref="DepthPerLimit"/> × limit exceeds <see cref="MaxDepth"/>)
+    /// and the winners hold most of the rows ranked, so their values are read with the ranking (<see cref="ValueOfRow"/>).
+    /// </summary>
+    private const int MaxLimitReadingValuesApart = MaxDepth / 4;
+
     public static async Task<List<KeyValuePair<string?, long[]>>> ReadAsync(SlicedRead read, TopValuesQuery query, CancellationToken ct)
     {
         if (read.Source == ReportSource.Raw) return await PerValueAsync(read, query, ct);
         var candidates = await CandidatesAsync(read, query, ct);
-        var winners = await WinnersAsync(read, query, candidates, ct);
-        var values = await ValuesAsync(read, query, winners.Where(w => w.Hash is not null).Select(w => w.Hash!.Value).ToList(), ct);
+        var winners = await WinnersAsync(read, query, candidates, withValues: candidates is null && query.Limit > MaxLimitReadingValuesApart, ct);
+        if (winners.Any(w => !w.OneValue)) return await PerValueAsync(read, query, ct);
+        var values = await ValuesAsync(read, query, winners.Where(w => w is { Hash: not null, Value: null }).Select(w => w.Hash!.Value).ToList(), ct);
         if (values is null) return await PerValueAsync(read, query, ct);
-        return winners.Select(w => new KeyValuePair<string?, long[]>(w.Hash is { } hash ? values[hash] : null, w.Counts)).ToList();
+        return winners.Select(w => new KeyValuePair<string?, long[]>(w.Hash is { } hash ? w.Value ?? values[hash] : null, w.Counts)).ToList();
     }
 
     private static Task<List<KeyValuePair<string?, long[]>>> PerValueAsync(SlicedRead read, TopValuesQuery query, CancellationToken ct) =>
@@ -112,35 +121,68 @@ public static class SlicedTopValues
         new(row.IsDBNull(column) ? null : Convert.ToUInt64(row.GetValue(column)));
 
     /// <summary>
-    /// The value keys ranked within the limit (ties included) with their sums; a null key is the null value. Only
-    /// <paramref name="candidates"/> are summed when given (every key that can rank).
+    /// A winner's key (null: the null value) and sums; with the values read in the ranking (<see cref="WinnersAsync"/>),
+    /// also its value when a slice row holds it and whether all its slice rows hold one value (false: two values share the key).
     /// </summary>
-    private static async Task<List<(ulong? Hash, long[] Counts)>> WinnersAsync(SlicedRead read, TopValuesQuery query, IReadOnlyList<ValueKey>? candidates, CancellationToken ct)
+    private sealed record Winner(ulong? Hash, long[] Counts, string? Value, bool OneValue);
+
+    /// <summary>
+    /// Where a slice row is, as one integer (minutes since 1970 of its slice, its span, its row number): the smallest per
+    /// key is the row its value is read from. Row numbers are under 2^22 (a slice keeps at most 1,000,000 values per
+    /// ranking, paths three rankings), spans under 2^11 minutes (a day is 1,440), the minutes under 2^30 (until 4011).
+    /// </summary>
+    private const string RowOf = "(TIMESTAMPDIFF(MINUTE, '1970-01-01', slice_utc) << 33 | span_minutes << 22 | row_no)";
+
+    /// <summary>The slice row that <see cref="RowOf"/> named as <c>w.row_of</c>: its primary key's span, start and number.</summary>
+    private const string ValueOfRow = "span_minutes = (w.row_of >> 22 & 2047) AND slice_utc = CAST('1970-01-01' AS DATETIME) + INTERVAL (w.row_of >> 33) MINUTE AND row_no = (w.row_of & 4194303)";
+
+    /// <summary>
+    /// What tells a key's values apart without grouping them (a value up to 2,048 characters makes MariaDB group on disk):
+    /// the value itself when at most 32 bytes (every client address, most paths), else its SHA-256. With their byte
+    /// lengths equal too, rows whose fingerprints agree hold one value: the same bytes, or (longer values) the same SHA-256.
+    /// </summary>
+    private const string Fingerprint = "IF(LENGTH(value) <= 32, CAST(value AS BINARY(32)), UNHEX(SHA2(value, 256)))";
+
+    /// <summary>
+    /// The value keys ranked within the limit (ties included) with their sums; a null key is the null value. Only
+    /// <paramref name="candidates"/> are summed when given (every key that can rank). With <paramref name="withValues"/>
+    /// the same statement reads each winner's value from one of its slice rows (by primary key) and checks that all its
+    /// slice rows hold that value (<see cref="Fingerprint"/>): reading every row of a thousand winners costs more than
+    /// ranking them (a day's 24,000 rows to the client).
+    /// </summary>
+    private static async Task<List<Winner>> WinnersAsync(SlicedRead read, TopValuesQuery query, IReadOnlyList<ValueKey>? candidates, bool withValues, CancellationToken ct)
     {
         var n = query.SliceCounts.Count;
         string Aliased(IReadOnlyList<string> counts) => string.Join(", ", counts.Select((c, i) => $"{c} AS c{i}"));
         var sums = string.Join(", ", Enumerable.Range(0, n).Select(i => $"SUM(c{i}) AS c{i}"));
         var columns = string.Join(", ", Enumerable.Range(0, n).Select(i => $"c{i}"));
+        var valueOf = withValues ? read.SliceRows(query.Dimension, query.Ranking, where => $"LEFT JOIN report_slice_value v ON {where} AND {ValueOfRow}") : null;
+        var (sliceRow, rawRow, perKey) = valueOf is null
+            ? ("", "", "")
+            : ($", {RowOf} AS row_of, LENGTH(value) AS value_length, {Fingerprint} AS fingerprint", ", NULL, NULL, NULL",
+                ", MIN(row_of) AS row_of, MIN(value_length) <=> MAX(value_length) AND MIN(fingerprint) <=> MAX(fingerprint) AS one_value");
         var union = read.UnionAll(query.Dimension, query.Ranking,
-            where => $"SELECT value_hash AS h, {Aliased(query.SliceCounts)} FROM report_slice_value WHERE {where}{query.SliceCondition}{KeyFilter(" AND ", "value_hash", candidates)}",
+            where => $"SELECT value_hash AS h, {Aliased(query.SliceCounts)}{sliceRow} FROM report_slice_value WHERE {where}{query.SliceCondition}{KeyFilter(" AND ", "value_hash", candidates)}",
             where => $"""
-                SELECT {ClientHash.Sql(query.Dimension.KeyExpression)} AS h, {Aliased(query.RawCounts)}
+                SELECT {ClientHash.Sql(query.Dimension.KeyExpression)} AS h, {Aliased(query.RawCounts)}{rawRow}
                 FROM access_log WHERE {where}{query.Dimension.KeyCondition}{query.RawCondition} GROUP BY h{KeyFilter(" HAVING ", "h", candidates)}
                 """);
-        var winners = new List<(ulong?, long[])>();
+        var winners = new List<Winner>();
         await read.ReadAsync($"""
-            SELECT h, {columns} FROM (
-              SELECT h, {columns}, RANK() OVER (ORDER BY {string.Join(" + ", query.RankBy.Select(i => $"c{i}"))} DESC) AS top_rank FROM (
-                SELECT h, {sums} FROM (
+            SELECT w.h, {string.Join(", ", Enumerable.Range(0, n).Select(i => $"w.c{i}"))}{(valueOf is null ? ", 1, NULL" : ", w.one_value, v.value")} FROM (
+              SELECT h, {columns}{(valueOf is null ? "" : ", row_of, one_value")}, RANK() OVER (ORDER BY {string.Join(" + ", query.RankBy.Select(i => $"c{i}"))} DESC) AS top_rank FROM (
+                SELECT h, {sums}{perKey} FROM (
             {union}
                 ) u GROUP BY h
               ) g
-            ) w WHERE top_rank <= {query.Limit.ToString(CultureInfo.InvariantCulture)}
+            ) w {valueOf}
+            WHERE w.top_rank <= {query.Limit.ToString(CultureInfo.InvariantCulture)}
             """, row =>
         {
             var counts = new long[n];
             for (var i = 0; i < n; i++) counts[i] = Convert.ToInt64(row.GetValue(i + 1));
-            winners.Add((row.IsDBNull(0) ? null : Convert.ToUInt64(row.GetValue(0)), counts));
+            winners.Add(new Winner(row.IsDBNull(0) ? null : Convert.ToUInt64(row.GetValue(0)), counts,
+                row.IsDBNull(n + 2) ? null : row.GetString(n + 2), Convert.ToInt64(row.GetValue(n + 1)) != 0));
         }, ct);
         return winners;
     }

@@ -137,6 +137,30 @@ public sealed class ReportSlicesKeyedTests
     }
 
     [Fact]
+    public async Task Values_sharing_a_key_and_their_length_are_counted_apart_when_a_limit_over_64_reads_values_with_the_ranking()
+    {
+        await using var harness = await ReportsHarness.WithRecordsAsync(Traffic());
+        (string, string)[][] limits = [[("limit", "65")], [("limit", "1000")]];
+        var cases = (from report in TopLists from limit in limits select (report, ((string, string)[])[.. WholeHour, .. limit])).ToList();
+        var raw = await AnswersAsync(harness, cases);
+        await Builder(harness).RunAsync(CancellationToken.None);
+
+        // Two short values of one length (their bytes tell them apart) and two long ones (their SHA-256 does) per
+        // dimension share a key, forced by rewriting the stored keys over whole hours.
+        (string, string)[] pairs =
+        [
+            ("/a", "/y"), (Long1, Long2), ("https://ref.example/a", "https://ref.example/y"),
+            ("https://ref.example" + Long1, "https://ref.example" + Long2), ("agent /a", "agent /y"), ("agent " + Long1, "agent " + Long2),
+        ];
+        foreach (var (i, (first, second)) in pairs.Index())
+            await harness.Database.ExecuteAsync($"UPDATE report_slice_value SET value_hash = {100 + i} WHERE value IN ('{first}', '{second}')");
+
+        var collided = await AnswersAsync(harness, cases);
+        AssertSameRows(raw, collided);
+        Assert.All(collided.Values, a => Assert.Equal("rollup", a.Source));
+    }
+
+    [Fact]
     public async Task Migration_0051_run_again_empties_the_slices_reports_read_raw_rows_until_the_builder_has_rebuilt_them()
     {
         await using var harness = await ReportsHarness.WithRecordsAsync(Traffic());
