@@ -6,7 +6,8 @@ using NginxPulse.Functions.Storage;
 namespace NginxPulse.Functions.Reports.Queries;
 
 /// <summary>
-/// Paths by their 95th-percentile request time, slowest first: the paths report slices' histograms where valid, and
+/// Paths by their 95th-percentile request time, slowest first: the paths report slices' histograms where valid (latency
+/// blocks of 4 and 8 hours and whole days first, <see cref="LatencyBlockBuilder"/>), and
 /// the raw rows grouped into the same histogram buckets for the rest, so a path's percentiles are computed exactly like
 /// the summary's. A status filter needs raw rows throughout. When slices are read, only the histograms of the paths
 /// that can still rank are: the raw parts are read first, then bounds of each path key's p95 over its slice rows from

@@ -1,3 +1,4 @@
+using System.Buffers;
 using NginxPulse.Functions.Storage;
 
 namespace NginxPulse.Functions.Reports.Slices;
@@ -45,11 +46,20 @@ public sealed class SliceValue
         AddSums(requests, bytes, status4xx, status5xx, latencySumMs, latencyMaxMs);
         LatencyCount += latencyCount;
         if (histogram is null) return;
-        var dense = new long[LatencyHistogram.BucketCount];
-        PackedHistogram.AddTo(histogram, dense);
-        _buckets ??= [];
-        for (var bucket = 0; bucket < dense.Length; bucket++)
-            if (dense[bucket] != 0) _buckets[bucket] = _buckets.GetValueOrDefault(bucket) + dense[bucket];
+        // A pooled dense buffer: a latency block merges hundreds of thousands of stored rows.
+        var dense = ArrayPool<long>.Shared.Rent(LatencyHistogram.BucketCount);
+        try
+        {
+            Array.Clear(dense, 0, LatencyHistogram.BucketCount);
+            PackedHistogram.AddTo(histogram, dense);
+            _buckets ??= [];
+            for (var bucket = 0; bucket < LatencyHistogram.BucketCount; bucket++)
+                if (dense[bucket] != 0) _buckets[bucket] = _buckets.GetValueOrDefault(bucket) + dense[bucket];
+        }
+        finally
+        {
+            ArrayPool<long>.Shared.Return(dense);
+        }
     }
 
     private void AddSums(long requests, long bytes, long status4xx, long status5xx, long latencySumMs, long? latencyMaxMs)

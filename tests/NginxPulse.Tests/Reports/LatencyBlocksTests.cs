@@ -69,29 +69,14 @@ public sealed class LatencyBlocksTests
                     yield return [.. range, .. filter, ("limit", limit.ToString(CultureInfo.InvariantCulture))];
     }
 
-    private static async Task<Dictionary<string, (string Json, string Csv, string Source)>> AnswersAsync(ReportsHarness harness)
-    {
-        var answers = new Dictionary<string, (string, string, string)>();
-        foreach (var query in Queries())
-        {
-            var json = await harness.CallAsync("slowest", query);
-            var csv = await harness.CallAsync("slowest", [.. query, ("format", "csv")]);
-            Assert.True(json.StatusCode == 200 && csv.StatusCode == 200, $"{json.StatusCode} {json.Body} {csv.Body}");
-            answers[string.Join("&", query.Select(q => $"{q.Item1}={q.Item2}"))] =
-                (JsonDocument.Parse(json.Body).RootElement.GetProperty("rows").GetRawText(), csv.Body, JsonDocument.Parse(json.Body).RootElement.GetProperty("source").GetString()!);
-        }
-        return answers;
-    }
+    /// <summary>Each query's slowest rows in JSON and CSV and its source, by "slowest query".</summary>
+    private static Task<Dictionary<string, (string Json, string Csv, string Source)>> AnswersAsync(ReportsHarness harness) =>
+        ReportSlicesKeyedTests.AnswersAsync(harness, Queries().Select(query => ("slowest", query)));
 
     /// <summary>Slowest with no slice to read (the slices' records set aside, then put back).</summary>
     private static async Task<Dictionary<string, (string Json, string Csv, string Source)>> RawAnswersAsync(ReportsHarness harness)
     {
-        var db = harness.Database;
-        await db.ExecuteAsync("CREATE TABLE report_slice_aside AS SELECT * FROM report_slice");
-        await db.ExecuteAsync("DELETE FROM report_slice");
-        var answers = await AnswersAsync(harness);
-        await db.ExecuteAsync("INSERT INTO report_slice SELECT * FROM report_slice_aside");
-        await db.ExecuteAsync("DROP TABLE report_slice_aside");
+        var answers = await harness.WithoutSlicesAsync(() => AnswersAsync(harness));
         Assert.All(answers.Values, a => Assert.Equal("raw", a.Source));
         return answers;
     }
@@ -117,10 +102,10 @@ public sealed class LatencyBlocksTests
         var marked = await AnswersAsync(harness);
         long[] Spans(string key) => JsonDocument.Parse(marked[key].Json).RootElement.EnumerateArray()
             .Select(r => r.GetProperty("maxMs").GetInt64() / 1_000_000).Distinct().Order().ToArray();
-        Assert.Equal([1440], Spans("from=2026-11-21T00:00:00Z&to=2026-11-22T00:00:00Z&limit=50"));
-        Assert.Equal([480], Spans("from=2026-11-21T08:00:00Z&to=2026-11-21T16:00:00Z&host=web-02&limit=50"));
-        Assert.Equal([240], Spans("from=2026-11-21T12:00:00Z&to=2026-11-21T16:00:00Z&vhost=www.example.com&limit=50"));
-        Assert.Equal(240, Spans("from=2026-11-21T09:00:00Z&to=2026-11-21T17:00:00Z&limit=50").Max());   // not 08:00's 8 hours
+        Assert.Equal([1440], Spans("slowest from=2026-11-21T00:00:00Z&to=2026-11-22T00:00:00Z&limit=50"));
+        Assert.Equal([480], Spans("slowest from=2026-11-21T08:00:00Z&to=2026-11-21T16:00:00Z&host=web-02&limit=50"));
+        Assert.Equal([240], Spans("slowest from=2026-11-21T12:00:00Z&to=2026-11-21T16:00:00Z&vhost=www.example.com&limit=50"));
+        Assert.Equal(240, Spans("slowest from=2026-11-21T09:00:00Z&to=2026-11-21T17:00:00Z&limit=50").Max());   // not 08:00's 8 hours
     }
 
     [Fact]
@@ -180,7 +165,7 @@ public sealed class LatencyBlocksTests
             WHERE (span_minutes, slice_utc) IN ((240, '2026-11-21 12:00'), (480, '2026-11-21 08:00'), (1440, '2026-11-21'))
             """);
         var raw = await RawAnswersAsync(harness);
-        Assert.Equal("/late-and-slow", JsonDocument.Parse(raw["from=2026-11-21T00:00:00Z&to=2026-11-22T00:00:00Z&limit=1"].Json).RootElement[0].GetProperty("path").GetString());
+        Assert.Equal("/late-and-slow", JsonDocument.Parse(raw["slowest from=2026-11-21T00:00:00Z&to=2026-11-22T00:00:00Z&limit=1"].Json).RootElement[0].GetProperty("path").GetString());
         ReportSlicesKeyedTests.AssertSameRows(raw, await AnswersAsync(harness));
 
         // Until its hour slice is rebuilt, no block of that hour is due, and building one writes nothing.

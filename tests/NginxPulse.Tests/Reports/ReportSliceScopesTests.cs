@@ -178,12 +178,7 @@ public sealed class ReportSliceScopesTests
     /// <summary>Every report's answer with no slice to read (the slices' counts set aside, then put back).</summary>
     private static async Task<List<(string Json, string Csv, string Source, string Exact)>> RawAnswersAsync(ReportsHarness harness, (string, string)[] query)
     {
-        var db = harness.Database;
-        await db.ExecuteAsync("CREATE TABLE report_slice_aside AS SELECT * FROM report_slice");
-        await db.ExecuteAsync("DELETE FROM report_slice");
-        var answers = await AnswersAsync(harness, query);
-        await db.ExecuteAsync("INSERT INTO report_slice SELECT * FROM report_slice_aside");
-        await db.ExecuteAsync("DROP TABLE report_slice_aside");
+        var answers = await harness.WithoutSlicesAsync(() => AnswersAsync(harness, query));
         Assert.All(answers, a => Assert.Equal("raw", a.Source));
         return answers;
     }

@@ -50,6 +50,17 @@ public sealed class ReportsHarness : IAsyncLifetime
         await Database.DisposeAsync();
     }
 
+    /// <summary>What <paramref name="read"/> answers with no slice to read: the slices' records set aside, then put back.</summary>
+    public async Task<T> WithoutSlicesAsync<T>(Func<Task<T>> read)
+    {
+        await Database.ExecuteAsync("CREATE TABLE report_slice_aside AS SELECT * FROM report_slice");
+        await Database.ExecuteAsync("DELETE FROM report_slice");
+        var answers = await read();
+        await Database.ExecuteAsync("INSERT INTO report_slice SELECT * FROM report_slice_aside");
+        await Database.ExecuteAsync("DROP TABLE report_slice_aside");
+        return answers;
+    }
+
     /// <summary>GET /api/reports/{report}?{query}; the query is raw (already URL-decoded values, as the transports pass them).</summary>
     public async Task<HttpFunctionResponse> CallAsync(string report, params (string Name, string Value)[] query)
     {
