@@ -24,10 +24,9 @@ public sealed class WholeSystem : IAsyncDisposable
     private ChildProcess? _app;
     private ChildProcess? _shipper;
 
-    private WholeSystem(TestDatabase db, int nginxPort, int appPort, IReadOnlyDictionary<string, string?> extraAppSettings)
+    private WholeSystem(TestDatabase db, int appPort, IReadOnlyDictionary<string, string?> extraAppSettings)
     {
         Database = db;
-        NginxUrl = new Uri($"http://127.0.0.1:{nginxPort}");
         AppUrl = new Uri($"http://127.0.0.1:{appPort}");
         _cluster.CreateTopic(Topic, 3);
         _appSettings = new Dictionary<string, string?>
@@ -51,7 +50,7 @@ public sealed class WholeSystem : IAsyncDisposable
 
     public TestDatabase Database { get; }
 
-    public Uri NginxUrl { get; }
+    public Uri NginxUrl { get; private set; } = null!;
 
     public Uri AppUrl { get; }
 
@@ -62,13 +61,39 @@ public sealed class WholeSystem : IAsyncDisposable
     public static async Task<WholeSystem> StartAsync(IReadOnlyDictionary<string, string?>? appSettings = null)
     {
         var db = await TestDatabase.CreateAsync(migrate: false);
-        var system = new WholeSystem(db, MariaDbScript.FreePort(), MariaDbScript.FreePort(), appSettings ?? new Dictionary<string, string?>());
-        await RunScriptAsync("infra/local/nginx/nginx-server", "start", Path.Combine(system._dir, "nginx"), system.NginxUrl.Port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var system = new WholeSystem(db, MariaDbScript.FreePort(), appSettings ?? new Dictionary<string, string?>());
+        await system.StartNginxAsync();
         system.StartApp();
         system.StartShipper();
         await system.WaitForAppAsync();
         return system;
     }
+
+    private async Task StartNginxAsync() =>
+        NginxUrl = new Uri($"http://127.0.0.1:{await StartNginxAsync(Path.Combine(_dir, "nginx"), MariaDbScript.FreePort)}");
+
+    /// <summary>
+    /// nginx in <paramref name="dir"/> on a port from <paramref name="freePort"/>; returns the port. A port found free can
+    /// be taken before nginx binds it (another process's outgoing connection, a test broker): nginx then fails with
+    /// "Address already in use" and starts again on the next port, up to three tries.
+    /// </summary>
+    internal static async Task<int> StartNginxAsync(string dir, Func<int> freePort)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var port = freePort();
+            try
+            {
+                await RunScriptAsync("infra/local/nginx/nginx-server", "start", dir, port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                return port;
+            }
+            catch (InvalidOperationException e) when (attempt < 3 && e.Message.Contains("Address already in use", StringComparison.Ordinal))
+            {
+            }
+        }
+    }
+
+    internal static Task StopNginxAsync(string dir) => RunScriptAsync("infra/local/nginx/nginx-server", "stop", dir);
 
     public void StartApp() => _app = ChildProcess.Start(ChildProcess.FunctionAppPath, [], _appSettings);
 
@@ -134,7 +159,7 @@ public sealed class WholeSystem : IAsyncDisposable
     {
         KillShipper();
         KillApp();
-        await RunScriptAsync("infra/local/nginx/nginx-server", "stop", Path.Combine(_dir, "nginx"));
+        await StopNginxAsync(Path.Combine(_dir, "nginx"));
         _cluster.Dispose();
         await Database.DisposeAsync();
         try { System.IO.Directory.Delete(_dir, recursive: true); }
