@@ -44,6 +44,50 @@ public sealed class SlowestCandidateRowsTests
     }
 
     [Fact]
+    public async Task Each_keys_bounds_hold_its_merged_p95_bucket_and_the_count_weighted_lower_bound_often_reaches_it()
+    {
+        await using var db = await TestDatabase.CreateAsync();
+        // Per key, 1-6 groups (hours) of 1-200 request times: a group's stored row is its count and p95 bucket, as the
+        // slices store them; the truth is the p95 bucket of all the key's times together.
+        var random = new Random(11);
+        var rows = new List<(int Key, int Hour, int Bucket, int Count)>();
+        var merged = new Dictionary<int, long[]>();
+        for (var key = 0; key < 300; key++)
+        {
+            merged[key] = new long[LatencyHistogram.BucketCount];
+            var hours = random.Next(1, 7);
+            for (var hour = 0; hour <= hours; hour++)
+            {
+                var group = new long[LatencyHistogram.BucketCount];
+                // Mostly fast times with rare slow outliers; half the keys also have a last group of 1-3 slow requests
+                // (an edge minute's usual row): the groups' p95 buckets spread widely.
+                var edge = hour == hours;
+                if (edge && key % 2 == 0) continue;
+                for (var i = edge ? random.Next(1, 4) : random.Next(1, 201); i > 0; i--)
+                    group[LatencyHistogram.Bucket(edge || random.Next(100) < 3 ? random.Next(200, 5000) : random.Next(1, 40))]++;
+                for (var b = 0; b < group.Length; b++) merged[key][b] += group[b];
+                rows.Add((key, hour, LatencyHistogram.PercentileBucket(group, SlowestPathCandidates.Quantile)!.Value, (int)group.Sum()));
+            }
+        }
+        await InsertAsync(db, rows);
+
+        var bounds = (await ReadAsync(db, SlowestPathCandidates.SliceBoundsSql(Where), r => (Key: Convert.ToUInt64(r.GetValue(0)), Low: Convert.ToInt32(r.GetValue(1)), High: Convert.ToInt32(r.GetValue(2)))))
+            .ToDictionary(b => b.Key);
+        Assert.Equal(300, bounds.Count);
+        var exact = 0;
+        foreach (var (key, histogram) in merged)
+        {
+            var truth = LatencyHistogram.PercentileBucket(histogram, SlowestPathCandidates.Quantile)!.Value;
+            var (_, low, high) = bounds[ClientHash.Of(PathOf(key))];
+            Assert.InRange(truth, low, high);
+            if (low == truth) exact++;
+        }
+        // The smallest row bucket (the classic lower bound) reaches the truth far less often.
+        var classic = merged.Keys.Count(k => rows.Where(r => r.Key == k).Min(r => r.Bucket) == LatencyHistogram.PercentileBucket(merged[k], SlowestPathCandidates.Quantile));
+        Assert.True(exact > classic + 30, $"lower bound exact for {exact} keys, the smallest row bucket for {classic}");
+    }
+
+    [Fact]
     public void A_limit_below_one_is_refused() =>
         Assert.Throws<ArgumentOutOfRangeException>(() => SlowestPathCandidates.CandidateRowsSql("value_hash", Where, 0));
 

@@ -30,7 +30,9 @@ public sealed class SlowestPruningTests
     /// 1 × 55 ms at 15:00 [10]: its upper bound is the bucket of 54-55 ms, where "/c-tied" (1 × 54 ms) sets the threshold
     /// of limit 6, and both have a p95 of 54.5 ms (the cut of limit 6 falls inside that tie); "/h-edges-lower-it" and
     /// "/h2-edges-lower-it" 1 × 500 and 1 × 400 ms at 14:30 and 40 × 2 ms each in the edges (2 ms over the unaligned
-    /// range: bounds from their hour slices alone would put the threshold of limit 3 above "/e-just-slow"); "/g-edges-only" 2 × 300 ms in the edges; six fast paths of 3 × 2 ms.
+    /// range: bounds from their hour slices alone would put the threshold of limit 3 above "/e-just-slow"); "/g-edges-only" 2 × 300 ms in the edges;
+    /// "/i-busy-slow-edge" 10 × 2 ms in each hour and 1 × 700 ms in an edge minute: 2 ms over the unaligned range too (the
+    /// 20th of 21), though its edge minute's row reaches the top bucket; six fast paths of 3 × 2 ms.
     /// </summary>
     private static List<AccessRecord> Traffic()
     {
@@ -58,6 +60,9 @@ public sealed class SlowestPruningTests
         }
         Add("/g-edges-only", Hour.AddMinutes(-1), 300);
         Add("/g-edges-only", Hour.AddMinutes(122), 300);
+        AddMany("/i-busy-slow-edge", Hour.AddMinutes(15), 10, 2);
+        AddMany("/i-busy-slow-edge", Hour.AddMinutes(75), 10, 2);
+        Add("/i-busy-slow-edge", Hour.AddMinutes(-2).AddSeconds(30), 700);
         for (var i = 0; i < 6; i++) AddMany($"/fast-{i}", Hour.AddMinutes(5 + 15 * i), 3, 2);
         // Every edge minute has traffic, so each has a minute slice.
         for (var minute = -3; minute < 0; minute++) Add("/fast-0", Hour.AddMinutes(minute).AddSeconds(50), 2);
