@@ -10,7 +10,8 @@ namespace NginxPulse.Tests.Reports;
 
 /// <summary>
 /// <see cref="SlowestPathCandidates.CandidateRowsSql"/> (bounds, threshold and candidates' rows in one statement) keeps
-/// exactly the keys <see cref="SlowestPathCandidates.Select"/> keeps from the same bounds, on real MariaDB.
+/// exactly the keys <see cref="SlowestPathCandidates.Select"/> keeps from the same bounds, and the bounds statement's
+/// bounds hold each key's merged p95, on real MariaDB.
 /// </summary>
 public sealed class SlowestCandidateRowsTests
 {
@@ -47,8 +48,8 @@ public sealed class SlowestCandidateRowsTests
     public async Task Each_keys_bounds_hold_its_merged_p95_bucket_and_the_count_weighted_lower_bound_often_reaches_it()
     {
         await using var db = await TestDatabase.CreateAsync();
-        // Per key, 1-6 groups (hours) of 1-200 request times: a group's stored row is its count and p95 bucket, as the
-        // slices store them; the truth is the p95 bucket of all the key's times together.
+        // Per key, 1-6 hour groups of 1-200 request times (and, for odd keys, one more group below): a group's stored row is
+        // its count and p95 bucket, as the slices store them; the truth is the p95 bucket of all the key's times together.
         var random = new Random(11);
         var rows = new List<(int Key, int Hour, int Bucket, int Count)>();
         var merged = new Dictionary<int, long[]>();
@@ -59,8 +60,8 @@ public sealed class SlowestCandidateRowsTests
             for (var hour = 0; hour <= hours; hour++)
             {
                 var group = new long[LatencyHistogram.BucketCount];
-                // Mostly fast times with rare slow outliers; half the keys also have a last group of 1-3 slow requests
-                // (an edge minute's usual row): the groups' p95 buckets spread widely.
+                // Mostly fast times with rare slow outliers; odd keys also have a last group of 1-3 slow requests (an
+                // edge minute's usual row): the groups' p95 buckets spread widely.
                 var edge = hour == hours;
                 if (edge && key % 2 == 0) continue;
                 for (var i = edge ? random.Next(1, 4) : random.Next(1, 201); i > 0; i--)
