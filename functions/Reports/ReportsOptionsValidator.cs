@@ -16,6 +16,8 @@ public sealed class ReportsOptionsValidator : IValidateOptions<ReportsOptions>
             failures.Add($"{ReportsOptions.Section}:MaxBuckets must be within 1..100000 (was {options.MaxBuckets}).");
         if (options.QueryTimeout < TimeSpan.FromSeconds(1))
             failures.Add($"{ReportsOptions.Section}:QueryTimeout must be at least one second (was {options.QueryTimeout}).");
+        if (options.SliceCacheMegabytes is < 0 or > 1_048_576)
+            failures.Add($"{ReportsOptions.Section}:SliceCacheMegabytes must be within 0..1048576 (was {options.SliceCacheMegabytes}).");
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using NginxPulse.Functions.Hosting;
 using NginxPulse.Functions.Reports.Parameters;
 using NginxPulse.Functions.Reports.Queries;
+using NginxPulse.Functions.Reports.SliceCache;
 
 namespace NginxPulse.Functions.Reports;
 
@@ -14,12 +15,14 @@ public static class ReportsServiceCollectionExtensions
         services.AddSingleton<IValidateOptions<ReportsOptions>, ReportsOptionsValidator>();
         services.AddSingleton<ReportParameterParser>();
         services.AddSingleton<ReportDatabase>();
+        services.AddSingleton(sp => new SliceRowCache(sp.GetRequiredService<ReportDatabase>(),
+            sp.GetRequiredService<IOptions<ReportsOptions>>().Value.SliceCacheMegabytes * 1024L * 1024L, sp.GetRequiredService<ILogger<SliceRowCache>>()));
         services.AddSingleton<IReport, SummaryReport>();
         services.AddSingleton<IReport, TimeSeriesReport>();
-        services.AddSingleton<IReport>(sp => TopListReport.Paths(sp.GetRequiredService<ReportDatabase>()));
-        services.AddSingleton<IReport>(sp => TopListReport.Clients(sp.GetRequiredService<ReportDatabase>()));
-        services.AddSingleton<IReport>(sp => TopListReport.Referrers(sp.GetRequiredService<ReportDatabase>()));
-        services.AddSingleton<IReport>(sp => TopListReport.UserAgents(sp.GetRequiredService<ReportDatabase>()));
+        services.AddSingleton<IReport>(sp => TopListReport.Paths(sp.GetRequiredService<ReportDatabase>(), sp.GetRequiredService<SliceRowCache>()));
+        services.AddSingleton<IReport>(sp => TopListReport.Clients(sp.GetRequiredService<ReportDatabase>(), sp.GetRequiredService<SliceRowCache>()));
+        services.AddSingleton<IReport>(sp => TopListReport.Referrers(sp.GetRequiredService<ReportDatabase>(), sp.GetRequiredService<SliceRowCache>()));
+        services.AddSingleton<IReport>(sp => TopListReport.UserAgents(sp.GetRequiredService<ReportDatabase>(), sp.GetRequiredService<SliceRowCache>()));
         services.AddSingleton<IReport, StatusesReport>();
         services.AddSingleton<IReport, SlowestReport>();
         services.AddSingleton<IReport, ErrorsReport>();

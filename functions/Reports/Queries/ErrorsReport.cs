@@ -1,4 +1,5 @@
 using NginxPulse.Functions.Reports.Parameters;
+using NginxPulse.Functions.Reports.SliceCache;
 using NginxPulse.Functions.Reports.Slices;
 
 namespace NginxPulse.Functions.Reports.Queries;
@@ -8,7 +9,7 @@ namespace NginxPulse.Functions.Reports.Queries;
 /// paths report slices where valid (their 4xx and 5xx counts), raw rows for the rest; a status filter the classes
 /// cannot answer (one code such as 404) needs raw rows throughout.
 /// </summary>
-public sealed class ErrorsReport(ReportDatabase database) : IReport
+public sealed class ErrorsReport(ReportDatabase database, SliceRowCache cache) : IReport
 {
     private static readonly string[] Columns = ["path", "errors", "status4xx", "status5xx"];
 
@@ -24,9 +25,11 @@ public sealed class ErrorsReport(ReportDatabase database) : IReport
         var s4 = with4xx == true ? "status_4xx" : "0";
         var s5 = with5xx == true ? "status_5xx" : "0";
         var limit = parameters.Limit ?? TopListReport.DefaultLimit;
+        var onPath = SlicedPath.HeldCondition(parameters);
         var sums = await SlicedTopValues.ReadAsync(read, new TopValuesQuery(SliceDimension.Paths, SliceRanks.Errors,
             [s4, s5], $"{SlicedPath.ValueCondition(parameters)} AND (status_4xx > 0 OR status_5xx > 0)",
-            ["SUM(status < 500)", "SUM(status >= 500)"], " AND status >= 400 AND status < 600", [0, 1], limit), ct);
+            ["SUM(status < 500)", "SUM(status >= 500)"], " AND status >= 400 AND status < 600", [0, 1], limit,
+            r => [with4xx == true ? r.Status4xx : 0, with5xx == true ? r.Status5xx : 0], r => onPath(r.Value) && (r.Status4xx > 0 || r.Status5xx > 0)), cache, ct);
         var rows = sums.Select(v => (Path: v.Key, Errors: v.Value[0] + v.Value[1], Status4xx: v.Value[0], Status5xx: v.Value[1]))
             .Where(v => v.Errors > 0)
             .OrderByDescending(v => v.Errors).ThenBy(v => v.Path, SlicedRead.ValueOrder)

@@ -10,6 +10,9 @@ public sealed class LatencyPercentiles
 
     public void Add(int bucket, long count) => _counts.Add(bucket, count);
 
+    /// <summary>Adds a stored histogram (<see cref="PackedHistogram"/>).</summary>
+    public void AddPacked(ReadOnlySpan<byte> packed) => _counts.AddPacked(packed);
+
     /// <summary>
     /// Adds one row of <see cref="ReportFilter.LatencySql"/> whose columns from <paramref name="first"/> are bucket, count
     /// and histogram: a packed histogram when stored rollups answer, else one bucket's count recomputed from raw rows.

@@ -1,5 +1,6 @@
 using System.Globalization;
 using NginxPulse.Functions.Reports.Parameters;
+using NginxPulse.Functions.Reports.SliceCache;
 using NginxPulse.Functions.Reports.Slices;
 using NginxPulse.Functions.Storage;
 
@@ -14,8 +15,10 @@ namespace NginxPulse.Functions.Reports.Queries;
 /// their stored p95 buckets and counts (<see cref="SlowestPathCandidates"/>), then the histograms of the keys that can
 /// still rank. Without raw paths (a range the slices cover, the usual case) the bounds, the threshold and the
 /// candidates' histograms are one statement; with raw paths their bounds join the slice rows' bounds in C# first.
+/// When this replica holds every slice part read (<see cref="SliceRowCache"/>), the same bounds, threshold and
+/// histograms come from memory; a call that misses answers from the database and has the parts read for the next.
 /// </summary>
-public sealed class SlowestReport(ReportDatabase database) : IReport
+public sealed class SlowestReport(ReportDatabase database, SliceRowCache cache) : IReport
 {
     private static readonly string[] Columns = ["path", "requests", "avgMs", "p50Ms", "p95Ms", "p99Ms", "maxMs"];
 
@@ -39,12 +42,24 @@ public sealed class SlowestReport(ReportDatabase database) : IReport
             """);
         if (raw is not null) await read.ReadAsync(raw, row => Add(paths, row), ct);
 
+        var parts = read.Parts(SliceDimension.Paths);
+        if (cache.TryGetAll(parts) is { } cached)
+        {
+            AddCachedCandidates(paths, cached, SlicedPath.HeldCondition(parameters), limit);
+            return await TableAsync(read, paths, limit, ct);
+        }
         var slicePaths = $"{SlicedPath.ValueCondition(parameters)} AND latency_count > 0 AND value IS NOT NULL";
         var slices = paths.Count == 0
             ? read.SliceRows(SliceDimension.Paths, SliceRanks.Latency, where => SlowestPathCandidates.CandidateRowsSql(SliceColumns, where + slicePaths, limit))
             : await CandidateSliceRowsAsync(read, paths, slicePaths, limit, ct);
         if (slices is not null) await read.ReadAsync(slices, row => Add(paths, row), ct);
+        // After this call's own reads, so filling does not slow the call that missed.
+        cache.RequestFill(parts);
+        return await TableAsync(read, paths, limit, ct);
+    }
 
+    private static async Task<ReportTable> TableAsync(SlicedRead read, Dictionary<string, PathLatency> paths, int limit, CancellationToken ct)
+    {
         var rows = paths
             .Select(kv => (Path: kv.Key, Latency: kv.Value, P95: kv.Value.Histogram.P95 ?? 0))
             .OrderByDescending(p => p.P95).ThenBy(p => p.Path, StringComparer.Ordinal)
@@ -61,12 +76,48 @@ public sealed class SlowestReport(ReportDatabase database) : IReport
 
     private static void Add(Dictionary<string, PathLatency> paths, System.Data.Common.DbDataReader row)
     {
-        var path = row.GetString(0);
-        if (!paths.TryGetValue(path, out var latency)) paths[path] = latency = new PathLatency();
+        var latency = Of(paths, row.GetString(0));
         latency.Histogram.Add(row, 1);
-        latency.Requests += Convert.ToInt64(row.GetValue(2));
-        latency.SumMs += Convert.ToInt64(row.GetValue(4));
-        latency.MaxMs = Math.Max(latency.MaxMs, Convert.ToInt64(row.GetValue(5)));
+        latency.Add(Convert.ToInt64(row.GetValue(2)), Convert.ToInt64(row.GetValue(4)), Convert.ToInt64(row.GetValue(5)));
+    }
+
+    private static PathLatency Of(Dictionary<string, PathLatency> paths, string path)
+    {
+        if (!paths.TryGetValue(path, out var latency)) paths[path] = latency = new PathLatency();
+        return latency;
+    }
+
+    /// <summary>The raw paths' own p95 buckets as bounds of their keys (a group of one bucket).</summary>
+    private static SlowestPathCandidates RawBounds(Dictionary<string, PathLatency> paths)
+    {
+        var candidates = new SlowestPathCandidates();
+        foreach (var (path, latency) in paths)
+        {
+            var bucket = latency.Histogram.PercentileBucket(SlowestPathCandidates.Quantile)!.Value;
+            candidates.Add(ClientHash.Of(path), bucket, bucket);
+        }
+        return candidates;
+    }
+
+    /// <summary>
+    /// <see cref="CandidateSliceRowsAsync"/>'s rule over slice rows held in memory: the latency-ranked rows of the
+    /// parts (with the path prefix), their keys' bounds joined with the raw paths', and the histograms of the keys that can rank.
+    /// </summary>
+    private static void AddCachedCandidates(Dictionary<string, PathLatency> paths, IReadOnlyList<CachedSliceRow>[] parts, Func<string?, bool> onPath, int limit)
+    {
+        var rows = parts.SelectMany(p => p)
+            .Where(r => (r.Ranks & SliceRanks.Latency) != 0 && r is { LatencyCount: > 0, Value: not null, Hash: not null, P95Bucket: not null, Histogram: not null }
+                        && onPath(r.Value))
+            .ToList();
+        var candidates = RawBounds(paths);
+        candidates.AddSliceRows(rows.Select(r => (r.Hash!.Value, r.P95Bucket!.Value, r.LatencyCount)));
+        var selected = candidates.Select(limit);
+        foreach (var row in rows.Where(r => selected.Contains(r.Hash!.Value)))
+        {
+            var latency = Of(paths, row.Value!);
+            latency.Histogram.AddPacked(row.Histogram);
+            latency.Add(row.LatencyCount, row.LatencySumMs, row.LatencyMaxMs ?? 0);
+        }
     }
 
     /// <summary>
@@ -81,12 +132,7 @@ public sealed class SlowestReport(ReportDatabase database) : IReport
     {
         var sql = read.SliceRows(SliceDimension.Paths, SliceRanks.Latency, where => SlowestPathCandidates.SliceBoundsSql(where + slicePaths));
         if (sql is null) return null;
-        var candidates = new SlowestPathCandidates();
-        foreach (var (path, latency) in paths)
-        {
-            var bucket = latency.Histogram.PercentileBucket(SlowestPathCandidates.Quantile)!.Value;
-            candidates.Add(ClientHash.Of(path), bucket, bucket);
-        }
+        var candidates = RawBounds(paths);
         await read.ReadAsync(sql, row => candidates.Add(Convert.ToUInt64(row.GetValue(0)), Convert.ToInt32(row.GetValue(1)), Convert.ToInt32(row.GetValue(2))), ct);
         var selected = candidates.Select(limit);
         if (selected.Count == 0) return null;
@@ -108,8 +154,15 @@ public sealed class SlowestReport(ReportDatabase database) : IReport
     private sealed class PathLatency
     {
         public LatencyPercentiles Histogram { get; } = new();
-        public long Requests { get; set; }
-        public long SumMs { get; set; }
-        public long MaxMs { get; set; }
+        public long Requests { get; private set; }
+        public long SumMs { get; private set; }
+        public long MaxMs { get; private set; }
+
+        public void Add(long requests, long sumMs, long maxMs)
+        {
+            Requests += requests;
+            SumMs += sumMs;
+            MaxMs = Math.Max(MaxMs, maxMs);
+        }
     }
 }

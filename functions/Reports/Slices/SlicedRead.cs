@@ -24,11 +24,14 @@ public sealed class SlicedRead : IAsyncDisposable
     /// <summary>Up to this many slices (a week of hours and both edges) are listed one by one; see <see cref="SlicesListed"/>.</summary>
     private const int MaxListedSlices = 240;
     private readonly string? _rawRanges;
+    private readonly IReadOnlyList<(SliceId Slice, SliceBuild Build)> _builds;
 
-    private SlicedRead(ConsistentSnapshot snapshot, ReportFilter filter, IReadOnlyList<SliceId> slices, IReadOnlyList<(DateTime From, DateTime To)> raw, long rawRowsAtMost)
+    private SlicedRead(ConsistentSnapshot snapshot, ReportFilter filter, IReadOnlyList<(SliceId Slice, SliceBuild Build)> builds, IReadOnlyList<(DateTime From, DateTime To)> raw, long rawRowsAtMost)
     {
         _snapshot = snapshot;
         _filter = filter;
+        _builds = builds;
+        var slices = builds.Select(b => b.Slice).ToList();
         if (slices.Count > 0)
         {
             var ranges = new List<string>();
@@ -100,7 +103,7 @@ public sealed class SlicedRead : IAsyncDisposable
         {
             var parameters = filter.Parameters;
             var stored = slicesAnswer ? await ValidSlicesAsync(snapshot, filter, latencyBlocks, ct) : null;
-            var used = Widest(stored?.Valid ?? []);
+            var used = Widest(stored?.Valid.Keys.ToList() ?? []);
             var raw = new List<(DateTime From, DateTime To)>();
             var at = parameters.FromUtc;
             foreach (var slice in used)
@@ -109,7 +112,8 @@ public sealed class SlicedRead : IAsyncDisposable
                 at = slice.EndUtc;
             }
             if (at < parameters.ToUtc) raw.Add((at, parameters.ToUtc));
-            return new SlicedRead(snapshot, filter, used, raw, stored is null ? long.MaxValue : raw.Sum(r => stored.RequestsAtMost(r.From, r.To)));
+            return new SlicedRead(snapshot, filter, used.Select(s => (s, stored!.Valid[s])).ToList(), raw,
+                stored is null ? long.MaxValue : raw.Sum(r => stored.RequestsAtMost(r.From, r.To)));
         }
         catch
         {
@@ -129,6 +133,17 @@ public sealed class SlicedRead : IAsyncDisposable
     /// <summary><paramref name="slices"/> of the WHERE over the slice rows read (see <see cref="UnionAll"/>); null when no slice is read.</summary>
     public string? SliceRows(SliceDimension dimension, SliceRanks ranking, Func<string, string> slices) =>
         _sliceRanges is null ? null : slices($"dimension = {dimension.Id} AND row_no > 0 AND (ranks & {(int)ranking}) <> 0 AND {_sliceRanges}");
+
+    /// <summary>
+    /// The slices read, each as <paramref name="dimension"/>'s rows in the scope the filter names and the build this
+    /// snapshot found valid: what <see cref="SliceCache.SliceRowCache"/> holds and answers for.
+    /// </summary>
+    public IReadOnlyList<(SlicePart Part, SliceBuild Build)> Parts(SliceDimension dimension)
+    {
+        var parameters = _filter.Parameters;
+        var scope = SliceScope.Of(parameters.Vhost is not null, parameters.Host is not null);
+        return _builds.Select(b => (new SlicePart(dimension.Id, b.Slice, scope.Id, scope.ByVhost ? parameters.Vhost! : "", scope.ByHost ? parameters.Host! : ""), b.Build)).ToList();
+    }
 
     /// <summary>Whether the slices read are few enough to be listed one by one (<see cref="SlicePartRows"/>).</summary>
     public bool SlicesListed => _sliceParts is not null;
@@ -205,21 +220,21 @@ public sealed class SlicedRead : IAsyncDisposable
         var headEnd = Min(FiveMinutesUp(from), to);
         var tailStart = Max(FiveMinutesDown(to), headEnd);
         const string edgeMinutes = "{0} >= @from AND {0} < @minutes_head_end OR {0} >= @minutes_tail_start AND {0} < @to";
-        var slices = new List<(SliceId Slice, long Requests)>();
+        var slices = new List<(SliceId Slice, long Requests, DateTime BuiltUtc)>();
         var fives = new Dictionary<DateTime, long>();
         var compacted = new Dictionary<DateTime, long>();
         var siteMinutes = new Dictionary<DateTime, long>();
         await snapshot.ReadAsync($"""
-            SELECT 0, span_minutes, slice_utc, requests FROM report_slice
+            SELECT 0, span_minutes, slice_utc, requests, built_utc FROM report_slice
             WHERE {string.Join(" OR ", WholeSpans(latencyBlocks).Select(span => $"(span_minutes = {span} AND slice_utc >= @from AND slice_utc <= @to - INTERVAL {span} MINUTE)"))}
               OR (span_minutes = {SliceId.Minute} AND ({string.Format(CultureInfo.InvariantCulture, edgeMinutes, "slice_utc")}))
             UNION ALL
-            SELECT 1, {SliceId.FiveMinutes}, minute_utc - INTERVAL MINUTE(minute_utc) % 5 MINUTE AS five, SUM(requests) FROM {SiteMinuteTable.Name}
+            SELECT 1, {SliceId.FiveMinutes}, minute_utc - INTERVAL MINUTE(minute_utc) % 5 MINUTE AS five, SUM(requests), NULL FROM {SiteMinuteTable.Name}
             WHERE minute_utc >= @from AND minute_utc < @to GROUP BY five
             UNION ALL
-            SELECT 2, {SliceId.Hour}, hour_utc, SUM(requests) FROM rollup_hour WHERE hour_utc > @from - INTERVAL 1 HOUR AND hour_utc < @to GROUP BY hour_utc
+            SELECT 2, {SliceId.Hour}, hour_utc, SUM(requests), NULL FROM rollup_hour WHERE hour_utc > @from - INTERVAL 1 HOUR AND hour_utc < @to GROUP BY hour_utc
             UNION ALL
-            SELECT 3, {SliceId.Minute}, minute_utc, requests FROM {SiteMinuteTable.Name}
+            SELECT 3, {SliceId.Minute}, minute_utc, requests, NULL FROM {SiteMinuteTable.Name}
             WHERE {string.Format(CultureInfo.InvariantCulture, edgeMinutes, "minute_utc")}
             """, [.. filter.Values.Where(v => v.Key is "@from" or "@to"), new("@minutes_head_end", headEnd), new("@minutes_tail_start", tailStart)], row =>
         {
@@ -227,7 +242,7 @@ public sealed class SlicedRead : IAsyncDisposable
             var requests = Convert.ToInt64(row.GetValue(3));
             switch (Convert.ToInt32(row.GetValue(0)))
             {
-                case 0: slices.Add((new SliceId(Convert.ToInt32(row.GetValue(1)), time), requests)); break;
+                case 0: slices.Add((new SliceId(Convert.ToInt32(row.GetValue(1)), time), requests, row.GetDateTime(4))); break;
                 case 1: fives[time] = requests; break;
                 case 2: compacted[time] = requests; break;
                 default: siteMinutes[time] = requests; break;
@@ -241,12 +256,12 @@ public sealed class SlicedRead : IAsyncDisposable
                 SliceId.FiveMinutes => s.Requests == fives.GetValueOrDefault(s.Slice.StartUtc) && !compacted.ContainsKey(HourOf(s.Slice.StartUtc)),
                 _ => s.Requests == siteMinutes.GetValueOrDefault(s.Slice.StartUtc) && !compacted.ContainsKey(HourOf(s.Slice.StartUtc)),
             })
-            .Select(s => s.Slice).ToList();
+            .ToDictionary(s => s.Slice, s => new SliceBuild(s.Requests, s.BuiltUtc));
         return new StoredSlices(valid, fives, compacted);
     }
 
     /// <summary>The valid slices of a range, with the site's requests per 5 minutes and per compacted hour in it.</summary>
-    private sealed record StoredSlices(List<SliceId> Valid, Dictionary<DateTime, long> Fives, Dictionary<DateTime, long> Compacted)
+    private sealed record StoredSlices(Dictionary<SliceId, SliceBuild> Valid, Dictionary<DateTime, long> Fives, Dictionary<DateTime, long> Compacted)
     {
         public long RequestsAtMost(DateTime from, DateTime to) =>
             Fives.Where(f => f.Key < to && f.Key.AddMinutes(SliceId.FiveMinutes) > from).Sum(f => f.Value) +

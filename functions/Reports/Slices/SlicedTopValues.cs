@@ -1,5 +1,6 @@
 using System.Globalization;
 using NginxPulse.Functions.Reports.Queries;
+using NginxPulse.Functions.Reports.SliceCache;
 using NginxPulse.Functions.Storage;
 
 namespace NginxPulse.Functions.Reports.Slices;
@@ -9,6 +10,8 @@ namespace NginxPulse.Functions.Reports.Slices;
 /// <see cref="Ranking"/> and the matching aggregates <see cref="RawCounts"/> over raw rows (same order), conditions
 /// appended to either WHERE, and which sums rank them, added, most first (<see cref="RankBy"/>: their indexes; their sum
 /// over a slice row must not exceed its requests, which bounds what a slice's unread rows can add: see <see cref="TopKeyBounds"/>).
+/// <see cref="HeldCounts"/> and <see cref="HeldCondition"/> are <see cref="SliceCounts"/> and <see cref="SliceCondition"/>
+/// over slice rows held in memory (<see cref="SliceRowCache"/>).
 /// </summary>
 public sealed record TopValuesQuery(
     SliceDimension Dimension,
@@ -18,7 +21,9 @@ public sealed record TopValuesQuery(
     IReadOnlyList<string> RawCounts,
     string RawCondition,
     IReadOnlyList<int> RankBy,
-    int Limit);
+    int Limit,
+    Func<CachedSliceRow, long[]> HeldCounts,
+    Func<CachedSliceRow, bool> HeldCondition);
 
 /// <summary>
 /// The values of a top list with their summed counts: at least every value ranked within <see cref="TopValuesQuery.Limit"/>
@@ -36,7 +41,9 @@ public sealed record TopValuesQuery(
 /// (<see cref="TopKeyBounds"/>); when they tell, only those keys are summed, through the value-key index
 /// (report_slice_value_key), so a day's ranking reads a few hundred rows instead of tens of thousands. A limit over 64
 /// cannot be bounded that way and its winners hold most of the rows ranked: the ranking statement then also returns each
-/// winner's value, read from one of its slice rows, and whether all its slice rows hold that value.
+/// winner's value, read from one of its slice rows, and whether all its slice rows hold that value. When this replica
+/// holds every slice part read (<see cref="SliceRowCache"/>), the slice rows are summed per value in memory instead and
+/// only the raw rows are read; a call that misses has the parts read for the next.
 /// </remarks>
 public static class SlicedTopValues
 {
@@ -65,9 +72,19 @@ public static class SlicedTopValues
     /// </summary>
     private const int MaxLimitReadingValuesApart = MaxDepth / 4;
 
-    public static async Task<List<KeyValuePair<string?, long[]>>> ReadAsync(SlicedRead read, TopValuesQuery query, CancellationToken ct)
+    public static async Task<List<KeyValuePair<string?, long[]>>> ReadAsync(SlicedRead read, TopValuesQuery query, SliceRowCache cache, CancellationToken ct)
     {
         if (read.Source == ReportSource.Raw) return await PerValueAsync(read, query, ct);
+        var parts = read.Parts(query.Dimension);
+        if (cache.TryGetAll(parts) is { } held) return await HeldAsync(read, query, held, ct);
+        var values = await FromDatabaseAsync(read, query, ct);
+        // After this call's own reads, so filling does not slow the call that missed.
+        cache.RequestFill(parts);
+        return values;
+    }
+
+    private static async Task<List<KeyValuePair<string?, long[]>>> FromDatabaseAsync(SlicedRead read, TopValuesQuery query, CancellationToken ct)
+    {
         var candidates = await CandidatesAsync(read, query, ct);
         var winners = await WinnersAsync(read, query, candidates, withValues: candidates is null && query.Limit > MaxLimitReadingValuesApart, ct);
         if (winners.Any(w => !w.OneValue)) return await PerValueAsync(read, query, ct);
@@ -76,13 +93,44 @@ public static class SlicedTopValues
         return winners.Select(w => new KeyValuePair<string?, long[]>(w.Hash is { } hash ? w.Value ?? values[hash] : null, w.Counts)).ToList();
     }
 
+    /// <summary>
+    /// The held slice rows of the ranking summed per value, with the raw rows' sums per value, cut to the values ranked
+    /// within the limit (ties at the last place included). Per value, not per key: no two values can merge.
+    /// </summary>
+    private static async Task<List<KeyValuePair<string?, long[]>>> HeldAsync(SlicedRead read, TopValuesQuery query, IReadOnlyList<CachedSliceRow>[] held, CancellationToken ct)
+    {
+        var sums = new Dictionary<string, long[]>(StringComparer.Ordinal);
+        long[]? nullSums = null;
+        void Add(string? value, long[] counts)
+        {
+            long[] target;
+            if (value is null) target = nullSums ??= new long[counts.Length];
+            else if (!sums.TryGetValue(value, out target!)) sums[value] = target = new long[counts.Length];
+            for (var i = 0; i < counts.Length; i++) target[i] += counts[i];
+        }
+        var raw = read.RawRows(where => RawPerValueSql(query, where));
+        if (raw is not null)
+            foreach (var (value, counts) in await read.SumPerValueAsync(raw, query.RawCounts.Count, ct)) Add(value, counts);
+        foreach (var part in held)
+            foreach (var row in part)
+                if ((row.Ranks & query.Ranking) != 0 && query.HeldCondition(row)) Add(row.Value, query.HeldCounts(row));
+        var all = sums.Select(kv => new KeyValuePair<string?, long[]>(kv.Key, kv.Value)).ToList();
+        if (nullSums is not null) all.Add(new(null, nullSums));
+        if (all.Count <= query.Limit) return all;
+        long Ranked(long[] counts) => query.RankBy.Sum(i => counts[i]);
+        var threshold = all.Select(v => Ranked(v.Value)).OrderDescending().ElementAt(query.Limit - 1);
+        return all.Where(v => Ranked(v.Value) >= threshold).ToList();
+    }
+
+    private static string RawPerValueSql(TopValuesQuery query, string where) => $"""
+        SELECT {query.Dimension.KeyExpression} AS k, {string.Join(", ", query.RawCounts)}
+        FROM access_log WHERE {where}{query.Dimension.KeyCondition}{query.RawCondition} GROUP BY k
+        """;
+
     private static Task<List<KeyValuePair<string?, long[]>>> PerValueAsync(SlicedRead read, TopValuesQuery query, CancellationToken ct) =>
         read.SumPerValueAsync(read.UnionAll(query.Dimension, query.Ranking,
             where => $"SELECT value, {string.Join(", ", query.SliceCounts)} FROM report_slice_value WHERE {where}{query.SliceCondition}",
-            where => $"""
-                SELECT {query.Dimension.KeyExpression} AS k, {string.Join(", ", query.RawCounts)}
-                FROM access_log WHERE {where}{query.Dimension.KeyCondition}{query.RawCondition} GROUP BY k
-                """), query.SliceCounts.Count, ct);
+            where => RawPerValueSql(query, where)), query.SliceCounts.Count, ct);
 
     /// <summary>
     /// The keys that can rank, bounded from the slices' first rows and the largest raw sums (<see cref="TopKeyBounds"/>),

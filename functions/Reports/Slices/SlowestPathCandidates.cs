@@ -1,4 +1,5 @@
 using System.Globalization;
+using NginxPulse.Functions.Storage;
 
 namespace NginxPulse.Functions.Reports.Slices;
 
@@ -26,8 +27,37 @@ public sealed class SlowestPathCandidates
         _bounds[key] = _bounds.TryGetValue(key, out var b) ? (Math.Min(b.Low, low), Math.Max(b.High, high)) : (low, high);
     }
 
+    /// <summary>
+    /// Adds each key's bounds over slice rows of (key, p95 bucket, values), computed as <see cref="SliceBoundsSql"/>
+    /// computes them in SQL: rows read from memory instead of ranked by the database.
+    /// </summary>
+    public void AddSliceRows(IEnumerable<(ulong Key, int P95Bucket, long Count)> rows)
+    {
+        foreach (var group in rows.GroupBy(r => r.Key))
+        {
+            var parts = group.OrderByDescending(r => r.P95Bucket).ToList();
+            var total = parts.Sum(r => r.Count);
+            var atMostBelow = total - LatencyHistogram.Rank(total, Quantile);
+            long surelyFrom = 0;
+            int? low = null;
+            // Rows of one bucket together, as the window's peers: the bound is taken at bucket boundaries.
+            for (var i = 0; i < parts.Count && low is null;)
+            {
+                var bucket = parts[i].P95Bucket;
+                for (; i < parts.Count && parts[i].P95Bucket == bucket; i++)
+                    surelyFrom += parts[i].Count - LatencyHistogram.Rank(parts[i].Count, Quantile) + 1;
+                if (surelyFrom > atMostBelow) low = bucket;
+            }
+            // The smallest bucket always qualifies: the sum of CEIL(q n) over rows is below CEIL(q N) + rows.
+            Add(group.Key, low ?? parts[^1].P95Bucket, parts[0].P95Bucket);
+        }
+    }
+
     /// <summary>Every key added.</summary>
     public int Count => _bounds.Count;
+
+    /// <summary>The bounds of a key added.</summary>
+    public (int Low, int High) BoundsOf(ulong key) => _bounds[key];
 
     /// <summary>The keys that can still hold one of the <paramref name="limit"/> slowest paths.</summary>
     public HashSet<ulong> Select(int limit)

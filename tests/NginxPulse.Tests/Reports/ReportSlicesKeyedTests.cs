@@ -13,7 +13,8 @@ namespace NginxPulse.Tests.Reports;
 /// The top lists over report slices sum and rank values by their 64-bit key in SQL and read the winners' values
 /// afterwards; slowest reads only the histograms of the paths that can still rank. These prove the answers stay the
 /// ones of summing every value: long values (wider than MariaDB's 512-character in-memory grouping) next to short
-/// ones, ties at the cut, raw rows at the edges, keys that collide, and slices emptied by migration 0051.
+/// ones, ties at the cut, raw rows at the edges, keys that collide, slices emptied by migration 0051, and slice rows
+/// held in the replica's memory.
 /// </summary>
 public sealed class ReportSlicesKeyedTests
 {
@@ -117,6 +118,31 @@ public sealed class ReportSlicesKeyedTests
         var paths = JsonDocument.Parse(sliced[$"paths from=2026-11-21T13:57:00Z&to=2026-11-21T15:03:00Z&limit=4"].Json).RootElement
             .EnumerateArray().Select(r => (r.GetProperty("path").GetString(), r.GetProperty("requests").GetInt64())).ToList();
         Assert.Equal([("/a", 7L), ("/only-at-the-edges", 5L), (Long1, 4L), (Long2, 4L)], paths);
+    }
+
+    [Fact]
+    public async Task Slice_rows_held_in_memory_rank_as_summing_every_value_does_without_reading_a_slice_row_from_the_database()
+    {
+        await using var harness = await ReportsHarness.WithRecordsAsync(Traffic(), sliceCache: true);
+        var cases = Cases(Unaligned, WholeHour)
+            .Concat(TopLists.Select(report => (report, ((string, string)[])[.. Unaligned, ("limit", "1000")])))
+            .Concat(new[] { "paths", "errors", "slowest" }.Select(report => (report, ((string, string)[])[.. Unaligned, ("path", "/x"), ("limit", "1")])))
+            .ToList();
+        var raw = await AnswersAsync(harness, cases);
+        await Builder(harness).RunAsync(CancellationToken.None);
+
+        // The first calls miss and have their parts read in the background (later ones may already find them).
+        AssertSameRows(raw, await AnswersAsync(harness, cases));
+        await harness.SliceCache.WhenIdleAsync();
+
+        // Every count a top list sums made far larger in the stored slice rows: an answer that read one would show it.
+        await harness.Database.ExecuteAsync("""
+            UPDATE report_slice_value SET requests = requests + 1000000, bytes = bytes + 1000000000, status_5xx = status_5xx + 1000000,
+                                          latency_max_ms = latency_max_ms + 1000000000
+            """);
+        var held = await AnswersAsync(harness, cases);
+        AssertSameRows(raw, held);
+        Assert.All(held.Values, a => Assert.Equal("rollup", a.Source));
     }
 
     [Fact]

@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using NginxPulse.Functions.Hosting;
 using NginxPulse.Functions.Parsing;
 using NginxPulse.Functions.Reports;
+using NginxPulse.Functions.Reports.SliceCache;
 using NginxPulse.Tests.Storage;
 using Xunit;
 
@@ -24,15 +25,22 @@ public sealed class ReportsHarness : IAsyncLifetime
 
     public Task InitializeAsync() => InitializeAsync(KnownTraffic.Records);
 
-    /// <summary>A harness over other stored records than <see cref="KnownTraffic"/>; dispose it.</summary>
-    public static async Task<ReportsHarness> WithRecordsAsync(IReadOnlyList<AccessRecord> records)
+    /// <summary>
+    /// A harness over other stored records than <see cref="KnownTraffic"/>; dispose it. Without
+    /// <paramref name="sliceCache"/> every report reads the database (the slice cache is off), so tests that alter
+    /// stored slice rows see their change and each call takes the same path.
+    /// </summary>
+    public static async Task<ReportsHarness> WithRecordsAsync(IReadOnlyList<AccessRecord> records, bool sliceCache = false)
     {
         var harness = new ReportsHarness();
-        await harness.InitializeAsync(records);
+        await harness.InitializeAsync(records, sliceCache);
         return harness;
     }
 
-    private async Task InitializeAsync(IReadOnlyList<AccessRecord> records)
+    /// <summary>The replica's slice cache (<see cref="WithRecordsAsync"/>).</summary>
+    public SliceRowCache SliceCache => _services.GetRequiredService<SliceRowCache>();
+
+    private async Task InitializeAsync(IReadOnlyList<AccessRecord> records, bool sliceCache = false)
     {
         Database = await TestDatabase.CreateAsync();
         await KnownTraffic.StoreAsync(Database.NewStore(), records);
@@ -40,7 +48,10 @@ public sealed class ReportsHarness : IAsyncLifetime
         services.AddLogging();
         services.AddSingleton(Database.Connections);
         services.AddSingleton<TimeProvider>(new FixedTime(Now));
-        services.AddReports(new ConfigurationBuilder().Build());
+        services.AddReports(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Reports:SliceCacheMegabytes"] = sliceCache ? "64" : "0",
+        }).Build());
         _services = services.BuildServiceProvider(validateScopes: true);
     }
 

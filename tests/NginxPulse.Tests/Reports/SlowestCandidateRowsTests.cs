@@ -11,7 +11,8 @@ namespace NginxPulse.Tests.Reports;
 /// <summary>
 /// <see cref="SlowestPathCandidates.CandidateRowsSql"/> (bounds, threshold and candidates' rows in one statement) keeps
 /// exactly the keys <see cref="SlowestPathCandidates.Select"/> keeps from the same bounds, and the bounds statement's
-/// bounds hold each key's merged p95, on real MariaDB.
+/// bounds hold each key's merged p95, on real MariaDB; <see cref="SlowestPathCandidates.AddSliceRows"/> computes the
+/// statement's bounds in memory.
 /// </summary>
 public sealed class SlowestCandidateRowsTests
 {
@@ -34,10 +35,12 @@ public sealed class SlowestCandidateRowsTests
         foreach (var (key, low, high) in await ReadAsync(db, SlowestPathCandidates.SliceBoundsSql(Where), r => (Convert.ToUInt64(r.GetValue(0)), Convert.ToInt32(r.GetValue(1)), Convert.ToInt32(r.GetValue(2)))))
             bounds.Add(key, low, high);
         Assert.Equal(40, bounds.Count);
+        var inMemory = InMemory(rows);
         foreach (var limit in new[] { 1, 2, 3, 4, 5, 6, 7, 39, 40, 50 })
         {
             var kept = await ReadAsync(db, SlowestPathCandidates.CandidateRowsSql("value_hash", Where, limit), r => Convert.ToUInt64(r.GetValue(0)));
             Assert.Equal(bounds.Select(limit).Order(), kept.Distinct().Order());
+            Assert.Equal(inMemory.Select(limit).Order(), kept.Distinct().Order());
             // Every slice row of a kept key, none of another.
             Assert.Equal(rows.Count(r => kept.Contains(ClientHash.Of(PathOf(r.Key)))), kept.Count);
         }
@@ -75,6 +78,8 @@ public sealed class SlowestCandidateRowsTests
         var bounds = (await ReadAsync(db, SlowestPathCandidates.SliceBoundsSql(Where), r => (Key: Convert.ToUInt64(r.GetValue(0)), Low: Convert.ToInt32(r.GetValue(1)), High: Convert.ToInt32(r.GetValue(2)))))
             .ToDictionary(b => b.Key);
         Assert.Equal(300, bounds.Count);
+        var inMemory = InMemory(rows);
+        Assert.All(bounds.Values, b => Assert.Equal((b.Low, b.High), inMemory.BoundsOf(b.Key)));
         var exact = 0;
         foreach (var (key, histogram) in merged)
         {
@@ -93,6 +98,13 @@ public sealed class SlowestCandidateRowsTests
         Assert.Throws<ArgumentOutOfRangeException>(() => SlowestPathCandidates.CandidateRowsSql("value_hash", Where, 0));
 
     private static string PathOf(int key) => $"/p{key}";
+
+    private static SlowestPathCandidates InMemory(List<(int Key, int Hour, int Bucket, int Count)> rows)
+    {
+        var candidates = new SlowestPathCandidates();
+        candidates.AddSliceRows(rows.Select(r => (ClientHash.Of(PathOf(r.Key)), r.Bucket, (long)r.Count)));
+        return candidates;
+    }
 
     private static async Task InsertAsync(TestDatabase db, List<(int Key, int Hour, int Bucket, int Count)> rows)
     {

@@ -10,7 +10,8 @@ namespace NginxPulse.Tests.Reports;
 /// <c>slowest</c> over report slices reads only the histograms of the path keys that can still rank
 /// (<see cref="SlowestPathCandidates"/>), with raw rows in the range too. These prove it answers exactly what the raw
 /// rows answer when the cut falls inside a tie, when a key's upper bound only ties the threshold, when a path's parts
-/// would lift a lower bound too high under a looser rule, and when the raw edges of a range lower a path's bound.
+/// would lift a lower bound too high under a looser rule, and when the raw edges of a range lower a path's bound; and
+/// that the same rule over slice rows held in memory (<see cref="NginxPulse.Functions.Reports.SliceCache.SliceRowCache"/>) does too.
 /// </summary>
 public sealed class SlowestPruningTests
 {
@@ -20,6 +21,7 @@ public sealed class SlowestPruningTests
     private static readonly (string, string)[] Unaligned = [("from", "2026-11-21T13:57:00Z"), ("to", "2026-11-21T16:03:00Z")];
     private static readonly (string, string)[] UnalignedWww = [.. Unaligned, ("vhost", KnownTraffic.Www)];
     private static readonly (string, string)[] WholeHoursWww = [.. WholeHours, ("vhost", KnownTraffic.Www)];
+    private static readonly (string, string)[] UnalignedPrefix = [.. Unaligned, ("path", "/h")];
     private static readonly int[] Limits = [1, 2, 3, 4, 5, 6, 7, 50];
 
     /// <summary>
@@ -82,7 +84,7 @@ public sealed class SlowestPruningTests
     private static async Task<Dictionary<string, (string Json, string Csv, string Source)>> AnswersAsync(ReportsHarness harness)
     {
         var answers = new Dictionary<string, (string, string, string)>();
-        foreach (var range in new[] { WholeHours, Unaligned, WholeHoursWww, UnalignedWww })
+        foreach (var range in new[] { WholeHours, Unaligned, WholeHoursWww, UnalignedWww, UnalignedPrefix })
         foreach (var limit in Limits)
         {
             (string, string)[] query = [.. range, ("limit", limit.ToString(CultureInfo.InvariantCulture))];
@@ -123,6 +125,32 @@ public sealed class SlowestPruningTests
         Assert.All(sliced.Values, a => Assert.Equal("rollup", a.Source));
 
         // Raw edges (no minute slices): bounds joined in C#.
+        await harness.Database.ExecuteAsync("DELETE FROM report_slice WHERE span_minutes = 1");
+        var rawEdges = await AnswersAsync(harness);
+        ReportSlicesKeyedTests.AssertSameRows(raw, rawEdges);
+        Assert.All(rawEdges.Where(a => a.Key.Contains("13:57", StringComparison.Ordinal)), a => Assert.Equal("mixed", a.Value.Source));
+    }
+
+    [Fact]
+    public async Task Slice_rows_held_in_memory_answer_as_every_raw_row_does_without_reading_a_slice_row_from_the_database()
+    {
+        await using var harness = await ReportsHarness.WithRecordsAsync(Traffic(), sliceCache: true);
+        var raw = await AnswersAsync(harness);
+        Assert.Equal(0, harness.SliceCache.Size.Parts);   // no slice yet, nothing to hold
+        await ReportSlicesKeyedTests.Builder(harness).RunAsync(CancellationToken.None);
+
+        // The first calls miss and have their parts read in the background (later ones may already find them).
+        ReportSlicesKeyedTests.AssertSameRows(raw, await AnswersAsync(harness));
+        await harness.SliceCache.WhenIdleAsync();
+        Assert.True(harness.SliceCache.Size.Parts >= 10, $"{harness.SliceCache.Size.Parts} parts held");
+
+        // Every stored slice row's slowest request made 10^9 ms slower: an answer that read one from the database would show it.
+        await harness.Database.ExecuteAsync("UPDATE report_slice_value SET latency_max_ms = latency_max_ms + 1000000000");
+        var held = await AnswersAsync(harness);
+        ReportSlicesKeyedTests.AssertSameRows(raw, held);
+        Assert.All(held.Values, a => Assert.Equal("rollup", a.Source));
+
+        // Raw edges (no valid minute slices): the raw paths' bounds join the held rows' bounds.
         await harness.Database.ExecuteAsync("DELETE FROM report_slice WHERE span_minutes = 1");
         var rawEdges = await AnswersAsync(harness);
         ReportSlicesKeyedTests.AssertSameRows(raw, rawEdges);
