@@ -18,6 +18,8 @@ public sealed class ReportsOptionsValidator : IValidateOptions<ReportsOptions>
             failures.Add($"{ReportsOptions.Section}:QueryTimeout must be at least one second (was {options.QueryTimeout}).");
         if (options.SliceCacheMegabytes is < 0 or > 1_048_576)
             failures.Add($"{ReportsOptions.Section}:SliceCacheMegabytes must be within 0..1048576 (was {options.SliceCacheMegabytes}).");
+        if (options.DayClientsCacheMegabytes is < 0 or > 1_048_576)
+            failures.Add($"{ReportsOptions.Section}:DayClientsCacheMegabytes must be within 0..1048576 (was {options.DayClientsCacheMegabytes}).");
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

@@ -2,7 +2,7 @@ using Microsoft.Extensions.Options;
 using NginxPulse.Functions.Hosting;
 using NginxPulse.Functions.Reports.Parameters;
 using NginxPulse.Functions.Reports.Queries;
-using NginxPulse.Functions.Reports.SliceCache;
+using NginxPulse.Functions.Reports.Held;
 
 namespace NginxPulse.Functions.Reports;
 
@@ -16,7 +16,10 @@ public static class ReportsServiceCollectionExtensions
         services.AddSingleton<ReportParameterParser>();
         services.AddSingleton<ReportDatabase>();
         services.AddSingleton(sp => new SliceRowCache(sp.GetRequiredService<ReportDatabase>(),
-            sp.GetRequiredService<IOptions<ReportsOptions>>().Value.SliceCacheMegabytes * 1024L * 1024L, sp.GetRequiredService<ILogger<SliceRowCache>>()));
+            Megabytes(sp.GetRequiredService<IOptions<ReportsOptions>>().Value.SliceCacheMegabytes), sp.GetRequiredService<ILogger<SliceRowCache>>()));
+        services.AddSingleton(sp => new DayClientsCache(sp.GetRequiredService<ReportDatabase>(),
+            Megabytes(sp.GetRequiredService<IOptions<ReportsOptions>>().Value.DayClientsCacheMegabytes), sp.GetRequiredService<ILogger<DayClientsCache>>()));
+        services.AddSingleton<VisitorCount>();
         services.AddSingleton<IReport, SummaryReport>();
         services.AddSingleton<IReport, TimeSeriesReport>();
         services.AddSingleton<IReport>(sp => TopListReport.Paths(sp.GetRequiredService<ReportDatabase>(), sp.GetRequiredService<SliceRowCache>()));
@@ -31,4 +34,6 @@ public static class ReportsServiceCollectionExtensions
         services.AddHttpFunction<ReportsFunction>(ReportsFunction.FunctionName);
         return services;
     }
+
+    private static long Megabytes(int megabytes) => megabytes * 1024L * 1024L;
 }

@@ -9,7 +9,7 @@ using NginxPulse.Functions.Parsing;
 using NginxPulse.Functions.Reports;
 using NginxPulse.Functions.Reports.Parameters;
 using NginxPulse.Functions.Reports.Queries;
-using NginxPulse.Functions.Reports.SliceCache;
+using NginxPulse.Functions.Reports.Held;
 using NginxPulse.Functions.Reports.Slices;
 using NginxPulse.Functions.Storage;
 using NginxPulse.Tests.Support;
@@ -33,11 +33,12 @@ namespace NginxPulse.Benchmarks;
 /// are built (tens of seconds each); <c>--keep</c> leaves the database in place (for EXPLAIN and
 /// SHOW STATUS on the same data), <c>--reuse NAME</c> times a kept one again (migrated to the current schema; only the
 /// slices that are due are built, no visitor cases); <c>--only TEXT</c> times only the slice cases whose label contains it.
-/// Each case's first call is timed apart ("1st ms": the parts it reads not yet in the replica's slice cache, unless an
-/// earlier case read them) and the timed calls start once the cache has read what that call asked for ("fill ms");
-/// <c>--no-slice-cache</c> turns the cache off, so every call reads the database as a replica's first call does.
+/// Each case's first call is timed apart ("1st ms": the slices and day sets it reads not yet held in the replica's
+/// memory, unless an earlier case read them) and the timed calls start once the replica has read what that call asked
+/// for ("fill ms"); <c>--nothing-held</c> turns both caches off, so every call reads the database as a replica's first
+/// call does.
 /// </remarks>
-internal sealed class ReportsBenchmark(string server, int rows, int runs, int clients, bool rollupsOnly, bool realistic, bool topListsOnly, bool keep = false, bool skipRawTopLists = false, string? reuse = null, string? only = null, bool sliceCache = true)
+internal sealed class ReportsBenchmark(string server, int rows, int runs, int clients, bool rollupsOnly, bool realistic, bool topListsOnly, bool keep = false, bool skipRawTopLists = false, string? reuse = null, string? only = null, bool heldInMemory = true)
 {
     private const int Chunk = 500_000;
     private readonly RealisticCardinality _realistic = new();
@@ -64,7 +65,7 @@ internal sealed class ReportsBenchmark(string server, int rows, int runs, int cl
         try
         {
             if (reuse is null) await LoadAsync(db, ct);
-            await using var services = Services(db, sliceCache);
+            await using var services = Services(db, heldInMemory);
             var peer = await TimeAsync(RawRuns, () => CountDayAsync(db, ct));
             Console.WriteLine($"{"report",-34} {"p50 ms",9} {"p95 ms",9} {"runs",5}  {"p50 / peer",10}  {"1st ms",8} {"fill ms",8}  source");
             Console.WriteLine($"{"peer: COUNT(*) of the day's rows",-34} {peer.P50,9:0.0} {peer.P95,9:0.0} {RawRuns,5}  {1,10:P0}  raw");
@@ -134,6 +135,7 @@ internal sealed class ReportsBenchmark(string server, int rows, int runs, int cl
                 first = sw.Elapsed.TotalMilliseconds;
                 sw.Restart();
                 await services.GetRequiredService<SliceRowCache>().WhenIdleAsync();
+                await services.GetRequiredService<DayClientsCache>().WhenIdleAsync();
                 fill = sw.Elapsed.TotalMilliseconds;
             }
             var n = once ? 1 : source == "raw" ? RawRuns : runs;
@@ -336,7 +338,7 @@ internal sealed class ReportsBenchmark(string server, int rows, int runs, int cl
         return record;
     }
 
-    private static ServiceProvider Services(string db, bool sliceCache)
+    private static ServiceProvider Services(string db, bool heldInMemory)
     {
         var services = new ServiceCollection();
         services.AddLogging();
@@ -345,7 +347,8 @@ internal sealed class ReportsBenchmark(string server, int rows, int runs, int cl
         services.AddReports(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Reports:QueryTimeout"] = "00:10:00",
-            ["Reports:SliceCacheMegabytes"] = sliceCache ? "1024" : "0",
+            ["Reports:SliceCacheMegabytes"] = heldInMemory ? "1024" : "0",
+            ["Reports:DayClientsCacheMegabytes"] = heldInMemory ? "1024" : "0",
         }).Build());
         return services.BuildServiceProvider();
     }

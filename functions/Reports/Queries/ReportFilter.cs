@@ -198,21 +198,66 @@ public sealed class ReportFilter
     /// One statement, so the seeks and the reads see one snapshot: exact while batches are being stored. Raw rows'
     /// clients are hashed once per distinct client, not once per row (MD5 per row doubled the time of an unaligned day).
     /// </summary>
-    public string VisitorsSql
+    public string VisitorsSql => Parameters.NeedsRawRows || !_visitorsFromSets
+        ? $"SELECT COUNT(DISTINCT {Client}) FROM access_log WHERE {RawWhere}"
+        : $"{VisitorCtes}SELECT COUNT(DISTINCT c) FROM (\n{string.Join("\nUNION ALL\n", VisitorParts(withDaySets: true))}\n) v";
+
+    /// <summary>Whether <see cref="VisitorsSql"/> reads day sets: the client sets answer and the range has whole hours.</summary>
+    public bool VisitorsReadDaySets => !Parameters.NeedsRawRows && _visitorsFromSets && _hasWholeHours;
+
+    /// <summary>
+    /// The day sets <see cref="VisitorsSql"/> reads and what of them it counts (with <see cref="VisitorsReadDaySets"/>):
+    /// per day, its day_utc, the mask of hour bits and the masks of 5-minute bits (<see cref="DayFiveMinutes.Names"/>)
+    /// a client must have one of, and the day's fold version (<see cref="DaySetVersion.Sql"/>). Read in the same
+    /// snapshot as <see cref="VisitorsOutsideDaySetsSql"/>, the two count what <see cref="VisitorsSql"/> counts.
+    /// </summary>
+    public string VisitorDaySetsSql => $"""
+        {VisitorCtes}SELECT m.day_utc, m.hours, {string.Join(", ", DayFiveMinutes.Names.Select(name => _edgeFives.Count > 0 ? $"m.{name}" : "0"))}, {DaySetVersion.Sql("m.day_utc")}
+        FROM ({DayMasks}) m
+        """;
+
+    /// <summary>
+    /// The distinct clients <see cref="VisitorsSql"/> counts from other sets than the day sets (with
+    /// <see cref="VisitorsReadDaySets"/>), packed: rows of (clients, their keys as 16 hex digits each, run together),
+    /// one per key's top byte. Each row sent costs MySql.Data ~4 µs, so 20,000 clients one per row take ~80 ms; packed,
+    /// a few. The session's group_concat_max_len is raised first (MySQL's default keeps 64 keys); the count tells a cut list.
+    /// </summary>
+    public string VisitorsOutsideDaySetsSql => $"""
+        SET SESSION group_concat_max_len = {PackedClientKeys.MaxLength};
+        {VisitorCtes}SELECT COUNT(*), GROUP_CONCAT(LPAD(HEX(c), 16, '0') SEPARATOR '') FROM (
+        SELECT DISTINCT c FROM (
+        {string.Join("\nUNION ALL\n", VisitorParts(withDaySets: false))}
+        ) v) d GROUP BY c >> 56
+        """;
+
+    /// <summary>The day sets of the filter's scope: the whole site's (day_site_clients) or one scope's rows of day_clients.</summary>
+    public DaySet DaySetOf(DateTime day)
+    {
+        var scope = SliceScope.Of(Parameters.Vhost is not null, Parameters.Host is not null);
+        return new DaySet(scope.Id, Parameters.Vhost ?? "", Parameters.Host ?? "", day);
+    }
+
+    /// <summary>The selects of the clients <see cref="VisitorsSql"/> counts (the first names its column c); the day sets' only <paramref name="withDaySets"/>.</summary>
+    private List<string> VisitorParts(bool withDaySets)
+    {
+        var fives = _scope.Length == 0 ? "five_minute_site_clients" : "five_minute_clients";
+        var parts = new List<string>();
+        if (_hasWholeHours) parts.AddRange(WholeHours(withDaySets));
+        if (!_hasWholeHours)
+            parts.Add($"""
+                SELECT client_hash AS c FROM {fives}
+                WHERE ((minute_utc >= @from_five AND minute_utc < @from_set_hour) OR (minute_utc >= @to_set_hour AND minute_utc < @to_five)){_scope}
+                """);
+        if (_partialFirstFive) parts.AddRange(PartialFiveMinutes(fives, "@from_edge", ("@from_edge", "@from"), ("@from", "@from_five"), _firstEdgeMinutes));
+        if (_partialLastFive) parts.AddRange(PartialFiveMinutes(fives, "@to_five", ("@to", "@to_edge"), ("@to_five", "@to"), _lastEdgeMinutes));
+        return parts;
+    }
+
+    /// <summary>The CTEs the visitors' selects use (<see cref="WholeHours"/>): none without whole hours.</summary>
+    private string VisitorCtes
     {
         get
         {
-            if (Parameters.NeedsRawRows || !_visitorsFromSets) return $"SELECT COUNT(DISTINCT {Client}) FROM access_log WHERE {RawWhere}";
-            var fives = _scope.Length == 0 ? "five_minute_site_clients" : "five_minute_clients";
-            var parts = new List<string>();
-            if (_hasWholeHours) parts.AddRange(WholeHours);
-            if (!_hasWholeHours)
-                parts.Add($"""
-                    SELECT client_hash AS c FROM {fives}
-                    WHERE ((minute_utc >= @from_five AND minute_utc < @from_set_hour) OR (minute_utc >= @to_set_hour AND minute_utc < @to_five)){_scope}
-                    """);
-            if (_partialFirstFive) parts.AddRange(PartialFiveMinutes(fives, "@from_edge", ("@from_edge", "@from"), ("@from", "@from_five"), _firstEdgeMinutes));
-            if (_partialLastFive) parts.AddRange(PartialFiveMinutes(fives, "@to_five", ("@to", "@to_edge"), ("@to_five", "@to"), _lastEdgeMinutes));
             // The partial hours' whole 5 minutes folded one by one (the current hour's), valid while their record equals
             // their site minutes' requests.
             var fiveRequests = _edgeFives.Count == 0 ? "" : $"""
@@ -221,12 +266,11 @@ public sealed class ReportFilter
                        WHERE (minute_utc >= @from_five AND minute_utc < @from_set_hour) OR (minute_utc >= @to_set_hour AND minute_utc < @to_five) GROUP BY five_utc),
                 fv AS (SELECT fr.five_utc FROM fr JOIN day_site_clients_five f ON f.five_utc = fr.five_utc AND f.requests = fr.requests)
                 """;
-            var hourRequests = _hasWholeHours ? $"""
+            return _hasWholeHours ? $"""
                 WITH w AS ({SiteHourRequests.Select("@from_fold_hour", "@to_fold_hour")}),
                 valid AS (SELECT w.hour_utc FROM w JOIN day_site_clients_hour f ON f.hour_utc = w.hour_utc AND f.requests = w.requests){fiveRequests}
 
                 """ : "";
-            return $"{hourRequests}SELECT COUNT(DISTINCT c) FROM (\n{string.Join("\nUNION ALL\n", parts)}\n) v";
         }
     }
 
@@ -242,13 +286,47 @@ public sealed class ReportFilter
     /// governs every scope (all are folded together, and a scope's rows are rows of the site). The validity is read in
     /// the statement's snapshot, so it stays exact.
     /// </summary>
-    private IEnumerable<string> WholeHours
+    private IEnumerable<string> WholeHours(bool withDaySets)
+    {
+        var site = _scope.Length == 0;
+        var fives = _edgeFives.Count > 0;
+        var days = site
+            ? "day_site_clients d ON d.day_utc = m.day_utc"
+            : "day_clients d ON d.scope = @day_scope AND d.vhost = @day_vhost AND d.host = @day_host AND d.day_utc = m.day_utc";
+        var any = string.Concat(fives ? DayFiveMinutes.Names.Select(name => $" OR d.{name} & m.{name} <> 0") : []);
+        if (withDaySets)
+            yield return $"""
+                SELECT d.client_hash AS c FROM (
+                  {DayMasks}
+                ) m STRAIGHT_JOIN {days}
+                WHERE d.hours & m.hours <> 0{any}
+                """;
+        yield return $"""
+            SELECT h.client_hash AS c FROM (
+              SELECT w.hour_utc FROM w WHERE w.hour_utc >= @from_set_hour AND w.hour_utc < @to_set_hour
+              AND w.hour_utc NOT IN (SELECT hour_utc FROM valid)
+            ) x STRAIGHT_JOIN {(site ? "hourly_site_clients h ON h.hour_utc = x.hour_utc" : $"hourly_clients h ON h.hour_utc = x.hour_utc{_scope}")}
+            """;
+        if (!fives) yield break;
+        // A partial hour's whole 5 minutes from their 5-minute sets unless their hour's fold or their own is valid.
+        yield return $"""
+            SELECT s.client_hash FROM (
+              SELECT x.five_utc FROM ({string.Join(" UNION ALL ", _edgeFives.Select(five => $"SELECT CAST({five} AS DATETIME) AS five_utc"))}) x
+              WHERE x.five_utc - INTERVAL MINUTE(x.five_utc) MINUTE NOT IN (SELECT hour_utc FROM valid) AND x.five_utc NOT IN (SELECT five_utc FROM fv)
+            ) y STRAIGHT_JOIN {(site ? "five_minute_site_clients" : "five_minute_clients")} s ON s.minute_utc = y.five_utc{_scope}
+            """;
+    }
+
+    /// <summary>
+    /// Per day of the range's valid folds (day_utc): the hour bits (hours) and 5-minute bits (<see cref="DayFiveMinutes.Names"/>,
+    /// when the partial hours have whole 5 minutes) of the day set that <see cref="WholeHours"/> reads.
+    /// </summary>
+    private string DayMasks
     {
         get
         {
             const string HourBit = "IF(valid.hour_utc >= @from_set_hour AND valid.hour_utc < @to_set_hour, 1 << HOUR(valid.hour_utc), 0)";
             const string EdgeFives = "CASE valid.hour_utc WHEN @first_edge_hour THEN @first_edge_fives WHEN @last_edge_hour THEN @last_edge_fives ELSE 0 END";
-            var site = _scope.Length == 0;
             // Without whole 5 minutes in the partial hours (e.g. an aligned range) the day rows' hour bits say it all.
             var fives = _edgeFives.Count > 0;
             var masks = fives
@@ -263,31 +341,10 @@ public sealed class ReportFilter
                     SELECT fv.five_utc - INTERVAL MINUTE(fv.five_utc) MINUTE, 0, 1 << (MINUTE(fv.five_utc) DIV 5) FROM fv
                     """
                 : $"SELECT valid.hour_utc, {HourBit} AS hours FROM valid";
-            var days = site
-                ? "day_site_clients d ON d.day_utc = m.day_utc"
-                : "day_clients d ON d.scope = @day_scope AND d.vhost = @day_vhost AND d.host = @day_host AND d.day_utc = m.day_utc";
-            var any = string.Concat(fives ? DayFiveMinutes.Names.Select(name => $" OR d.{name} & m.{name} <> 0") : []);
-            yield return $"""
-                SELECT d.client_hash AS c FROM (
-                  SELECT DATE(u.hour_utc) AS day_utc, BIT_OR(u.hours) AS hours{masks} FROM (
-                    {units}
-                  ) u GROUP BY DATE(u.hour_utc)
-                ) m STRAIGHT_JOIN {days}
-                WHERE d.hours & m.hours <> 0{any}
-                """;
-            yield return $"""
-                SELECT h.client_hash FROM (
-                  SELECT w.hour_utc FROM w WHERE w.hour_utc >= @from_set_hour AND w.hour_utc < @to_set_hour
-                  AND w.hour_utc NOT IN (SELECT hour_utc FROM valid)
-                ) x STRAIGHT_JOIN {(site ? "hourly_site_clients h ON h.hour_utc = x.hour_utc" : $"hourly_clients h ON h.hour_utc = x.hour_utc{_scope}")}
-                """;
-            if (!fives) yield break;
-            // A partial hour's whole 5 minutes from their 5-minute sets unless their hour's fold or their own is valid.
-            yield return $"""
-                SELECT s.client_hash FROM (
-                  SELECT x.five_utc FROM ({string.Join(" UNION ALL ", _edgeFives.Select(five => $"SELECT CAST({five} AS DATETIME) AS five_utc"))}) x
-                  WHERE x.five_utc - INTERVAL MINUTE(x.five_utc) MINUTE NOT IN (SELECT hour_utc FROM valid) AND x.five_utc NOT IN (SELECT five_utc FROM fv)
-                ) y STRAIGHT_JOIN {(site ? "five_minute_site_clients" : "five_minute_clients")} s ON s.minute_utc = y.five_utc{_scope}
+            return $"""
+                SELECT DATE(u.hour_utc) AS day_utc, BIT_OR(u.hours) AS hours{masks} FROM (
+                  {units}
+                ) u GROUP BY DATE(u.hour_utc)
                 """;
         }
     }

@@ -1,3 +1,4 @@
+using NginxPulse.Functions.Reports.Held;
 using NginxPulse.Functions.Reports.Parameters;
 
 namespace NginxPulse.Functions.Reports.Queries;
@@ -6,9 +7,9 @@ namespace NginxPulse.Functions.Reports.Queries;
 /// Totals over the range: requests, distinct visitors (client address), bytes sent, the status mix, bots and
 /// latency percentiles. Everything comes from the rollups (visitors from the hourly and 5-minute client sets, plus raw
 /// rows for what the sets cannot count exactly at the ends of the range: <see cref="ReportFilter.VisitorsSql"/>) unless
-/// a path/status filter needs raw rows.
+/// a path/status filter needs raw rows; the day sets from this replica's memory once held (<see cref="VisitorCount"/>).
 /// </summary>
-public sealed class SummaryReport(ReportDatabase database) : IReport
+public sealed class SummaryReport(ReportDatabase database, VisitorCount visitorCount) : IReport
 {
     private static readonly string[] Columns =
     [
@@ -36,8 +37,7 @@ public sealed class SummaryReport(ReportDatabase database) : IReport
             latencySum = Convert.ToInt64(row.GetValue(10));
         }, ct);
 
-        long visitors = 0;
-        await database.ReadAsync(filter.VisitorsSql, filter, row => visitors = Convert.ToInt64(row.GetValue(0)), ct);
+        var visitors = await visitorCount.CountAsync(filter, ct);
 
         var latency = new LatencyPercentiles();
         await database.ReadAsync(filter.LatencySql("0"), filter, row => latency.Add(row, 1), ct);

@@ -136,7 +136,7 @@ public sealed class SlicedRead : IAsyncDisposable
 
     /// <summary>
     /// The slices read, each as <paramref name="dimension"/>'s rows in the scope the filter names and the build this
-    /// snapshot found valid: what <see cref="SliceCache.SliceRowCache"/> holds and answers for.
+    /// snapshot found valid: what <see cref="Held.SliceRowCache"/> holds and answers for.
     /// </summary>
     public IReadOnlyList<(SlicePart Part, SliceBuild Build)> Parts(SliceDimension dimension)
     {

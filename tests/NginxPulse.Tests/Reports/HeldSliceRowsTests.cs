@@ -8,7 +8,7 @@ using Xunit;
 namespace NginxPulse.Tests.Reports;
 
 /// <summary>
-/// Slice rows held in the replica's memory (<see cref="NginxPulse.Functions.Reports.SliceCache.SliceRowCache"/>) answer
+/// Slice rows held in the replica's memory (<see cref="NginxPulse.Functions.Reports.Held.SliceRowCache"/>) answer
 /// exactly what the database answers from the same slices when the slices kept only their top values: each report sums
 /// only its ranking's rows, as the SQL does, and says it is not exact alike.
 /// </summary>
@@ -59,7 +59,7 @@ public sealed class HeldSliceRowsTests
     {
         var traffic = Traffic();
         await using var fromDatabase = await ReportsHarness.WithRecordsAsync(traffic);
-        await using var fromMemory = await ReportsHarness.WithRecordsAsync(traffic, sliceCache: true);
+        await using var fromMemory = await ReportsHarness.WithRecordsAsync(traffic, heldInMemory: true);
         foreach (var harness in new[] { fromDatabase, fromMemory })
             await new ReportSliceBuilder(harness.Database.Connections, Options.Create(new ReportSlicesOptions { TopValues = 10, ScopeTopValues = 10, MaxSlicesPerRun = 1000 }),
                 new FixedTime(Hour.AddHours(4)), NullLogger<ReportSliceBuilder>.Instance).RunAsync(CancellationToken.None);

@@ -123,7 +123,7 @@ public sealed class ReportSlicesKeyedTests
     [Fact]
     public async Task Slice_rows_held_in_memory_rank_as_summing_every_value_does_without_reading_a_slice_row_from_the_database()
     {
-        await using var harness = await ReportsHarness.WithRecordsAsync(Traffic(), sliceCache: true);
+        await using var harness = await ReportsHarness.WithRecordsAsync(Traffic(), heldInMemory: true);
         var cases = Cases(Unaligned, WholeHour)
             .Concat(TopLists.Select(report => (report, ((string, string)[])[.. Unaligned, ("limit", "1000")])))
             .Concat(new[] { "paths", "errors", "slowest" }.Select(report => (report, ((string, string)[])[.. Unaligned, ("path", "/x"), ("limit", "1")])))

@@ -4,7 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using NginxPulse.Functions.Hosting;
 using NginxPulse.Functions.Parsing;
 using NginxPulse.Functions.Reports;
-using NginxPulse.Functions.Reports.SliceCache;
+using NginxPulse.Functions.Reports.Held;
 using NginxPulse.Tests.Storage;
 using Xunit;
 
@@ -27,20 +27,23 @@ public sealed class ReportsHarness : IAsyncLifetime
 
     /// <summary>
     /// A harness over other stored records than <see cref="KnownTraffic"/>; dispose it. Without
-    /// <paramref name="sliceCache"/> every report reads the database (the slice cache is off), so tests that alter
-    /// stored slice rows see their change and each call takes the same path.
+    /// <paramref name="heldInMemory"/> every report reads the database (the slice and day-set caches are off), so tests
+    /// that alter stored rows see their change and each call takes the same path.
     /// </summary>
-    public static async Task<ReportsHarness> WithRecordsAsync(IReadOnlyList<AccessRecord> records, bool sliceCache = false)
+    public static async Task<ReportsHarness> WithRecordsAsync(IReadOnlyList<AccessRecord> records, bool heldInMemory = false)
     {
         var harness = new ReportsHarness();
-        await harness.InitializeAsync(records, sliceCache);
+        await harness.InitializeAsync(records, heldInMemory);
         return harness;
     }
 
     /// <summary>The replica's slice cache (<see cref="WithRecordsAsync"/>).</summary>
     public SliceRowCache SliceCache => _services.GetRequiredService<SliceRowCache>();
 
-    private async Task InitializeAsync(IReadOnlyList<AccessRecord> records, bool sliceCache = false)
+    /// <summary>The replica's day-set cache (<see cref="WithRecordsAsync"/>).</summary>
+    public DayClientsCache DayClientsCache => _services.GetRequiredService<DayClientsCache>();
+
+    private async Task InitializeAsync(IReadOnlyList<AccessRecord> records, bool heldInMemory = false)
     {
         Database = await TestDatabase.CreateAsync();
         await KnownTraffic.StoreAsync(Database.NewStore(), records);
@@ -50,7 +53,8 @@ public sealed class ReportsHarness : IAsyncLifetime
         services.AddSingleton<TimeProvider>(new FixedTime(Now));
         services.AddReports(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
-            ["Reports:SliceCacheMegabytes"] = sliceCache ? "64" : "0",
+            ["Reports:SliceCacheMegabytes"] = heldInMemory ? "64" : "0",
+            ["Reports:DayClientsCacheMegabytes"] = heldInMemory ? "64" : "0",
         }).Build());
         _services = services.BuildServiceProvider(validateScopes: true);
     }

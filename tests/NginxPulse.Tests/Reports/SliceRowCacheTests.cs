@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using NginxPulse.Functions.Reports;
 using NginxPulse.Functions.Reports.Queries;
-using NginxPulse.Functions.Reports.SliceCache;
+using NginxPulse.Functions.Reports.Held;
 using NginxPulse.Functions.Reports.Slices;
 using Xunit;
 
@@ -81,7 +81,7 @@ public sealed class SliceRowCacheTests : IAsyncLifetime
         await FillAsync(cache, parts[1]);
         Assert.NotNull(cache.TryGetAll([parts[0]]));   // the first part used again: the second is now the least recent
         await FillAsync(cache, parts[2]);
-        Assert.Equal(2, cache.Size.Parts);
+        Assert.Equal(2, cache.Size.Entries);
         Assert.Equal(bytes[0] + bytes[2], cache.Size.Bytes);
         Assert.NotNull(cache.TryGetAll([parts[0], parts[2]]));
         Assert.Null(cache.TryGetAll([parts[1]]));

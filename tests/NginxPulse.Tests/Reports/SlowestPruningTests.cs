@@ -11,7 +11,7 @@ namespace NginxPulse.Tests.Reports;
 /// (<see cref="SlowestPathCandidates"/>), with raw rows in the range too. These prove it answers exactly what the raw
 /// rows answer when the cut falls inside a tie, when a key's upper bound only ties the threshold, when a path's parts
 /// would lift a lower bound too high under a looser rule, and when the raw edges of a range lower a path's bound; and
-/// that the same rule over slice rows held in memory (<see cref="NginxPulse.Functions.Reports.SliceCache.SliceRowCache"/>) does too.
+/// that the same rule over slice rows held in memory (<see cref="NginxPulse.Functions.Reports.Held.SliceRowCache"/>) does too.
 /// </summary>
 public sealed class SlowestPruningTests
 {
@@ -134,15 +134,15 @@ public sealed class SlowestPruningTests
     [Fact]
     public async Task Slice_rows_held_in_memory_answer_as_every_raw_row_does_without_reading_a_slice_row_from_the_database()
     {
-        await using var harness = await ReportsHarness.WithRecordsAsync(Traffic(), sliceCache: true);
+        await using var harness = await ReportsHarness.WithRecordsAsync(Traffic(), heldInMemory: true);
         var raw = await AnswersAsync(harness);
-        Assert.Equal(0, harness.SliceCache.Size.Parts);   // no slice yet, nothing to hold
+        Assert.Equal(0, harness.SliceCache.Size.Entries);   // no slice yet, nothing to hold
         await ReportSlicesKeyedTests.Builder(harness).RunAsync(CancellationToken.None);
 
         // The first calls miss and have their parts read in the background (later ones may already find them).
         ReportSlicesKeyedTests.AssertSameRows(raw, await AnswersAsync(harness));
         await harness.SliceCache.WhenIdleAsync();
-        Assert.True(harness.SliceCache.Size.Parts >= 10, $"{harness.SliceCache.Size.Parts} parts held");
+        Assert.True(harness.SliceCache.Size.Entries >= 10, $"{harness.SliceCache.Size.Entries} parts held");
 
         // Every stored slice row's slowest request made 10^9 ms slower: an answer that read one from the database would show it.
         await harness.Database.ExecuteAsync("UPDATE report_slice_value SET latency_max_ms = latency_max_ms + 1000000000");

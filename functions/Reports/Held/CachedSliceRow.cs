@@ -1,6 +1,6 @@
 using NginxPulse.Functions.Reports.Slices;
 
-namespace NginxPulse.Functions.Reports.SliceCache;
+namespace NginxPulse.Functions.Reports.Held;
 
 /// <summary>A kept value's row of a slice part (row_no from 1), as report_slice_value stores it.</summary>
 public sealed record CachedSliceRow(

@@ -1,7 +1,7 @@
 using NginxPulse.Functions.Reports.Queries;
 using NginxPulse.Functions.Reports.Slices;
 
-namespace NginxPulse.Functions.Reports.SliceCache;
+namespace NginxPulse.Functions.Reports.Held;
 
 /// <summary>Reads a slice part's kept rows for one build, in one snapshot with the slice's record that names the build.</summary>
 public static class SlicePartReader
