@@ -44,25 +44,45 @@ public abstract class HeldCache<TKey, TVersion, TValue> : IDisposable
     }
 
     /// <summary>Every key's value for the version given, in the order given; null unless all are held.</summary>
-    public TValue[]? TryGetAll(IReadOnlyList<(TKey Key, TVersion Version)> keys)
+    public TValue[]? TryGetAll(IReadOnlyList<(TKey Key, TVersion Version)> keys) =>
+        Enabled && Lookup(keys, out var values) is { Count: 0 } ? values : null;
+
+    /// <summary>
+    /// As <see cref="TryGetAll"/>, but up to <paramref name="readAtMost"/> keys not held, each one
+    /// <paramref name="readNow"/> allows, are read by <paramref name="read"/> (the caller's snapshot, where their version
+    /// is the one given) and held: a range that moved on by a new slice or two need not miss. Null when more are missing.
+    /// </summary>
+    public async Task<TValue[]?> GetAllAsync(IReadOnlyList<(TKey Key, TVersion Version)> keys, int readAtMost, Func<TKey, bool> readNow, Func<TKey, Task<TValue>> read)
     {
         if (!Enabled) return null;
-        var values = new TValue[keys.Count];
-        lock (_gate)
+        var missing = Lookup(keys, out var values);
+        if (missing.Count > readAtMost || !missing.All(i => readNow(keys[i].Key))) return null;
+        foreach (var i in missing)
         {
+            values[i] = await read(keys[i].Key);
+            Store(keys[i].Key, keys[i].Version, values[i]);
+        }
+        return values;
+    }
+
+    /// <summary>Fills <paramref name="values"/> with the keys held for their version (marked used); returns the indexes of the others.</summary>
+    private List<int> Lookup(IReadOnlyList<(TKey Key, TVersion Version)> keys, out TValue[] values)
+    {
+        values = new TValue[keys.Count];
+        var missing = new List<int>();
+        lock (_gate)
             for (var i = 0; i < keys.Count; i++)
             {
-                if (!_entries.TryGetValue(keys[i].Key, out var node) || !node.Value.Version.Equals(keys[i].Version)) return null;
+                if (!_entries.TryGetValue(keys[i].Key, out var node) || !node.Value.Version.Equals(keys[i].Version))
+                {
+                    missing.Add(i);
+                    continue;
+                }
                 values[i] = node.Value.Value;
-            }
-            foreach (var (key, _) in keys)
-            {
-                var node = _entries[key];
                 _recency.Remove(node);
                 _recency.AddFirst(node);
             }
-        }
-        return values;
+        return missing;
     }
 
     /// <summary>Starts reading, in the background, the keys not held for the version given (and not being read).</summary>

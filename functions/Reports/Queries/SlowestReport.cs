@@ -43,7 +43,7 @@ public sealed class SlowestReport(ReportDatabase database, SliceRowCache cache) 
         if (raw is not null) await read.ReadAsync(raw, row => Add(paths, row), ct);
 
         var parts = read.Parts(SliceDimension.Paths);
-        if (cache.TryGetAll(parts) is { } cached)
+        if (await cache.GetAllAsync(read, parts, ct) is { } cached)
         {
             AddCachedCandidates(paths, cached, SlicedPath.HeldCondition(parameters), limit);
             return await TableAsync(read, paths, limit, ct);

@@ -162,6 +162,10 @@ public sealed class SlicedRead : IAsyncDisposable
     public Task ReadAsync(string sql, Action<System.Data.Common.DbDataReader> onRow, CancellationToken ct) =>
         _snapshot.ReadAsync(sql, _filter.Values, onRow, ct);
 
+    /// <summary>A statement with other parameters than the filter's, in this read's snapshot.</summary>
+    public Task ReadAsync(string sql, IReadOnlyList<KeyValuePair<string, object>> parameters, Action<System.Data.Common.DbDataReader> onRow, CancellationToken ct) =>
+        _snapshot.ReadAsync(sql, parameters, onRow, ct);
+
     /// <summary>
     /// Reads rows of (value, count, count, ...) and sums the counts per value (in no order). Merged here rather than by GROUP BY: the values are long strings, which make MariaDB group in an
     /// on-disk temporary table, several times slower than streaming the slices' few thousand rows per hour.

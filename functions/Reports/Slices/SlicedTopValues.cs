@@ -76,7 +76,7 @@ public static class SlicedTopValues
     {
         if (read.Source == ReportSource.Raw) return await PerValueAsync(read, query, ct);
         var parts = read.Parts(query.Dimension);
-        if (cache.TryGetAll(parts) is { } held) return await HeldAsync(read, query, held, ct);
+        if (await cache.GetAllAsync(read, parts, ct) is { } held) return await HeldAsync(read, query, held, ct);
         var values = await FromDatabaseAsync(read, query, ct);
         // After this call's own reads, so filling does not slow the call that missed.
         cache.RequestFill(parts);

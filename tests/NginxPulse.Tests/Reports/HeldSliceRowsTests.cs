@@ -79,4 +79,24 @@ public sealed class HeldSliceRowsTests
         ReportSlicesKeyedTests.AssertSameRows(expected, held);
         Assert.All(held, a => Assert.Equal(expected[a.Key].Source, a.Value.Source));
     }
+
+    [Fact]
+    public async Task A_call_missing_two_parts_or_fewer_reads_and_holds_them_itself_and_one_missing_more_has_them_read_in_the_background()
+    {
+        await using var harness = await ReportsHarness.WithRecordsAsync(Traffic(), heldInMemory: true);
+        await ReportSlicesKeyedTests.Builder(harness).RunAsync(CancellationToken.None);
+        var wholeHours = await harness.JsonAsync("paths", [.. WholeHours, ("limit", "1000")]);
+
+        // The two hour slices were read by the call itself: held at once, nothing left to read.
+        Assert.Equal(2, harness.SliceCache.Size.Entries);
+        await harness.Database.ExecuteAsync("UPDATE report_slice_value SET requests = requests + 1000000 WHERE row_no > 0");
+        Assert.Equal(wholeHours.GetRawText(), (await harness.JsonAsync("paths", [.. WholeHours, ("limit", "1000")])).GetRawText());
+
+        // The unaligned range also reads six minute slices: too many to read itself, so the database answers (with the
+        // altered rows) and the minutes are read in the background.
+        var unaligned = await harness.JsonAsync("paths", [.. Unaligned, ("limit", "1000")]);
+        Assert.All(unaligned.GetProperty("rows").EnumerateArray(), row => Assert.True(row.GetProperty("requests").GetInt64() > 1_000_000, row.GetRawText()));
+        await harness.SliceCache.WhenIdleAsync();
+        Assert.Equal(8, harness.SliceCache.Size.Entries);
+    }
 }
