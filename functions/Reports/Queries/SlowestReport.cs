@@ -1,6 +1,6 @@
 using System.Globalization;
-using NginxPulse.Functions.Reports.Parameters;
 using NginxPulse.Functions.Reports.Held;
+using NginxPulse.Functions.Reports.Parameters;
 using NginxPulse.Functions.Reports.Slices;
 using NginxPulse.Functions.Storage;
 

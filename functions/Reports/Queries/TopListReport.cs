@@ -1,5 +1,5 @@
-using NginxPulse.Functions.Reports.Parameters;
 using NginxPulse.Functions.Reports.Held;
+using NginxPulse.Functions.Reports.Parameters;
 using NginxPulse.Functions.Reports.Slices;
 
 namespace NginxPulse.Functions.Reports.Queries;

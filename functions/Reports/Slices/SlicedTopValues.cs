@@ -1,6 +1,6 @@
 using System.Globalization;
-using NginxPulse.Functions.Reports.Queries;
 using NginxPulse.Functions.Reports.Held;
+using NginxPulse.Functions.Reports.Queries;
 using NginxPulse.Functions.Storage;
 
 namespace NginxPulse.Functions.Reports.Slices;
