@@ -172,23 +172,18 @@ public sealed class SlicedRead : IAsyncDisposable
     /// </summary>
     public async Task<List<KeyValuePair<string?, long[]>>> SumPerValueAsync(string sql, int counts, CancellationToken ct)
     {
-        var sums = new Dictionary<string, long[]>(StringComparer.Ordinal);
-        long[]? nullSums = null;
-        await ReadAsync(sql, row =>
-        {
-            long[] target;
-            if (row.IsDBNull(0)) target = nullSums ??= new long[counts];
-            else
-            {
-                var value = row.GetString(0);
-                if (!sums.TryGetValue(value, out target!)) sums[value] = target = new long[counts];
-            }
-            for (var i = 0; i < counts; i++) target[i] += Convert.ToInt64(row.GetValue(i + 1));
-        }, ct);
-        var all = sums.Select(kv => new KeyValuePair<string?, long[]>(kv.Key, kv.Value)).ToList();
-        if (nullSums is not null) all.Add(new(null, nullSums));
-        return all;
+        var sums = new ValueSums(counts);
+        await SumPerValueAsync(sql, sums, ct);
+        return sums.ToList();
     }
+
+    /// <summary>As <see cref="SumPerValueAsync(string, int, CancellationToken)"/>, adding to <paramref name="sums"/>.</summary>
+    public Task SumPerValueAsync(string sql, ValueSums sums, CancellationToken ct) =>
+        ReadAsync(sql, row =>
+        {
+            var target = sums.Of(row.IsDBNull(0) ? null : row.GetString(0));
+            for (var i = 0; i < sums.Counts; i++) target[i] += Convert.ToInt64(row.GetValue(i + 1));
+        }, ct);
 
     /// <summary>Values as the raw reports' ORDER BY over a binary collation orders them: NULL first, then by code point.</summary>
     public static IComparer<string?> ValueOrder { get; } = StringComparer.Ordinal;

@@ -99,23 +99,13 @@ public static class SlicedTopValues
     /// </summary>
     private static async Task<List<KeyValuePair<string?, long[]>>> HeldAsync(SlicedRead read, TopValuesQuery query, IReadOnlyList<CachedSliceRow>[] held, CancellationToken ct)
     {
-        var sums = new Dictionary<string, long[]>(StringComparer.Ordinal);
-        long[]? nullSums = null;
-        void Add(string? value, long[] counts)
-        {
-            long[] target;
-            if (value is null) target = nullSums ??= new long[counts.Length];
-            else if (!sums.TryGetValue(value, out target!)) sums[value] = target = new long[counts.Length];
-            for (var i = 0; i < counts.Length; i++) target[i] += counts[i];
-        }
+        var sums = new ValueSums(query.RawCounts.Count);
         var raw = read.RawRows(where => RawPerValueSql(query, where));
-        if (raw is not null)
-            foreach (var (value, counts) in await read.SumPerValueAsync(raw, query.RawCounts.Count, ct)) Add(value, counts);
+        if (raw is not null) await read.SumPerValueAsync(raw, sums, ct);
         foreach (var part in held)
             foreach (var row in part)
-                if ((row.Ranks & query.Ranking) != 0 && query.HeldCondition(row)) Add(row.Value, query.HeldCounts(row));
-        var all = sums.Select(kv => new KeyValuePair<string?, long[]>(kv.Key, kv.Value)).ToList();
-        if (nullSums is not null) all.Add(new(null, nullSums));
+                if ((row.Ranks & query.Ranking) != 0 && query.HeldCondition(row)) sums.Add(row.Value, query.HeldCounts(row));
+        var all = sums.ToList();
         if (all.Count <= query.Limit) return all;
         long Ranked(long[] counts) => query.RankBy.Sum(i => counts[i]);
         var threshold = all.Select(v => Ranked(v.Value)).OrderDescending().ElementAt(query.Limit - 1);
