@@ -43,9 +43,9 @@ public sealed class SlowestReport(ReportDatabase database, SliceRowCache cache) 
         if (raw is not null) await read.ReadAsync(raw, row => Add(paths, row), ct);
 
         var parts = read.Parts(SliceDimension.Paths);
-        if (await cache.GetAllAsync(read, parts, ct) is { } cached)
+        if (await cache.GetAllAsync(read, parts, ct) is { } held)
         {
-            AddCachedCandidates(paths, cached, SlicedPath.HeldCondition(parameters), limit);
+            AddHeldCandidates(paths, held, SlicedPath.HeldCondition(parameters), limit);
             return await TableAsync(read, paths, limit, ct);
         }
         var slicePaths = $"{SlicedPath.ValueCondition(parameters)} AND latency_count > 0 AND value IS NOT NULL";
@@ -103,7 +103,7 @@ public sealed class SlowestReport(ReportDatabase database, SliceRowCache cache) 
     /// <see cref="CandidateSliceRowsAsync"/>'s rule over slice rows held in memory: the latency-ranked rows of the
     /// parts (with the path prefix), their keys' bounds joined with the raw paths', and the histograms of the keys that can rank.
     /// </summary>
-    private static void AddCachedCandidates(Dictionary<string, PathLatency> paths, IReadOnlyList<CachedSliceRow>[] parts, Func<string?, bool> onPath, int limit)
+    private static void AddHeldCandidates(Dictionary<string, PathLatency> paths, IReadOnlyList<CachedSliceRow>[] parts, Func<string?, bool> onPath, int limit)
     {
         var rows = parts.SelectMany(p => p)
             .Where(r => (r.Ranks & SliceRanks.Latency) != 0 && r is { LatencyCount: > 0, Value: not null, Hash: not null, P95Bucket: not null, Histogram: not null }
