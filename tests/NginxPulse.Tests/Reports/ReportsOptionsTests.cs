@@ -31,10 +31,21 @@ public sealed class ReportsOptionsTests
     [InlineData("Reports:MaxLimit", "0")]
     [InlineData("Reports:MaxBuckets", "-1")]
     [InlineData("Reports:QueryTimeout", "00:00:00")]
+    [InlineData("Reports:SliceCacheMegabytes", "-1")]
+    [InlineData("Reports:DayClientsCacheMegabytes", "-1")]
     public void A_bad_bound_fails_naming_the_setting(string key, string value)
     {
         var e = Assert.Throws<OptionsValidationException>(() => Bind((key, value)));
 
         Assert.Contains(key, e.Message);
+    }
+
+    [Fact]
+    public void The_memory_for_held_rows_comes_from_the_Reports_section_and_defaults_to_256_MB_each()
+    {
+        Assert.Equal((256, 256), (Bind().SliceCacheMegabytes, Bind().DayClientsCacheMegabytes));
+        var options = Bind(("Reports:SliceCacheMegabytes", "0"), ("Reports:DayClientsCacheMegabytes", "64"));
+
+        Assert.Equal((0, 64), (options.SliceCacheMegabytes, options.DayClientsCacheMegabytes));
     }
 }

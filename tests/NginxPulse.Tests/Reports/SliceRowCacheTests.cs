@@ -99,6 +99,18 @@ public sealed class SliceRowCacheTests : IAsyncLifetime
         Assert.Equal((0, 0L), cache.Size);
     }
 
+    [Fact]
+    public async Task A_disposed_cache_reads_nothing_more()
+    {
+        var cache = Cache(1 << 20);
+        var part = await PartAsync(SliceDimension.Paths, SliceScope.Site, KnownTraffic.Start);
+        cache.Dispose();
+        cache.RequestFill([part]);
+        await cache.WhenIdleAsync();
+        Assert.Null(cache.TryGetAll([part]));
+        Assert.Equal((0, 0L), cache.Size);
+    }
+
     private SliceRowCache Cache(long capacityBytes) =>
         new(new ReportDatabase(_harness.Database.Connections, Options.Create(new ReportsOptions())), capacityBytes, NullLogger<SliceRowCache>.Instance);
 
