@@ -36,7 +36,7 @@ static async Task<int> WithServerAsync(Func<string, Task> benchmark)
     if (string.IsNullOrWhiteSpace(server))
     {
         privateDir = Path.Combine(Path.GetTempPath(), $"nginxpulse-bench-mariadb-{Environment.ProcessId}");
-        server = await MariaDbScript.StartAsync(privateDir, MariaDbScript.FreePort());
+        server = await MariaDbScript.StartAsync(privateDir, LoopbackPort.Free());
         Console.WriteLine($"started a private MariaDB in {privateDir}");
     }
     try

@@ -165,13 +165,7 @@ public abstract class AgentProcessTests : ShipperTest
         Assert.All(events.Where(e => e.Seq > 100), e => Assert.Equal(["api"], e.Tags));
         Assert.All(events.Where(e => e.Seq <= 100), e => Assert.Empty(e.Tags));
 
-        using var http = new HttpClient();
-        var text = "";
-        await Eventually.TrueAsync(async () =>
-        {
-            text = await http.GetStringAsync($"http://127.0.0.1:{port}/metrics");
-            return text.Contains("nginxpulse_shipper_lines_acknowledged_total 150\n", StringComparison.Ordinal);
-        }, Deadline, () => "150 acknowledged lines in the metrics:\n" + text + agent.StandardError);
+        var text = await MetricsScrape.UntilAsync(port, "nginxpulse_shipper_lines_acknowledged_total 150", Deadline, () => agent.StandardError);
         Assert.Matches($"nginxpulse_shipper_file_lag_bytes\\{{path=\"{second}\",file_id=\"[0-9a-f:]+\",input=\"api\"\\}} 0\n", text);
 
         agent.Terminate();

@@ -17,17 +17,12 @@ public sealed class OperationsTests : ShipperTest
         await using var shipper = await InProcessShipper.StartAsync(Setup);
         await Broker.AssertExactlyOnceAsync(25);
 
-        using var http = new HttpClient();
-        string text = "";
-        await Eventually.TrueAsync(async () =>
-        {
-            text = await http.GetStringAsync($"http://127.0.0.1:{port}/metrics");
-            return text.Contains("nginxpulse_shipper_lines_acknowledged_total 25\n", StringComparison.Ordinal);
-        }, Deadline, () => "25 acknowledged lines in the metrics:\n" + text);
+        var text = await MetricsScrape.UntilAsync(port, "nginxpulse_shipper_lines_acknowledged_total 25", Deadline, () => string.Join("\n", shipper.Log.Entries.Select(e => $"{e.Level}: {e.Message}")));
         Assert.Contains("nginxpulse_shipper_lines_read_total 25\n", text);
         Assert.Contains("nginxpulse_shipper_in_flight_messages 0\n", text);
         Assert.Contains("# TYPE nginxpulse_shipper_errors_total counter", text);
         Assert.Matches($"nginxpulse_shipper_file_lag_bytes\\{{path=\"{Setup.Log("access.log")}\",file_id=\"[0-9a-f:]+\",input=\"access\"\\}} 7\n", text);
+        using var http = new HttpClient();
         Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync($"http://127.0.0.1:{port}/other")).StatusCode);
     }
 }

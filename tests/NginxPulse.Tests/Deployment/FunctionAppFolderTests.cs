@@ -116,7 +116,7 @@ public sealed class FunctionAppFolderTests
     {
         var (root, _, _) = await LoadAsync();
         await using var db = await TestDatabase.CreateAsync(migrate: false);
-        var port = MariaDbScript.FreePort();
+        var port = LoopbackPort.Free();
         var environment = new Dictionary<string, string?>
         {
             ["FUNCTIONS_CUSTOMHANDLER_PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture),

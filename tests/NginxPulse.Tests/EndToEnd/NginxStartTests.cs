@@ -18,7 +18,7 @@ public sealed class NginxStartTests
         var dir = Path.Combine(Path.GetTempPath(), "np-nginx-start-" + Guid.NewGuid().ToString("N")[..10]);
         try
         {
-            var port = await WholeSystem.StartNginxAsync(dir, () => offered.Count > 0 ? offered.Dequeue() : MariaDbScript.FreePort());
+            var port = await WholeSystem.StartNginxAsync(dir, () => offered.Count > 0 ? offered.Dequeue() : LoopbackPort.Free());
 
             Assert.NotEqual(takenPort, port);
             using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };

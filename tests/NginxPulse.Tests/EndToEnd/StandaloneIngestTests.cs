@@ -38,7 +38,7 @@ public class StandaloneIngestTests
         var expectedRecords = 3 * 40 * lines.Length;
 
         await ProduceAsync(cluster.BootstrapServers, messages);
-        var port = FreePort();
+        var port = LoopbackPort.Free();
         using var app = StartApp(cluster.BootstrapServers, db.ConnectionString, port);
         await Eventually.TrueAsync(async () => await StoredAsync(db) == messages.Count, TimeSpan.FromSeconds(90),
             () => $"all {messages.Count} messages stored; app log:\n{app.StandardError}");
@@ -110,12 +110,5 @@ public class StandaloneIngestTests
         using var producer = KafkaTestClients.IdempotentProducer(bootstrap);
         foreach (var (key, value) in messages) producer.Produce(Topic, new Message<string, string> { Key = key, Value = value });
         Assert.Equal(0, producer.Flush(TimeSpan.FromSeconds(30)));
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

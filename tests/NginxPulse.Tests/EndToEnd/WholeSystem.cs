@@ -61,7 +61,7 @@ public sealed class WholeSystem : IAsyncDisposable
     public static async Task<WholeSystem> StartAsync(IReadOnlyDictionary<string, string?>? appSettings = null)
     {
         var db = await TestDatabase.CreateAsync(migrate: false);
-        var system = new WholeSystem(db, MariaDbScript.FreePort(), appSettings ?? new Dictionary<string, string?>());
+        var system = new WholeSystem(db, LoopbackPort.Free(), appSettings ?? new Dictionary<string, string?>());
         await system.StartNginxAsync();
         system.StartApp();
         system.StartShipper();
@@ -70,7 +70,7 @@ public sealed class WholeSystem : IAsyncDisposable
     }
 
     private async Task StartNginxAsync() =>
-        NginxUrl = new Uri($"http://127.0.0.1:{await StartNginxAsync(Path.Combine(_dir, "nginx"), MariaDbScript.FreePort)}");
+        NginxUrl = new Uri($"http://127.0.0.1:{await StartNginxAsync(Path.Combine(_dir, "nginx"), LoopbackPort.Free)}");
 
     /// <summary>
     /// nginx in <paramref name="dir"/> on a port from <paramref name="freePort"/>; returns the port. A port found free can

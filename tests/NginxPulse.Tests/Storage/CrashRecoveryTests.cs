@@ -11,7 +11,7 @@ public sealed class CrashRecoveryTests : IAsyncLifetime
 {
     private const string Group = "nginxpulse-ingest";
     private readonly string _dir = Path.Combine(Path.GetTempPath(), "nginxpulse-crash-" + Guid.NewGuid().ToString("N")[..12]);
-    private readonly int _port = MariaDbScript.FreePort();
+    private readonly int _port = LoopbackPort.Free();
     private string _server = "";
 
     public async Task InitializeAsync() => _server = await MariaDbScript.StartAsync(_dir, _port);

@@ -31,7 +31,7 @@ public static class MariaDbServer
             catch (IOException) { }
             catch (UnauthorizedAccessException) { }
         };
-        return await MariaDbScript.StartAsync(dir, MariaDbScript.FreePort());
+        return await MariaDbScript.StartAsync(dir, LoopbackPort.Free());
     }
 
     // The test host may be ended before the exit handler has deleted the data directory (the server is stopped

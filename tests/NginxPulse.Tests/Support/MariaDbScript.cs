@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 
 namespace NginxPulse.Tests.Support;
 
@@ -27,13 +25,6 @@ public static class MariaDbScript
     {
         using var p = Process.Start(new ProcessStartInfo(ScriptPath, ["stop", dir]) { UseShellExecute = false })!;
         p.WaitForExit(TimeSpan.FromSeconds(60));
-    }
-
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private static Task<string> RunAsync(CancellationToken ct, params string[] args) => RunScriptAsync(ScriptPath, args, ct);
