@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using NginxPulse.Functions.Hosting;
+using NginxPulse.Functions.Reports.Held;
 using NginxPulse.Functions.Reports.Output;
 using NginxPulse.Functions.Reports.Parameters;
 using NginxPulse.Functions.Reports.Queries;
@@ -10,7 +11,7 @@ namespace NginxPulse.Functions.Reports;
 /// <c>GET /api/reports/{report}</c>: parses the parameters, runs the named report and writes it as JSON or CSV.
 /// Unknown report → 404, bad parameter → 400 naming it; database failures escape to the transport (500, logged).
 /// </summary>
-public sealed class ReportsFunction(IEnumerable<IReport> reports, ReportParameterParser parser, ILogger<ReportsFunction> logger) : IHttpFunction
+public sealed class ReportsFunction(IEnumerable<IReport> reports, ReportParameterParser parser, AskedScopes asked, ILogger<ReportsFunction> logger) : IHttpFunction
 {
     public const string FunctionName = "Reports";
 
@@ -35,6 +36,7 @@ public sealed class ReportsFunction(IEnumerable<IReport> reports, ReportParamete
             return HttpFunctionResponse.Error(400, e.Message);
         }
 
+        asked.Note(parameters.Vhost, parameters.Host);
         var table = await report.RunAsync(parameters, ct);
         var headers = new Dictionary<string, string> { ["Cache-Control"] = "no-store" };
         if (table.NextCursor is { } cursor) headers["X-Next-Cursor"] = cursor;

@@ -28,4 +28,14 @@ public sealed class ReportsOptions
     /// the summary's visitors then count from; 0 turns it off. A day of 50,000 clients in one scope takes ~2.6 MB.
     /// </summary>
     public int DayClientsCacheMegabytes { get; set; } = 256;
+
+    /// <summary>
+    /// The rolling ranges (durations back from now, comma-separated: the dashboard's presets) whose slice rows and day
+    /// sets each replica reads ahead, for the whole site and for the vhost/host filters asked for in the last day, so a
+    /// replica's first call for one of them is answered from memory too (<see cref="Held.HeldAhead"/>). Empty: off.
+    /// </summary>
+    public string HoldAheadRanges { get; set; } = "15m,1h,6h,24h";
+
+    /// <summary>How often the ranges held ahead are looked at again (new slices, new folds).</summary>
+    public TimeSpan HoldAheadInterval { get; set; } = TimeSpan.FromSeconds(30);
 }

@@ -20,6 +20,18 @@ public sealed class ReportsOptionsValidator : IValidateOptions<ReportsOptions>
             failures.Add($"{ReportsOptions.Section}:SliceCacheMegabytes must be within 0..1048576 (was {options.SliceCacheMegabytes}).");
         if (options.DayClientsCacheMegabytes is < 0 or > 1_048_576)
             failures.Add($"{ReportsOptions.Section}:DayClientsCacheMegabytes must be within 0..1048576 (was {options.DayClientsCacheMegabytes}).");
+        if (options.HoldAheadInterval < TimeSpan.FromSeconds(1))
+            failures.Add($"{ReportsOptions.Section}:HoldAheadInterval must be at least one second (was {options.HoldAheadInterval}).");
+        try
+        {
+            foreach (var range in Held.HeldAhead.Ranges(options))
+                if (range < TimeSpan.FromMinutes(1) || range > options.MaxRange)
+                    failures.Add($"{ReportsOptions.Section}:HoldAheadRanges: {range} is not within one minute..MaxRange ({options.MaxRange}).");
+        }
+        catch (Parameters.ReportParameterException e)
+        {
+            failures.Add($"{ReportsOptions.Section}:HoldAheadRanges must be durations such as 15m,1h,24h, comma-separated ({e.Message}; was '{options.HoldAheadRanges}').");
+        }
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

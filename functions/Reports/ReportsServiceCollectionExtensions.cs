@@ -20,6 +20,9 @@ public static class ReportsServiceCollectionExtensions
         services.AddSingleton(sp => new DayClientsCache(sp.GetRequiredService<ReportDatabase>(),
             Megabytes(sp.GetRequiredService<IOptions<ReportsOptions>>().Value.DayClientsCacheMegabytes), sp.GetRequiredService<ILogger<DayClientsCache>>()));
         services.AddSingleton<VisitorCount>();
+        services.AddSingleton<AskedScopes>();
+        services.AddSingleton<HeldAhead>();
+        services.AddHostedService(sp => sp.GetRequiredService<HeldAhead>());
         services.AddSingleton<IReport, SummaryReport>();
         services.AddSingleton<IReport, TimeSeriesReport>();
         services.AddSingleton<IReport>(sp => TopListReport.Paths(sp.GetRequiredService<ReportDatabase>(), sp.GetRequiredService<SliceRowCache>()));

@@ -43,6 +43,15 @@ public abstract class HeldCache<TKey, TVersion, TValue> : IDisposable
         }
     }
 
+    /// <summary>Whether what is held takes over three quarters of the capacity (reading more ahead would start evicting).</summary>
+    public bool NearlyFull
+    {
+        get
+        {
+            lock (_gate) return _bytes * 4 > _capacityBytes * 3;
+        }
+    }
+
     /// <summary>Every key's value for the version given, in the order given; null unless all are held.</summary>
     public TValue[]? TryGetAll(IReadOnlyList<(TKey Key, TVersion Version)> keys) =>
         Enabled && Lookup(keys, out var values) is { Count: 0 } ? values : null;

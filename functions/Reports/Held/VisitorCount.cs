@@ -1,5 +1,6 @@
 using NginxPulse.Functions.Reports.Queries;
 using NginxPulse.Functions.Reports.Slices;
+using NginxPulse.Functions.Storage;
 
 namespace NginxPulse.Functions.Reports.Held;
 
@@ -20,14 +21,7 @@ public sealed class VisitorCount(ReportDatabase database, DayClientsCache cache)
             return visitors;
         }
         await using var snapshot = await database.SnapshotAsync(ct);
-        var days = new List<(DaySet Set, DaySetVersion Version, uint Hours, ulong[] Fives)>();
-        await snapshot.ReadAsync(filter.VisitorDaySetsSql, filter.Values, row =>
-        {
-            var fives = DayFiveMinutes.Names.Select((_, k) => Convert.ToUInt64(row.GetValue(2 + k))).ToArray();
-            var version = 2 + fives.Length;
-            days.Add((filter.DaySetOf(row.GetDateTime(0)), new DaySetVersion(Convert.ToInt64(row.GetValue(version)), Convert.ToInt64(row.GetValue(version + 1))),
-                Convert.ToUInt32(row.GetValue(1)), fives));
-        }, ct);
+        var days = await DaySetsAsync(snapshot, filter, ct);
         var keys = days.Select(d => (d.Set, d.Version)).ToList();
         if (cache.TryGetAll(keys) is { } held)
         {
@@ -40,5 +34,27 @@ public sealed class VisitorCount(ReportDatabase database, DayClientsCache cache)
         // After this call's own reads, so filling does not slow the call that missed.
         cache.RequestFill(keys);
         return visitors;
+    }
+
+    /// <summary>Asks for the day sets <paramref name="filter"/>'s range counts to be held (<see cref="HeldAhead"/>): read in the background unless held.</summary>
+    public async Task HoldAheadAsync(ReportFilter filter, CancellationToken ct)
+    {
+        if (!filter.VisitorsReadDaySets || !cache.Enabled) return;
+        await using var snapshot = await database.SnapshotAsync(ct);
+        cache.RequestFill([.. (await DaySetsAsync(snapshot, filter, ct)).Select(d => (d.Set, d.Version))]);
+    }
+
+    /// <summary>The day sets the range counts, their fold versions in this snapshot, and the hours and 5 minutes counted of each.</summary>
+    private static async Task<List<(DaySet Set, DaySetVersion Version, uint Hours, ulong[] Fives)>> DaySetsAsync(ConsistentSnapshot snapshot, ReportFilter filter, CancellationToken ct)
+    {
+        var days = new List<(DaySet Set, DaySetVersion Version, uint Hours, ulong[] Fives)>();
+        await snapshot.ReadAsync(filter.VisitorDaySetsSql, filter.Values, row =>
+        {
+            var fives = DayFiveMinutes.Names.Select((_, k) => Convert.ToUInt64(row.GetValue(2 + k))).ToArray();
+            var version = 2 + fives.Length;
+            days.Add((filter.DaySetOf(row.GetDateTime(0)), new DaySetVersion(Convert.ToInt64(row.GetValue(version)), Convert.ToInt64(row.GetValue(version + 1))),
+                Convert.ToUInt32(row.GetValue(1)), fives));
+        }, ct);
+        return days;
     }
 }

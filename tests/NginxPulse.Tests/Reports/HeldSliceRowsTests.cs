@@ -23,7 +23,7 @@ public sealed class HeldSliceRowsTests
     /// 40 paths in each hour and a few in each edge minute, with request counts, error counts and request times drawn so
     /// the top 10 by requests, by errors and by p95 differ: slices of 10 values keep rows in one or two rankings only.
     /// </summary>
-    private static List<AccessRecord> Traffic()
+    internal static List<AccessRecord> Traffic()
     {
         var random = new Random(17);
         var records = new List<AccessRecord>();

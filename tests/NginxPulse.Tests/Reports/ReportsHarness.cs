@@ -28,12 +28,14 @@ public sealed class ReportsHarness : IAsyncLifetime
     /// <summary>
     /// A harness over other stored records than <see cref="KnownTraffic"/>; dispose it. Without
     /// <paramref name="heldInMemory"/> every report reads the database (the slice and day-set caches are off), so tests
-    /// that alter stored rows see their change and each call takes the same path.
+    /// that alter stored rows see their change and each call takes the same path. <paramref name="settings"/> adds
+    /// "Reports" settings (such as the ranges <see cref="HeldAhead"/> reads ahead).
     /// </summary>
-    public static async Task<ReportsHarness> WithRecordsAsync(IReadOnlyList<AccessRecord> records, bool heldInMemory = false)
+    public static async Task<ReportsHarness> WithRecordsAsync(IReadOnlyList<AccessRecord> records, bool heldInMemory = false,
+        IReadOnlyDictionary<string, string?>? settings = null)
     {
         var harness = new ReportsHarness();
-        await harness.InitializeAsync(records, heldInMemory);
+        await harness.InitializeAsync(records, heldInMemory, settings);
         return harness;
     }
 
@@ -43,7 +45,10 @@ public sealed class ReportsHarness : IAsyncLifetime
     /// <summary>The replica's day-set cache (<see cref="WithRecordsAsync"/>).</summary>
     public DayClientsCache DayClientsCache => _services.GetRequiredService<DayClientsCache>();
 
-    private async Task InitializeAsync(IReadOnlyList<AccessRecord> records, bool heldInMemory = false)
+    /// <summary>The replica's reading ahead (<see cref="WithRecordsAsync"/>); the harness does not start it.</summary>
+    public HeldAhead HeldAhead => _services.GetRequiredService<HeldAhead>();
+
+    private async Task InitializeAsync(IReadOnlyList<AccessRecord> records, bool heldInMemory = false, IReadOnlyDictionary<string, string?>? settings = null)
     {
         Database = await TestDatabase.CreateAsync();
         await KnownTraffic.StoreAsync(Database.NewStore(), records);
@@ -55,7 +60,7 @@ public sealed class ReportsHarness : IAsyncLifetime
         {
             ["Reports:SliceCacheMegabytes"] = heldInMemory ? "64" : "0",
             ["Reports:DayClientsCacheMegabytes"] = heldInMemory ? "64" : "0",
-        }).Build());
+        }).AddInMemoryCollection(settings ?? new Dictionary<string, string?>()).Build());
         _services = services.BuildServiceProvider(validateScopes: true);
     }
 

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using NginxPulse.Functions.Reports;
+using NginxPulse.Functions.Reports.Held;
 using Xunit;
 
 namespace NginxPulse.Tests.Reports;
@@ -33,6 +34,10 @@ public sealed class ReportsOptionsTests
     [InlineData("Reports:QueryTimeout", "00:00:00")]
     [InlineData("Reports:SliceCacheMegabytes", "-1")]
     [InlineData("Reports:DayClientsCacheMegabytes", "-1")]
+    [InlineData("Reports:HoldAheadRanges", "15m,1q")]
+    [InlineData("Reports:HoldAheadRanges", "0m")]
+    [InlineData("Reports:HoldAheadRanges", "1h,32d")]
+    [InlineData("Reports:HoldAheadInterval", "00:00:00")]
     public void A_bad_bound_fails_naming_the_setting(string key, string value)
     {
         var e = Assert.Throws<OptionsValidationException>(() => Bind((key, value)));
@@ -47,5 +52,15 @@ public sealed class ReportsOptionsTests
         var options = Bind(("Reports:SliceCacheMegabytes", "0"), ("Reports:DayClientsCacheMegabytes", "64"));
 
         Assert.Equal((0, 64), (options.SliceCacheMegabytes, options.DayClientsCacheMegabytes));
+    }
+
+    [Fact]
+    public void The_ranges_held_ahead_are_the_dashboards_presets_up_to_a_day_every_30_seconds_unless_set()
+    {
+        Assert.Equal("15m,1h,6h,24h", Bind().HoldAheadRanges);
+        Assert.Equal(TimeSpan.FromSeconds(30), Bind().HoldAheadInterval);
+        Assert.Equal([TimeSpan.FromMinutes(15), TimeSpan.FromHours(1), TimeSpan.FromHours(6), TimeSpan.FromDays(1)], HeldAhead.Ranges(Bind()));
+        Assert.Equal([TimeSpan.FromMinutes(90), TimeSpan.FromDays(7)], HeldAhead.Ranges(Bind(("Reports:HoldAheadRanges", " 90m , 7d "))));
+        Assert.Empty(HeldAhead.Ranges(Bind(("Reports:HoldAheadRanges", ""))));
     }
 }
