@@ -88,6 +88,27 @@ public sealed class SliceRowCacheTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task It_is_nearly_full_once_what_it_holds_passes_three_quarters_of_its_bytes()
+    {
+        var part = await PartAsync(SliceDimension.Paths, SliceScope.Site, KnownTraffic.Start);
+        long bytes;
+        using (var measure = Cache(1 << 20))
+        {
+            await FillAsync(measure, part);
+            bytes = measure.Size.Bytes;
+        }
+
+        // HeldAhead reads no filter's ranges ahead once the cache is nearly full.
+        using var roomy = Cache(bytes * 4 / 3 + 4);
+        await FillAsync(roomy, part);
+        Assert.False(roomy.NearlyFull);
+        using var tight = Cache(bytes * 4 / 3 - 4);
+        await FillAsync(tight, part);
+        Assert.Equal(1, tight.Size.Entries);
+        Assert.True(tight.NearlyFull);
+    }
+
+    [Fact]
     public async Task A_cache_of_no_bytes_holds_nothing_and_reads_nothing()
     {
         using var cache = Cache(0);
