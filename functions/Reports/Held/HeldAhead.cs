@@ -31,6 +31,8 @@ public sealed class HeldAhead(ReportDatabase database, ReportParameterParser par
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (_ranges.Count == 0 || !slices.Enabled && !days.Enabled) return;
+        logger.LogInformation("Holding report ranges {Ranges} ahead every {Interval} (whole site and the filters asked for in the last day)",
+            options.Value.HoldAheadRanges, options.Value.HoldAheadInterval);
         using var timer = new PeriodicTimer(options.Value.HoldAheadInterval, clock);
         do
         {
